@@ -1,0 +1,92 @@
+import type { Actor, EventStore, RecordedEvent } from '../eventstore/types.ts';
+import { WrongExpectedVersion } from '../eventstore/types.ts';
+import type { Decider, DomainEvent } from './decider.ts';
+import { fold } from './decider.ts';
+
+export interface CommandContext {
+  /** Idempotency key of the command: a retried command with the same id is not applied twice. */
+  readonly commandId: string;
+  readonly actor: Actor;
+  /** The moment the command is decided at, from the injected clock. */
+  readonly now: Date;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  readonly traceparent?: string;
+}
+
+export interface CommandResult<Event extends DomainEvent, State> {
+  readonly state: State;
+  /** Events appended by this call (empty when nothing changed or the command was already handled). */
+  readonly appended: readonly RecordedEvent<Event['type'], Event['data']>[];
+  readonly alreadyHandled: boolean;
+  readonly streamVersion: number;
+}
+
+/**
+ * Reads the stream, folds it, decides, and appends with the expected version. On a concurrent
+ * write it re-reads and decides again (bounded), so the decider always judges the latest state.
+ * Event ids are derived from the command id, and a command already present in the stream is not
+ * decided again: retries (HTTP, Temporal activities) are safe.
+ */
+export const handleCommand = async <Command, Event extends DomainEvent, State>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<Command, Event, State>,
+  command: Command,
+  context: CommandContext,
+  options: { maxAttempts?: number } = {},
+): Promise<CommandResult<Event, State>> => {
+  const maxAttempts = options.maxAttempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    const recorded = (await store.readStream(streamId)) as unknown as RecordedEvent<Event['type'], Event['data']>[];
+    const state = fold(decider, recorded as unknown as Event[]);
+    const version = recorded.length === 0 ? 0 : recorded[recorded.length - 1]!.streamVersion;
+    if (recorded.some((event) => event.metadata.commandId === context.commandId)) {
+      return { state, appended: [], alreadyHandled: true, streamVersion: version };
+    }
+    const decided = decider.decide(command, state);
+    if (decided.length === 0) return { state, appended: [], alreadyHandled: false, streamVersion: version };
+
+    const ids = await Promise.all(decided.map((_, index) => deriveEventId(context.commandId, streamId, index)));
+    const newEvents = decided.map((event, index) => ({
+      id: ids[index]!,
+      type: event.type,
+      schemaVersion: decider.schemaVersions[event.type as Event['type']],
+      data: event.data,
+      metadata: {
+        commandId: context.commandId,
+        actor: context.actor,
+        occurredAt: context.now.toISOString(),
+        correlationId: context.correlationId ?? context.commandId,
+        ...(context.causationId ? { causationId: context.causationId } : {}),
+        ...(context.traceparent ? { traceparent: context.traceparent } : {}),
+      },
+    }));
+    try {
+      const result = await store.append(streamId, newEvents, {
+        expectedVersion: version === 0 ? 'no_stream' : version,
+      });
+      const appended = await store.readStream(streamId, { fromVersion: version + 1 });
+      const mine = appended.filter((event) => ids.includes(event.id)) as RecordedEvent<Event['type'], Event['data']>[];
+      return {
+        state: decided.reduce(decider.evolve, state),
+        appended: mine,
+        alreadyHandled: result.alreadyAppended,
+        streamVersion: result.nextExpectedVersion,
+      };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersion && attempt < maxAttempts) continue;
+      throw error;
+    }
+  }
+};
+
+/** A UUID (RFC 9562 version 8, name-based on SHA-256) for the index-th event of a command. */
+export const deriveEventId = async (commandId: string, streamId: string, index: number): Promise<string> => {
+  const input = new TextEncoder().encode(`${streamId}\u0000${commandId}\u0000${index}`);
+  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', input)).slice(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+};
