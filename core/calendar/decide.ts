@@ -1,0 +1,69 @@
+import { assertNever } from '../decider/decider.ts';
+import { DomainError } from '../shared/errors.ts';
+import { isCivilDate, isWeekend, yearOf } from './civil-date.ts';
+import type { CalendarConfigCommand, LoadYearArrangement } from './commands.ts';
+import type { ArrangedDay, CalendarConfigEvent } from './events.ts';
+import type { CalendarConfigState } from './evolve.ts';
+
+const refuse = (code: string, message: string, details: Record<string, unknown> = {}): never => {
+  throw new DomainError(code, message, { status: 422, details });
+};
+
+const sameDays = (a: readonly ArrangedDay[], b: readonly ArrangedDay[]) =>
+  a.length === b.length && a.every((day, i) => day.date === b[i]!.date && day.name === b[i]!.name);
+
+const byDate = (days: readonly ArrangedDay[]) => [...days].sort((x, y) => x.date.localeCompare(y.date));
+
+const loadYearArrangement = (command: LoadYearArrangement, state: CalendarConfigState): CalendarConfigEvent[] => {
+  if (command.actor.role !== 'administrator') refuse('CALENDAR_ADMIN_ONLY', '只有管理员可以载入节假日安排');
+  if (command.source.title.trim() === '') refuse('CALENDAR_SOURCE_REQUIRED', '请注明通知来源', { field: 'source.title' });
+  if (command.holidays.length === 0) refuse('CALENDAR_EMPTY_ARRANGEMENT', '节假日安排不能为空', { field: 'holidays' });
+
+  const all = [...command.holidays, ...command.makeUpWorkdays];
+  for (const day of all) {
+    if (!isCivilDate(day.date) || yearOf(day.date) !== command.year) {
+      refuse('CALENDAR_DATE_OUTSIDE_YEAR', `${day.date} 不在 ${command.year} 年内`, { date: day.date });
+    }
+  }
+  const seen = new Set<string>();
+  for (const day of all) {
+    if (seen.has(day.date)) refuse('CALENDAR_DUPLICATE_DATE', `${day.date} 重复出现`, { date: day.date });
+    seen.add(day.date);
+  }
+  for (const day of command.makeUpWorkdays) {
+    // 调休上班 only ever moves a weekend day into the working week.
+    if (!isWeekend(day.date)) refuse('CALENDAR_MAKEUP_NOT_WEEKEND', `${day.date} 不是周末，无需调休`, { date: day.date });
+  }
+
+  const holidays = byDate(command.holidays);
+  const makeUpWorkdays = byDate(command.makeUpWorkdays);
+  const current = state.years[command.year];
+  if (current && sameDays(current.holidays, holidays) && sameDays(current.makeUpWorkdays, makeUpWorkdays)) return [];
+
+  return [
+    {
+      type: 'YearArrangementLoaded',
+      data: {
+        year: command.year,
+        version: (current?.version ?? 0) + 1,
+        holidays,
+        makeUpWorkdays,
+        source: command.source,
+        loadedBy: command.actor.id,
+        loadedAt: command.at.toISOString(),
+      },
+    },
+  ];
+};
+
+export const decideCalendarConfig = (
+  command: CalendarConfigCommand,
+  state: CalendarConfigState,
+): CalendarConfigEvent[] => {
+  switch (command.type) {
+    case 'LoadYearArrangement':
+      return loadYearArrangement(command, state);
+    default:
+      return assertNever(command.type);
+  }
+};
