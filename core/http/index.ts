@@ -1,0 +1,4 @@
+export * from './field-errors.ts';
+export * from './hono.ts';
+export * from './lang.ts';
+export * from './problem.ts';
