@@ -1,0 +1,2 @@
+export type { EsdbEventStoreOptions } from './store.ts';
+export { createEsdbEventStore } from './store.ts';
