@@ -57,7 +57,7 @@ export interface EsdbProposed {
 export type EsdbExpected = 'any' | 'no_stream' | 'stream_exists' | bigint;
 
 export type EsdbAppendOutcome =
-  | { readonly ok: true; readonly nextRevision: bigint; readonly position: EsdbPosition | undefined }
+  | { readonly ok: true; readonly nextRevision: bigint }
   | { readonly ok: false; readonly actual: 'no_stream' | bigint };
 
 export type EsdbLiveFilter = { readonly streamPrefixes: readonly string[] } | { readonly streamRegex: string };
@@ -139,7 +139,7 @@ export const connectEsdb = (connectionString: string): EsdbConnection => {
       );
       try {
         const result = await client.appendToStream(streamId, data, { expectedRevision: toExpectedRevision(expected) });
-        return { ok: true, nextRevision: result.nextExpectedRevision, position: result.position };
+        return { ok: true, nextRevision: result.nextExpectedRevision };
       } catch (error) {
         if (error instanceof WrongExpectedVersionError) return { ok: false, actual: error.actualVersion };
         throw error;

@@ -117,7 +117,8 @@ export const createEsdbEventStore = (options: EsdbEventStoreOptions): EventStore
     }
     return {
       nextExpectedVersion: toStreamVersion(outcome.nextRevision),
-      lastLogPosition: toLogPosition(outcome.position ?? positionOf(last)),
+      // The stored event's own position: what the append reply reports differs between server versions.
+      lastLogPosition: toLogPosition(positionOf(last)),
       alreadyAppended: false,
     };
   };
