@@ -1,0 +1,170 @@
+import type { Generated, Kysely, Selectable } from 'kysely';
+import { sql } from 'kysely';
+import { maskPhone } from '../pii/mask.ts';
+import type { PiiVault, SealedPii } from '../pii/vault.ts';
+import type { SmsMessage, SmsProviderName, SmsSendResult, SmsSendStatus } from './types.ts';
+
+/** app.sms_outbox (migration 0100): the send log shared by every adapter. */
+export interface SmsOutboxTable {
+  idempotency_key: string;
+  provider: SmsProviderName;
+  purpose: string;
+  template_code: string;
+  phone_sealed: SealedPii;
+  phone_masked: string;
+  phone_index: string;
+  text: string;
+  status: SmsSendStatus | 'sending';
+  attempts: Generated<number>;
+  provider_message_id: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SmsDatabase {
+  'app.sms_outbox': SmsOutboxTable;
+}
+
+export type SmsOutboxRow = Selectable<SmsOutboxTable>;
+
+/** The first result of an earlier send, returned to a retry. */
+export const resultOfRow = (row: SmsOutboxRow, duplicate: boolean): SmsSendResult => {
+  const status: SmsSendStatus = row.status === 'sending' ? 'in_doubt' : row.status;
+  return {
+    status,
+    provider: row.provider,
+    duplicate,
+    ...(row.provider_message_id ? { providerMessageId: row.provider_message_id } : {}),
+    ...(row.error_code
+      ? { error: { code: row.error_code, message: row.error_message ?? '' } }
+      : row.status === 'sending'
+        ? { error: { code: 'SMS_SEND_IN_PROGRESS', message: 'another attempt with this key has not finished (or died mid-send)' } }
+        : {}),
+  };
+};
+
+const protectedPhone = async (vault: PiiVault, phone: string) => ({
+  phone_sealed: sql<SealedPii>`${JSON.stringify(await vault.seal(phone, 'phone'))}::jsonb`,
+  phone_masked: maskPhone(phone),
+  phone_index: await vault.blindIndex(phone, 'phone'),
+});
+
+/**
+ * Records a message as delivered to the development outbox, once per key.
+ * Returns the row and whether this call inserted it.
+ */
+export const recordOutboxMessage = async (
+  db: Kysely<SmsDatabase>,
+  vault: PiiVault,
+  message: SmsMessage,
+): Promise<{ row: SmsOutboxRow; inserted: boolean }> => {
+  const inserted = await db
+    .insertInto('app.sms_outbox')
+    .values({
+      idempotency_key: message.idempotencyKey,
+      provider: 'outbox',
+      purpose: message.purpose,
+      template_code: message.templateCode,
+      ...(await protectedPhone(vault, message.to)),
+      text: message.text,
+      status: 'sent',
+      provider_message_id: `outbox:${message.idempotencyKey}`,
+      error_code: null,
+      error_message: null,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return { row: inserted, inserted: true };
+  return { row: await findSmsByKey(db, message.idempotencyKey), inserted: false };
+};
+
+export const findSmsByKey = async (db: Kysely<SmsDatabase>, idempotencyKey: string): Promise<SmsOutboxRow> =>
+  db.selectFrom('app.sms_outbox').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirstOrThrow();
+
+/**
+ * Claims the right to call the provider for this key: a new row in state `sending`, or a row whose
+ * last attempt `failed` with a definite refusal. Anything else (sent, in doubt, still sending) is not
+ * claimed and the existing row is returned, so a retry never sends twice.
+ */
+export const claimProviderSend = async (
+  db: Kysely<SmsDatabase>,
+  vault: PiiVault,
+  provider: SmsProviderName,
+  message: SmsMessage,
+): Promise<{ claimed: true } | { claimed: false; row: SmsOutboxRow }> => {
+  const claimed = await db
+    .insertInto('app.sms_outbox')
+    .values({
+      idempotency_key: message.idempotencyKey,
+      provider,
+      purpose: message.purpose,
+      template_code: message.templateCode,
+      ...(await protectedPhone(vault, message.to)),
+      text: message.text,
+      status: 'sending',
+      provider_message_id: null,
+      error_code: null,
+      error_message: null,
+    })
+    .onConflict((oc) =>
+      oc
+        .column('idempotency_key')
+        .doUpdateSet({
+          status: 'sending',
+          provider,
+          attempts: sql<number>`app.sms_outbox.attempts + 1`,
+          error_code: null,
+          error_message: null,
+          updated_at: sql<Date>`now()`,
+        })
+        .where('app.sms_outbox.status', '=', 'failed'),
+    )
+    .returning('idempotency_key')
+    .executeTakeFirst();
+  if (claimed) return { claimed: true };
+  return { claimed: false, row: await findSmsByKey(db, message.idempotencyKey) };
+};
+
+/** Records the provider's answer for a claimed send. */
+export const completeProviderSend = async (
+  db: Kysely<SmsDatabase>,
+  idempotencyKey: string,
+  outcome: { status: SmsSendStatus; providerMessageId?: string; error?: { code: string; message: string } },
+): Promise<SmsOutboxRow> =>
+  db
+    .updateTable('app.sms_outbox')
+    .set({
+      status: outcome.status,
+      provider_message_id: outcome.providerMessageId ?? null,
+      error_code: outcome.error?.code ?? null,
+      error_message: outcome.error?.message.slice(0, 500) ?? null,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('idempotency_key', '=', idempotencyKey)
+    .where('status', '=', 'sending')
+    .returningAll()
+    .executeTakeFirstOrThrow();
+
+/** Newest first, for the console's outbox page (masked phones only). */
+export const listSmsOutbox = async (db: Kysely<SmsDatabase>, options: { limit?: number; before?: Date } = {}) =>
+  db
+    .selectFrom('app.sms_outbox')
+    .select(['idempotency_key', 'provider', 'purpose', 'template_code', 'phone_masked', 'text', 'status', 'attempts', 'created_at'])
+    .$if(options.before !== undefined, (q) => q.where('created_at', '<', options.before!))
+    .orderBy('created_at', 'desc')
+    .limit(Math.min(options.limit ?? 50, 500))
+    .execute();
+
+/** How many messages went to this phone (by blind index) since a moment: for rate limits. */
+export const countSmsToPhoneSince = async (db: Kysely<SmsDatabase>, phoneIndex: string, since: Date): Promise<number> => {
+  const row = await db
+    .selectFrom('app.sms_outbox')
+    .select((eb) => eb.fn.countAll<string | number | bigint>().as('n'))
+    .where('phone_index', '=', phoneIndex)
+    .where('created_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+};
