@@ -15,7 +15,7 @@ const details: CaseDetails = {
   applicantType: 'enterprise',
   enterpriseType: 'private',
   regionCode: '421202',
-  applicantPhone: { sealed: 'v1.sealed', masked: '138****1234', blindIndex: 'bi' },
+  applicantPhone: { sealed: { v: 1, kid: 'k1', iv: 'AAAAAAAAAAAAAAAA', ct: 'AAAAAAAAAAAAAAAAAAAAAAAA' }, masked: '138****1234', blindIndex: 'bi' },
 };
 const ref = { system: 'zwfw', externalCaseId: 'BJ2025-0001' };
 const base = { caseId: 'zwfw:BJ2025-0001', system: 'zwfw', externalCaseId: 'BJ2025-0001' };

@@ -1,3 +1,5 @@
+import type { SealedPii } from '../pii/vault.ts';
+
 /**
  * 办件 (case): one service handled at a window or online, as the government service system (办件系统)
  * reports it. Every case carries the fields the provincial 好差评 feed needs on every rating.
@@ -32,7 +34,7 @@ export interface StaffRef {
 
 /** A phone number as it may be stored: sealed by the PII vault, masked for display, blind-indexed for lookup. */
 export interface SealedPhone {
-  readonly sealed: string;
+  readonly sealed: SealedPii;
   readonly masked: string;
   readonly blindIndex: string;
 }
