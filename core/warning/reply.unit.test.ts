@@ -59,9 +59,13 @@ describe('SetReplyDeadline (处置答复时限)', () => {
       .when(setDeadline({ calendarCoverage: { 2027: 'fallback' }, calendarFallbackYears: [2027] }))
       .then([
         {
-          ...replyDeadlineSet(),
-          data: { ...(replyDeadlineSet().data as object), calendarCoverage: { 2027: 'fallback' }, calendarFallbackYears: [2027] },
-        } as WarningEvent,
+          type: 'ReplyDeadlineSet',
+          data: {
+            ...(replyDeadlineSet() as Extract<WarningEvent, { type: 'ReplyDeadlineSet' }>).data,
+            calendarCoverage: { 2027: 'fallback' },
+            calendarFallbackYears: [2027],
+          },
+        },
       ]);
   });
   it('a second deadline, one for another round, or one before dispatch decides nothing', () => {
