@@ -1,5 +1,5 @@
 import type { ApplicantType, CaseProgress, CaseStage, CodeAndName, Matter, SealedPhone, StaffRef } from '../case/types.ts';
-import type { InvitationChannel, SatisfactionLevel } from '../questionnaire/types.ts';
+import type { SatisfactionLevel } from '../questionnaire/types.ts';
 
 export type { InvitationChannel } from '../questionnaire/types.ts';
 
