@@ -57,6 +57,7 @@ export const createEsdbEventStore = (options: EsdbEventStoreOptions): EventStore
   const checkpoints = options.checkpoints ?? createEsdbCheckpointStore(connection);
   const subscriptions = new Set<Subscription>();
   let stallNoticeLogged = false;
+  let closing: Promise<void> | null = null;
 
   const toEvent = (event: EsdbRecorded): RecordedEvent => upcast(toRecordedEvent(event));
 
@@ -197,10 +198,13 @@ export const createEsdbEventStore = (options: EsdbEventStoreOptions): EventStore
       subscriptions.add(subscription);
       return subscription;
     },
-    async close() {
-      await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
-      subscriptions.clear();
-      await connection.dispose();
+    close() {
+      closing ??= (async () => {
+        await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
+        subscriptions.clear();
+        await connection.dispose();
+      })();
+      return closing;
     },
   };
 };

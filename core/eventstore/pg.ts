@@ -1,0 +1,89 @@
+import pg from 'pg';
+import { createPgPool, postgresKysely } from '../db/postgres.ts';
+import type { EventStore } from './types.ts';
+import type { Upcaster } from './upcasting.ts';
+import type { ChangeFeed } from './postgres/change-feed.ts';
+import { inProcessChangeFeed } from './postgres/change-feed.ts';
+import { createSqlEventStore } from './postgres/sql-store.ts';
+
+const CHANNEL = 'pinggai_events';
+
+export interface PgEventStoreOptions {
+  readonly connectionString: string;
+  readonly poolSize?: number;
+  /** Listen for appends made by other processes (LISTEN/NOTIFY). Default true. */
+  readonly listen?: boolean;
+  readonly upcasters?: readonly Upcaster[];
+  readonly onAppend?: (ms: number, events: number) => void;
+}
+
+/**
+ * Appends announce themselves with NOTIFY *after* their commit, from a separate statement, and
+ * coalesced: NOTIFY inside the appending transaction would take the notification queue's lock until
+ * that transaction's WAL flush and so serialise every concurrent commit.
+ */
+const notifyFeed = (pool: pg.Pool, connectionString: string, listen: boolean): ChangeFeed => {
+  const local = inProcessChangeFeed();
+  let inFlight = false;
+  let pending = false;
+  let listener: pg.Client | null = null;
+  let closed = false;
+
+  const send = () => {
+    inFlight = true;
+    pending = false;
+    pool
+      .query(`select pg_notify('${CHANNEL}', '')`)
+      .catch(() => {
+        // A lost wake-up only delays subscribers until their next poll.
+      })
+      .finally(() => {
+        inFlight = false;
+        if (pending && !closed) send();
+      });
+  };
+
+  const connectListener = async () => {
+    const client = new pg.Client({ connectionString, application_name: 'pinggai-listen' });
+    client.on('notification', () => local.notifyLocal());
+    client.on('error', () => {
+      // Polling covers the gap; reconnect on the next start.
+    });
+    await client.connect();
+    await client.query(`listen ${CHANNEL}`);
+    if (closed) await client.end();
+    else listener = client;
+  };
+  let listening: Promise<void> | null = null;
+
+  return {
+    announce() {
+      local.notifyLocal();
+      if (inFlight) pending = true;
+      else send();
+    },
+    onChange(fn) {
+      if (listen && !listening) listening = connectListener().catch(() => undefined);
+      return local.onChange(fn);
+    },
+    async close() {
+      closed = true;
+      await listening;
+      await listener?.end().catch(() => undefined);
+      await local.close();
+    },
+  };
+};
+
+export const createPgEventStore = (options: PgEventStoreOptions): EventStore => {
+  const pool = createPgPool({ connectionString: options.connectionString, max: options.poolSize ?? 20 });
+  const db = postgresKysely<unknown>(pool);
+  return createSqlEventStore({
+    name: 'postgres',
+    db,
+    feed: notifyFeed(pool, options.connectionString, options.listen ?? true),
+    ...(options.upcasters ? { upcasters: options.upcasters } : {}),
+    ...(options.onAppend ? { onAppend: options.onAppend } : {}),
+    close: () => db.destroy(),
+  });
+};

@@ -1,0 +1,283 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type {
+  AppendOptions,
+  AppendResult,
+  CheckpointStore,
+  EventStore,
+  ExpectedVersion,
+  LogPosition,
+  NewEvent,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from '../types.ts';
+import { PartialDuplicateAppend, WrongExpectedVersion, streamCategory } from '../types.ts';
+import type { Upcaster } from '../upcasting.ts';
+import { upcasterChain } from '../upcasting.ts';
+import { startSubscription } from '../subscription.ts';
+import type { ChangeFeed } from './change-feed.ts';
+import { parseLogPosition, toLogPosition } from './positions.ts';
+
+export interface SqlEventStoreOptions {
+  readonly name: string;
+  readonly db: Kysely<unknown>;
+  readonly feed: ChangeFeed;
+  readonly upcasters?: readonly Upcaster[];
+  /** Called with the append latency in ms (metrics). */
+  readonly onAppend?: (ms: number, events: number) => void;
+  readonly close?: () => Promise<void>;
+}
+
+interface EventRow {
+  global_position: string;
+  transaction_id: string;
+  stream_id: string;
+  stream_version: number;
+  event_id: string;
+  event_type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: unknown;
+  recorded_at: string;
+}
+
+interface AppendRow {
+  current_version: number;
+  global_position: string | null;
+  transaction_id: string | null;
+  stream_version: number | null;
+}
+
+const UNIQUE_VIOLATION = '23505';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// Columns come back as text under their own names; ORDER BY therefore names the table's columns
+// (`events.…`), or it would sort the text.
+const eventColumns = sql`global_position::text as global_position, transaction_id::text as transaction_id,
+  stream_id, stream_version, event_id::text as event_id, event_type, schema_version, data, metadata,
+  to_json(recorded_at) #>> '{}' as recorded_at`;
+
+const expectedKind = (expected: ExpectedVersion): [string, number] =>
+  typeof expected === 'number' ? ['exact', expected] : [expected, 0];
+
+/**
+ * The event store over any Postgres reachable by kysely: a Postgres server through `pg`, or PGlite
+ * through the serialising dialect. One statement appends a batch: it reads the stream's version, checks
+ * the expectation and inserts, so a single event costs one round trip like a plain INSERT. The
+ * unique constraint on (stream_id, stream_version) is what enforces the version under concurrency.
+ */
+export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore => {
+  const { db, feed } = options;
+  const upcast = upcasterChain(options.upcasters ?? []);
+
+  const toRecorded = (row: EventRow): RecordedEvent =>
+    upcast({
+      id: row.event_id,
+      type: row.event_type,
+      schemaVersion: row.schema_version,
+      data: row.data,
+      metadata: row.metadata as RecordedEvent['metadata'],
+      streamId: row.stream_id,
+      streamVersion: row.stream_version,
+      globalPosition: BigInt(row.global_position),
+      logPosition: toLogPosition(row.transaction_id, row.global_position),
+      recordedAt: new Date(row.recorded_at).toISOString(),
+    });
+
+  const existingIds = async (ids: readonly string[]) => {
+    const { rows } = await sql<{ event_id: string; stream_id: string; stream_version: number; global_position: string; transaction_id: string }>`
+      select event_id::text as event_id, stream_id, stream_version, global_position::text as global_position,
+             transaction_id::text as transaction_id
+      from eventstore.events where event_id = any(${[...ids]}::uuid[])`.execute(db);
+    return rows;
+  };
+
+  const currentVersion = async (streamId: string): Promise<number> => {
+    const { rows } = await sql<{ version: number }>`
+      select coalesce(max(stream_version), 0)::int as version from eventstore.events where stream_id = ${streamId}`.execute(db);
+    return rows[0]?.version ?? 0;
+  };
+
+  /** Called when an append did not go through: a retry of events already stored counts as success. */
+  const resolveRetry = async (streamId: string, events: readonly NewEvent[]): Promise<AppendResult | null> => {
+    const found = await existingIds(events.map((event) => event.id));
+    if (found.length === 0) return null;
+    const inThisStream = found.filter((row) => row.stream_id === streamId);
+    if (inThisStream.length !== events.length) {
+      throw new PartialDuplicateAppend(
+        streamId,
+        found.map((row) => row.event_id),
+      );
+    }
+    const last = inThisStream.reduce((a, b) => (a.stream_version > b.stream_version ? a : b));
+    return {
+      nextExpectedVersion: await currentVersion(streamId),
+      lastLogPosition: toLogPosition(last.transaction_id, last.global_position),
+      alreadyAppended: true,
+    };
+  };
+
+  const append = async (
+    streamId: string,
+    events: readonly NewEvent[],
+    appendOptions: AppendOptions = {},
+  ): Promise<AppendResult> => {
+    if (events.length === 0) throw new Error(`append to ${streamId}: no events`);
+    for (const event of events) {
+      if (!UUID.test(event.id)) throw new Error(`append to ${streamId}: event id ${event.id} is not a UUID`);
+    }
+    const expected = appendOptions.expectedVersion ?? 'any';
+    const [kind, exact] = expectedKind(expected);
+    const payload = JSON.stringify(
+      events.map((event) => ({
+        id: event.id,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        data: event.data,
+        metadata: event.metadata,
+      })),
+    );
+    const started = performance.now();
+    for (let attempt = 1; ; attempt++) {
+      let rows: AppendRow[];
+      try {
+        ({ rows } = await sql<AppendRow>`
+          with current_stream as (
+            select coalesce(max(stream_version), 0)::int as version
+            from eventstore.events where stream_id = ${streamId}
+          ),
+          accepted as (
+            select version from current_stream
+            where ${kind} = 'any'
+               or (${kind} = 'no_stream' and version = 0)
+               or (${kind} = 'stream_exists' and version > 0)
+               or (${kind} = 'exact' and version = ${exact}::int)
+          ),
+          inserted as (
+            insert into eventstore.events
+              (stream_id, stream_category, stream_version, event_id, event_type, schema_version, data, metadata)
+            select ${streamId}, ${streamCategory(streamId)}, accepted.version + e.ord::int,
+                   (e.doc ->> 'id')::uuid, e.doc ->> 'type', (e.doc ->> 'schemaVersion')::int,
+                   e.doc -> 'data', e.doc -> 'metadata'
+            from accepted, jsonb_array_elements(${payload}::jsonb) with ordinality as e(doc, ord)
+            returning global_position, transaction_id, stream_version
+          )
+          select c.version as current_version, i.global_position::text as global_position,
+                 i.transaction_id::text as transaction_id, i.stream_version
+          from current_stream c left join inserted i on true
+          order by i.stream_version desc nulls last
+          limit 1`.execute(db));
+      } catch (error) {
+        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+        const retried = await resolveRetry(streamId, events);
+        if (retried) return retried;
+        // Another writer took the version first.
+        if ((kind === 'any' || kind === 'stream_exists') && attempt < 100) continue;
+        throw new WrongExpectedVersion(streamId, expected, await currentVersion(streamId));
+      }
+      const row = rows[0]!;
+      if (row.global_position === null || row.transaction_id === null || row.stream_version === null) {
+        const retried = await resolveRetry(streamId, events);
+        if (retried) return retried;
+        throw new WrongExpectedVersion(streamId, expected, row.current_version);
+      }
+      feed.announce();
+      options.onAppend?.(performance.now() - started, events.length);
+      return {
+        nextExpectedVersion: row.stream_version,
+        lastLogPosition: toLogPosition(row.transaction_id, row.global_position),
+        alreadyAppended: false,
+      };
+    }
+  };
+
+  const readStream = async (streamId: string, readOptions: { fromVersion?: number } = {}) => {
+    const { rows } = await sql<EventRow>`
+      select ${eventColumns} from eventstore.events
+      where stream_id = ${streamId} and stream_version >= ${readOptions.fromVersion ?? 1}
+      order by stream_version`.execute(db);
+    return rows.map(toRecorded);
+  };
+
+  const categoryFilter = (categories: readonly string[] | undefined) =>
+    categories && categories.length > 0 ? sql`and stream_category = any(${[...categories]}::text[])` : sql``;
+
+  const readAll = async ({ after, limit, categories }: ReadAllOptions) => {
+    const from = parseLogPosition(after);
+    // Only transactions older than the oldest one still open are final: reading below that horizon,
+    // in (transaction, position) order, never skips an event that commits late.
+    const { rows } = await sql<EventRow>`
+      select ${eventColumns} from eventstore.events
+      where (transaction_id, global_position) > (${from.transactionId}::xid8, ${from.globalPosition}::bigint)
+        and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ${categoryFilter(categories)}
+      order by events.transaction_id, events.global_position
+      limit ${limit}`.execute(db);
+    return rows.map(toRecorded);
+  };
+
+  /** The newest committed position (held back or not), for "caught up" questions. */
+  const headPosition = async (categories?: readonly string[]): Promise<LogPosition | null> => {
+    const { rows } = await sql<{ transaction_id: string; global_position: string }>`
+      select transaction_id::text as transaction_id, global_position::text as global_position
+      from eventstore.events where true ${categoryFilter(categories)}
+      order by events.transaction_id desc, events.global_position desc limit 1`.execute(db);
+    const row = rows[0];
+    return row ? toLogPosition(row.transaction_id, row.global_position) : null;
+  };
+
+  /** True when committed events after `after` wait behind a transaction that is still open. */
+  const heldBack = async (after: LogPosition | null, categories?: readonly string[]): Promise<boolean> => {
+    const from = parseLogPosition(after);
+    const { rows } = await sql<{ held: boolean }>`
+      select exists (
+        select 1 from eventstore.events
+        where (transaction_id, global_position) > (${from.transactionId}::xid8, ${from.globalPosition}::bigint)
+          and transaction_id >= pg_snapshot_xmin(pg_current_snapshot())
+          ${categoryFilter(categories)}
+      ) as held`.execute(db);
+    return rows[0]?.held ?? false;
+  };
+
+  const checkpoints: CheckpointStore = {
+    async load(subscriberId) {
+      const { rows } = await sql<{ position: string }>`
+        select position from eventstore.checkpoints where subscriber_id = ${subscriberId}`.execute(db);
+      return (rows[0]?.position as LogPosition | undefined) ?? null;
+    },
+    async save(subscriberId, position) {
+      await sql`
+        insert into eventstore.checkpoints (subscriber_id, position) values (${subscriberId}, ${position})
+        on conflict (subscriber_id) do update set position = excluded.position, updated_at = now()`.execute(db);
+    },
+  };
+
+  const subscriptions = new Set<Subscription>();
+
+  const store: EventStore = {
+    name: options.name,
+    append,
+    readStream,
+    readAll,
+    checkpoints,
+    subscribe(subscribeOptions: SubscribeOptions) {
+      const subscription = startSubscription(subscribeOptions, {
+        readAll,
+        headPosition,
+        heldBack,
+        checkpoints: subscribeOptions.checkpoints ?? checkpoints,
+        onChange: (listener) => feed.onChange(listener),
+      });
+      subscriptions.add(subscription);
+      return subscription;
+    },
+    async close() {
+      await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
+      await feed.close();
+      await options.close?.();
+    },
+  };
+  return store;
+};
