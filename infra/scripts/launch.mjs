@@ -34,7 +34,11 @@ const pgCluster = async () => {
   return new Promise(() => {});
 };
 
-const modes = { start: () => start({ root, args, services }), test: () => test({ root, args, services }), 'pg-cluster': pgCluster };
+const modes = {
+  start: () => start({ root, args, services }),
+  test: () => test({ root, args, services }),
+  'pg-cluster': pgCluster,
+};
 
 // Whatever the launcher is doing when a signal arrives, everything it started is stopped in reverse
 // order. `npm start` exits 0 on Ctrl-C (a normal way to stop it); an interrupted test run does not.
@@ -58,7 +62,9 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 process.on('exit', () => services.killAllNow());
 
 if (!(mode in modes)) {
-  process.stderr.write('usage: node infra/scripts/launch.mjs start [--demo] | test [-- <vitest file filter>…] | pg-cluster [--url-file <file>]\n');
+  process.stderr.write(
+    'usage: node infra/scripts/launch.mjs start [--demo] | test [-- <vitest file filter>…] | pg-cluster [--url-file <file>]\n',
+  );
   process.exit(2);
 }
 

@@ -23,18 +23,26 @@ export const startThrowawayPostgres = async ({ bin, services }) => {
   const asRoot = process.getuid?.() === 0;
   const owner = asRoot ? postgresUser() : undefined;
   if (asRoot && !owner) {
-    warn('running as root and there is no postgres user to run the server as (apt-get install postgresql creates it)');
+    warn(
+      'running as root and there is no postgres user to run the server as (apt-get install postgresql creates it)',
+    );
     return undefined;
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pinggai-pg-'));
   if (owner) chownSync(dir, owner.uid, owner.gid);
   const data = path.join(dir, 'data');
   const logFile = path.join(dir, 'postgres.log');
-  const tool = (name, args) => (owner ? ['runuser', ['-u', 'postgres', '--', path.join(bin, name), ...args]] : [path.join(bin, name), args]);
+  const tool = (name, args) =>
+    owner
+      ? ['runuser', ['-u', 'postgres', '--', path.join(bin, name), ...args]]
+      : [path.join(bin, name), args];
   const quiet = { stdio: ['ignore', 'pipe', 'pipe'] };
   const removeFolder = () => rmSync(dir, { recursive: true, force: true });
 
-  const init = await run(...tool('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']), quiet);
+  const init = await run(
+    ...tool('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']),
+    quiet,
+  );
   if (init.code !== 0) {
     warn(`initdb failed (exit ${init.code}):\n${init.output.trim()}`);
     removeFolder();
@@ -42,7 +50,10 @@ export const startThrowawayPostgres = async ({ bin, services }) => {
   }
   const port = await randomFreePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200`;
-  const started = await run(...tool('pg_ctl', ['-D', data, '-l', logFile, '-w', '-t', '60', '-o', options, 'start']), quiet);
+  const started = await run(
+    ...tool('pg_ctl', ['-D', data, '-l', logFile, '-w', '-t', '60', '-o', options, 'start']),
+    quiet,
+  );
   if (started.code !== 0) {
     let log = '';
     try {
@@ -59,7 +70,10 @@ export const startThrowawayPostgres = async ({ bin, services }) => {
   services.add(
     `throwaway Postgres cluster (port ${port})`,
     async () => {
-      const stopped = await run(...tool('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']), quiet);
+      const stopped = await run(
+        ...tool('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']),
+        quiet,
+      );
       if (stopped.code !== 0) throw new Error(`pg_ctl stop failed: ${stopped.output.trim()}`);
       removeFolder();
     },

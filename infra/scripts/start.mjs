@@ -18,7 +18,8 @@ const answersHealthz = (url) => async () => (await fetch(url, { signal: AbortSig
 
 export const start = async ({ root, args, services }) => {
   const unknown = args.filter((arg) => arg !== '--demo' && arg !== '--');
-  if (unknown.length > 0) throw new Error(`unknown option(s) for start: ${unknown.join(' ')} (known: --demo)`);
+  if (unknown.length > 0)
+    throw new Error(`unknown option(s) for start: ${unknown.join(' ')} (known: --demo)`);
   const demo = args.includes('--demo');
 
   await ensureDependencies(root);
@@ -33,7 +34,9 @@ export const start = async ({ root, args, services }) => {
   const host = process.env.PINGGAI_HOST || '127.0.0.1';
   const grpcPort = await choosePort('the Temporal dev server', 7233, {});
   const uiPort = await choosePort('the Temporal UI port', 8233, { avoid: [grpcPort] });
-  const httpPort = process.env.PINGGAI_HTTP_PORT || String(await choosePort('PingGai HTTP', 8080, { host, avoid: [grpcPort, uiPort] }));
+  const httpPort =
+    process.env.PINGGAI_HTTP_PORT ||
+    String(await choosePort('PingGai HTTP', 8080, { host, avoid: [grpcPort, uiPort] }));
 
   const temporal = await startTemporalDevServer({
     cli,
@@ -60,8 +63,14 @@ export const start = async ({ root, args, services }) => {
     ['--import', 'tsx', 'infra/embedded/main.ts', ...(demo ? ['--demo'] : [])],
     { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   );
-  say(`starting PingGai embedded server (pid ${server.pid}): node --import tsx infra/embedded/main.ts${demo ? ' --demo' : ''}`);
-  services.add(`PingGai embedded server (pid ${server.pid})`, () => server.stop({ signal: 'SIGTERM', graceMs: 10_000 }), server.killNow);
+  say(
+    `starting PingGai embedded server (pid ${server.pid}): node --import tsx infra/embedded/main.ts${demo ? ' --demo' : ''}`,
+  );
+  services.add(
+    `PingGai embedded server (pid ${server.pid})`,
+    () => server.stop({ signal: 'SIGTERM', graceMs: 10_000 }),
+    server.killNow,
+  );
 
   const base = `http://${host.includes(':') ? `[${host}]` : host}:${httpPort}`;
   await waitUntil(answersHealthz(`${base}/healthz`), {
@@ -70,7 +79,9 @@ export const start = async ({ root, args, services }) => {
     what: 'PingGai embedded server',
     abandon: () => (server.isRunning() ? undefined : 'exited during start-up'),
   });
-  say(`PingGai is up: ${base}/ (health page), ${base}/healthz, ${base}/readyz; Temporal at ${temporal.address}`);
+  say(
+    `PingGai is up: ${base}/ (health page), ${base}/healthz, ${base}/readyz; Temporal at ${temporal.address}`,
+  );
   say('press Ctrl-C to stop everything');
 
   const ended = await Promise.race([
@@ -78,7 +89,9 @@ export const start = async ({ root, args, services }) => {
     temporal.process.exited.then((how) => ({ who: 'Temporal dev server', how })),
   ]);
   if (services.isStopping) return new Promise(() => {}); // the signal handler finishes and exits
-  warn(`${ended.who} exited on its own (code ${ended.how.code}, signal ${ended.how.signal}); stopping the rest`);
+  warn(
+    `${ended.who} exited on its own (code ${ended.how.code}, signal ${ended.how.signal}); stopping the rest`,
+  );
   await services.stopAll();
   return 1;
 };

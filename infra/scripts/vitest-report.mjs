@@ -9,7 +9,9 @@ import path from 'node:path';
 export const readTierReport = (file, root) => {
   if (!existsSync(file)) return undefined;
   const report = JSON.parse(readFileSync(file, 'utf8'));
-  const brokenFiles = (report.testResults ?? []).filter((result) => result.status === 'failed' && (result.assertionResults ?? []).length === 0);
+  const brokenFiles = (report.testResults ?? []).filter(
+    (result) => result.status === 'failed' && (result.assertionResults ?? []).length === 0,
+  );
   return {
     files: (report.testResults ?? []).length,
     passed: report.numPassedTests ?? 0,
