@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestPglite } from '../../tests/support/databases.ts';
+import { createPgliteEventStore } from '../eventstore/pglite.ts';
+import type { EventStore } from '../eventstore/types.ts';
+import { DomainError } from '../shared/errors.ts';
+import type { Decider } from './decider.ts';
+import { assertNever } from './decider.ts';
+import { deriveEventId, handleCommand } from './command-handler.ts';
+
+// A tally small enough to read at a glance: it exists to exercise the handling cycle.
+type TallyCommand = { type: 'Add'; amount: number } | { type: 'Close' };
+type TallyEvent = { type: 'Added'; data: { amount: number } } | { type: 'Closed'; data: Record<string, never> };
+type TallyState = { total: number; closed: boolean };
+
+const tally: Decider<TallyCommand, TallyEvent, TallyState> = {
+  initialState: { total: 0, closed: false },
+  schemaVersions: { Added: 1, Closed: 1 },
+  decide(command, state) {
+    if (state.closed) throw new DomainError('TALLY_CLOSED', 'closed');
+    switch (command.type) {
+      case 'Add':
+        return [{ type: 'Added', data: { amount: command.amount } }];
+      case 'Close':
+        return [{ type: 'Closed', data: {} }];
+      default:
+        return assertNever(command);
+    }
+  },
+  evolve(state, event) {
+    switch (event.type) {
+      case 'Added':
+        return { ...state, total: state.total + event.data.amount };
+      case 'Closed':
+        return { ...state, closed: true };
+      default:
+        return assertNever(event);
+    }
+  },
+};
+
+const context = (commandId: string) => ({
+  commandId,
+  actor: { id: 'officer-1', role: 'dispatcher', department: 'zsj' },
+  now: new Date('2026-05-09T02:00:00Z'),
+});
+
+describe('handleCommand on the embedded store', () => {
+  let store: EventStore;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    const { pglite, db } = await createTestPglite();
+    store = createPgliteEventStore({ pglite, db });
+    close = async () => {
+      await store.close();
+      await pglite.close();
+    };
+  });
+  afterAll(async () => close());
+
+  it('decides on the folded stream and appends with metadata from the context', async () => {
+    const result = await handleCommand(store, 'tally-a', tally, { type: 'Add', amount: 3 }, context('cmd-1'));
+    expect(result).toMatchObject({ state: { total: 3 }, alreadyHandled: false, streamVersion: 1 });
+    const [event] = await store.readStream('tally-a');
+    expect(event).toMatchObject({
+      id: await deriveEventId('cmd-1', 'tally-a', 0),
+      type: 'Added',
+      schemaVersion: 1,
+      metadata: { commandId: 'cmd-1', actor: { id: 'officer-1' }, occurredAt: '2026-05-09T02:00:00.000Z', correlationId: 'cmd-1' },
+    });
+  });
+
+  it('does not apply a retried command twice', async () => {
+    await handleCommand(store, 'tally-b', tally, { type: 'Add', amount: 5 }, context('cmd-2'));
+    const retry = await handleCommand(store, 'tally-b', tally, { type: 'Add', amount: 5 }, context('cmd-2'));
+    expect(retry).toMatchObject({ alreadyHandled: true, state: { total: 5 }, appended: [] });
+    expect(await store.readStream('tally-b')).toHaveLength(1);
+  });
+
+  it('re-decides on the latest state when writers race, so every command lands exactly once', async () => {
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => handleCommand(store, 'tally-c', tally, { type: 'Add', amount: 1 }, context(`race-${i}`), { maxAttempts: 50 })),
+    );
+    const events = await store.readStream('tally-c');
+    expect(events).toHaveLength(20);
+    expect(events.map((e) => e.streamVersion)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
+  it('passes a refusal through untouched and appends nothing', async () => {
+    await handleCommand(store, 'tally-d', tally, { type: 'Close' }, context('close'));
+    await expect(handleCommand(store, 'tally-d', tally, { type: 'Add', amount: 1 }, context('late'))).rejects.toMatchObject({
+      code: 'TALLY_CLOSED',
+    });
+    expect(await store.readStream('tally-d')).toHaveLength(1);
+  });
+});
