@@ -7,3 +7,8 @@ export { checkSmsSegment, fitsOneSmsSegment, withSignName } from './segment.ts';
 export type { SmsDatabase, SmsOutboxRow, SmsOutboxTable } from './send-log.ts';
 export { countSmsToPhoneSince, listSmsOutbox } from './send-log.ts';
 export { createOutboxSmsGateway, validateSmsMessage } from './outbox.ts';
+export type { ProviderDeps } from './provider-send.ts';
+export type { AliyunSmsConfig } from './aliyun/gateway.ts';
+export { AliyunSmsConfigSchema, createAliyunSmsGateway } from './aliyun/gateway.ts';
+export type { TencentSmsConfig, TencentSmsTemplate } from './tencent/gateway.ts';
+export { TencentSmsConfigSchema, createTencentSmsGateway } from './tencent/gateway.ts';
