@@ -110,7 +110,8 @@ export const createEsdbEventStore = (options: EsdbEventStoreOptions): EventStore
     }
     // ESDB answers an exact retry with success and writes nothing; the stored events then carry the
     // earlier call's append id.
-    const [last] = await connection.readStream(streamId, { fromRevision: outcome.nextRevision, maxCount: 1 });
+    const [last] =
+      outcome.nextRevision < 0n ? [] : await connection.readStream(streamId, { fromRevision: outcome.nextRevision, maxCount: 1 });
     if (!last || appendIdOf(last) !== appendId) {
       const retried = await resolveRetry(streamId, events);
       if (retried) return retried;
