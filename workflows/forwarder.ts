@@ -1,0 +1,46 @@
+import type { Client } from '@temporalio/client';
+import type { EventStore, RecordedEvent, Subscription } from '../core/eventstore/types.ts';
+import { warningIdOf } from '../core/warning/stream.ts';
+import type { SignalOutcome } from './client.ts';
+import { signalWarningEvent } from './client.ts';
+import type { LifecycleConfig } from './config.ts';
+
+export const warningForwarderId = 'warning-workflow-forwarder';
+
+/**
+ * The checkpointed forwarder: follows every `warning-…` stream and signals each event to its
+ * warning's workflow (signalWithStart). Delivery is at least once — the checkpoint is saved after a
+ * batch is signalled — and the workflow drops duplicates by event id.
+ */
+export const startWarningForwarder = (options: {
+  readonly store: EventStore;
+  readonly client: Client;
+  readonly taskQueue: string;
+  readonly config?: LifecycleConfig;
+  readonly subscriberId?: string;
+  readonly batchSize?: number;
+  readonly pollIntervalMs?: number;
+  readonly onError?: (error: unknown) => void;
+  readonly onForwarded?: (event: RecordedEvent, outcome: SignalOutcome) => void;
+}): Subscription =>
+  options.store.subscribe({
+    subscriberId: options.subscriberId ?? warningForwarderId,
+    categories: ['warning'],
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
+    ...(options.onError ? { onError: options.onError } : {}),
+    handle: async (events) => {
+      // In log order, one at a time: a warning's events reach its workflow in stream order.
+      for (const event of events) {
+        const warningId = warningIdOf(event.streamId);
+        if (warningId === null) continue;
+        const outcome = await signalWarningEvent(
+          options.client,
+          { taskQueue: options.taskQueue, ...(options.config ? { config: options.config } : {}) },
+          warningId,
+          { eventId: event.id, type: event.type, data: event.data, streamVersion: event.streamVersion },
+        );
+        options.onForwarded?.(event, outcome);
+      }
+    },
+  });
