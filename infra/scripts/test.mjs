@@ -137,7 +137,7 @@ export const test = async ({ root, args, services }) => {
     const line =
       report.files === 0
         ? `skipped — no *.${tier}.test.ts files${filters.length > 0 ? ` match ${filters.join(' ')}` : ' yet'}`
-        : `${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped in ${report.files} files`;
+        : `${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped in ${report.files} file${report.files === 1 ? '' : 's'}`;
     results.push({
       ...outcome,
       line: outcome.code === 0 || report.failed > 0 ? line : `${line}; vitest exited ${outcome.code}`,
