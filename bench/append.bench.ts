@@ -73,6 +73,7 @@ const log = (line: string) => console.log(`[bench] ${line}`);
 const database = await createBenchDatabase(serverUrl);
 log(`fresh database ${database.name} on ${new URL(serverUrl).host}, migrated; baseline tables cloned from eventstore.events`);
 const pool = new pg.Pool({ connectionString: database.url, max: writers + 2, application_name: 'pinggai-bench-raw' });
+pool.on('error', (error) => console.warn(`[bench] idle baseline connection lost: ${error.message}`));
 // No LISTEN connection: nothing subscribes here. Appends still announce themselves as in production.
 const store: EventStore = createPgEventStore({ connectionString: database.url, poolSize: writers + 4, listen: false });
 

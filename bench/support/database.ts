@@ -35,6 +35,13 @@ export const createBenchDatabase = async (serverUrl: string): Promise<{ url: str
     async drop() {
       const dropper = new pg.Client({ connectionString: serverUrl });
       await dropper.connect();
+      // pg's Pool.end() resolves before its connections have gone; dropping "with (force)" at once would
+      // kill them mid-close and their pools would report errors. Give them a moment to leave.
+      for (let waited = 0; waited < 5_000; waited += 50) {
+        const { rows } = await dropper.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if ((rows[0]?.n ?? 0) === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await dropper.query(`drop database if exists ${name} with (force)`);
       await dropper.end();
     },
