@@ -1,10 +1,8 @@
 import type { Lang } from '../http/lang.ts';
+import { checkSmsSegment } from '../sms/segment.ts';
 
 /** One SMS segment of a message with Chinese characters (UCS-2) holds 70 characters. */
 export const smsSegmentChars = 70;
-
-/** Characters as the operators count them: UTF-16 code units (every CJK character of the texts is one). */
-export const smsLength = (text: string): number => text.length;
 
 const bodies = {
   invite: { 'zh-CN': '您的办件已办结,请评价:', en: 'Please rate our service: ' },
@@ -19,6 +17,7 @@ const bodies = {
 export const invitationSmsText = (options: { signName: string; link: string; kind: 'invite' | 'remind'; lang?: Lang }): { full: string; body: string } => {
   const body = `${bodies[options.kind][options.lang ?? 'zh-CN']}${options.link}`;
   const full = `【${options.signName}】${body}`;
-  if (smsLength(full) > smsSegmentChars) throw new Error(`SMS would be ${smsLength(full)} characters, more than one segment (${smsSegmentChars}): shorten the sign name or base URL`);
+  const check = checkSmsSegment(full);
+  if (!check.fits) throw new Error(`SMS would be ${check.length} characters, more than one segment (${check.limit}): shorten the sign name or base URL`);
   return { full, body };
 };

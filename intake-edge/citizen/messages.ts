@@ -1,0 +1,43 @@
+import type { Bilingual } from '../../core/http/lang.ts';
+
+/** Every sentence of the citizen pages, in zh-CN (default) and English. */
+export const m = {
+  appName: { 'zh-CN': '政务服务好差评', en: 'Rate our government service' },
+  rateTitle: { 'zh-CN': '请您评价本次服务', en: 'How was our service?' },
+  overallLegend: { 'zh-CN': '总体满意度(必选)', en: 'Overall satisfaction (required)' },
+  itemsLegend: { 'zh-CN': '分项评价(可选)', en: 'Details (optional)' },
+  reasonsLegend: { 'zh-CN': '不满意的原因(可多选)', en: 'What went wrong? (choose any)' },
+  commentLabel: { 'zh-CN': '意见建议(可选)', en: 'Comments (optional)' },
+  attachLabel: { 'zh-CN': '上传图片、语音或视频(可选)', en: 'Add a picture, voice or video (optional)' },
+  anonymousLabel: { 'zh-CN': '匿名评价(不留联系方式,无法回访)', en: 'Rate anonymously (we cannot call you back)' },
+  submit: { 'zh-CN': '提交评价', en: 'Submit' },
+  elderOn: { 'zh-CN': '长辈模式(大字)', en: 'Large text mode' },
+  elderOff: { 'zh-CN': '标准模式', en: 'Standard mode' },
+  otherLang: { 'zh-CN': 'English', en: '中文' },
+  service: { 'zh-CN': '办理事项', en: 'Service' },
+  place: { 'zh-CN': '办理地点', en: 'Where' },
+  fixErrors: { 'zh-CN': '请修改以下内容后再提交:', en: 'Please correct the following:' },
+  noPressure: { 'zh-CN': '评价完全自愿,任何人不得强制或干预您的评价。', en: 'Rating is voluntary; nobody may pressure you.' },
+  thanksTitle: { 'zh-CN': '感谢您的评价', en: 'Thank you for your rating' },
+  thanksNext: { 'zh-CN': '您的评价已记录,将用于改进政务服务。', en: 'Your rating is recorded and will be used to improve our service.' },
+  thanksNegative: {
+    'zh-CN': '我们已收到您的反映。责任部门将在 1 小时内接单,3 个工作日内核实整改并回复您,之后会电话回访。',
+    en: 'We have received your concern. The responsible department will take it up within an hour, fix it within 3 working days and get back to you; we will then call you to check.',
+  },
+  thanksNegativeAnonymous: {
+    'zh-CN': '我们已收到您的反映,责任部门将在 3 个工作日内核实整改。您选择了匿名评价,整改结果将在公示栏公布。',
+    en: 'We have received your concern; the responsible department will look into it within 3 working days. As you rated anonymously, the outcome will be shown on the public board.',
+  },
+  usedTitle: { 'zh-CN': '您已评价过本次服务', en: 'You have already rated this service' },
+  usedBody: { 'zh-CN': '每次办件只能评价一次(一次一评),感谢您的参与。', en: 'Each service can be rated once. Thank you for taking part.' },
+  expiredTitle: { 'zh-CN': '评价链接已过期', en: 'This rating link has expired' },
+  expiredBody: { 'zh-CN': '该链接已超过有效期。如需反映问题,可在办事大厅窗口扫码评价或拨打 12345 热线。', en: 'This link is past its validity. You can still scan the QR code at the service window or call 12345.' },
+  invalidTitle: { 'zh-CN': '评价链接无效', en: 'This rating link is not valid' },
+  invalidBody: { 'zh-CN': '请检查链接是否完整。您也可以在办事大厅窗口扫码评价。', en: 'Please check that the link is complete. You can also scan the QR code at a service window.' },
+  chooseMatterTitle: { 'zh-CN': '您办理的是哪项业务?', en: 'Which service did you use?' },
+  chooseMatterHint: { 'zh-CN': '点一下即可开始评价', en: 'Tap one to start rating' },
+  tooManyTitle: { 'zh-CN': '评价次数过多', en: 'Too many ratings' },
+  tooManyBody: { 'zh-CN': '同一设备在本窗口的评价次数已达上限,请稍后再试。', en: 'This device has rated this window too often; please try again later.' },
+  unknownWindowTitle: { 'zh-CN': '未找到该窗口', en: 'Window not found' },
+  unknownWindowBody: { 'zh-CN': '二维码可能已更换,请扫描窗口处的最新二维码。', en: 'The QR code may have been replaced; please scan the one at the window.' },
+} satisfies Record<string, Bilingual>;

@@ -1,0 +1,24 @@
+import type { Context } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { chooseLang, parseLangTag } from '../../core/http/lang.ts';
+import type { PageView } from './layout.ts';
+
+/**
+ * The page's language and elder mode. A `?lang=` or `?elder=` choice is remembered in a cookie so
+ * that the form post and later pages keep it.
+ */
+export const pageView = (c: Context): PageView => {
+  const url = new URL(c.req.url);
+  const langParam = parseLangTag(url.searchParams.get('lang'));
+  if (langParam) setCookie(c, 'lang', langParam, { path: '/', maxAge: 31_536_000, sameSite: 'Lax' });
+  const elderParam = url.searchParams.get('elder');
+  if (elderParam === '1' || elderParam === '0') setCookie(c, 'elder', elderParam, { path: '/', maxAge: 31_536_000, sameSite: 'Lax' });
+  const elder = elderParam === '1' || (elderParam !== '0' && getCookie(c, 'elder') === '1');
+  return { lang: chooseLang(c.req.raw), elder, url };
+};
+
+/** API clients (and the property tests) ask for JSON; browsers get pages. */
+export const wantsJson = (c: Context): boolean => {
+  const accept = c.req.header('accept') ?? '';
+  return /application\/(problem\+)?json/.test(accept) && !accept.includes('text/html');
+};

@@ -1,0 +1,28 @@
+import type { InvitationIssued } from '../../core/invitation/events.ts';
+import { invitationSmsText } from '../../core/invitation/sms-text.ts';
+import type { SmsSendResult } from '../../core/sms/types.ts';
+import type { IntakeDeps } from '../deps.ts';
+
+/**
+ * Sends the invitation (or its one reminder) through the SMS gateway. The idempotency key makes a
+ * retried send (reactor replay, sweeper crash) reach the citizen at most once. The plain number
+ * exists only here, between the vault and the gateway.
+ */
+export const sendInvitationSms = async (
+  deps: Pick<IntakeDeps, 'vault' | 'sms' | 'config'>,
+  issued: InvitationIssued['data'],
+  link: string,
+  kind: 'invite' | 'remind',
+): Promise<SmsSendResult | null> => {
+  if (!issued.recipient) return null;
+  const to = await deps.vault.open(issued.recipient.sealed, 'phone');
+  const text = invitationSmsText({ signName: deps.config.sms.signName, link, kind });
+  return deps.sms.send({
+    idempotencyKey: `invitation:${issued.invitationId}:${kind === 'invite' ? 'send' : 'remind'}`,
+    to,
+    templateCode: kind === 'invite' ? 'invitation' : 'invitation_reminder',
+    params: { link },
+    text: text.full,
+    purpose: kind === 'invite' ? 'invitation' : 'reminder',
+  });
+};

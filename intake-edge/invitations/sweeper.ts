@@ -1,0 +1,76 @@
+import { fold } from '../../core/decider/decider.ts';
+import { handleCommand } from '../../core/decider/command-handler.ts';
+import type { InvitationEvent } from '../../core/invitation/events.ts';
+import { invitationStreamId } from '../../core/invitation/events.ts';
+import { invitationDecider, reminderDue } from '../../core/invitation/decider.ts';
+import type { LinkTokens } from '../../core/invitation/token.ts';
+import type { IntakeDeps } from '../deps.ts';
+import { forgetOldNonces } from '../case-api/signature.ts';
+import { sendInvitationSms } from './send.ts';
+
+export interface SweepReport {
+  readonly reminded: number;
+  readonly expired: number;
+  readonly settled: number;
+}
+
+/**
+ * Reminders and expiry, by a periodic sweep over app.pending_invitations (indexed by due time).
+ * Why a sweeper and not a timer per invitation: thousands of invitations a day each need two
+ * moments, both idempotent decisions the decider already guards; a due-time index scanned every
+ * minute survives restarts, runs the same on Node and Deno, needs no Temporal workflow per link,
+ * and a missed sweep only makes a reminder a little late. Each row is judged by the invitation's
+ * own events, so a rated invitation is simply dropped from the table.
+ */
+export const sweepInvitations = async (deps: IntakeDeps & { tokens: LinkTokens }, options: { limit?: number } = {}): Promise<SweepReport> => {
+  const now = deps.clock.now();
+  const due = await deps.db
+    .selectFrom('app.pending_invitations')
+    .selectAll()
+    .where('next_due_at', '<=', now)
+    .orderBy('next_due_at')
+    .limit(options.limit ?? 200)
+    .execute();
+  let reminded = 0;
+  let expired = 0;
+  let settled = 0;
+  for (const row of due) {
+    const streamId = invitationStreamId(row.invitation_id);
+    const state = fold(invitationDecider, (await deps.store.readStream(streamId)) as unknown as InvitationEvent[]);
+    const context = (step: string) => ({ commandId: `invitation:${row.invitation_id}:${step}`, actor: { id: 'intake-sweeper', role: 'system' }, now });
+    if (state.status === 'issued' && new Date(state.issued!.expiresAt) <= now) {
+      await handleCommand(deps.store, streamId, invitationDecider, { type: 'ExpireInvitation', now: now.toISOString() }, context('expire'));
+      expired++;
+    } else if (reminderDue(state, now.toISOString())) {
+      const link = `${deps.config.publicBaseUrl}/e/${await deps.tokens.issue(row.invitation_id)}`;
+      const sent = await sendInvitationSms(deps, state.issued!, link, 'remind');
+      if (sent?.status === 'sent') {
+        await handleCommand(deps.store, streamId, invitationDecider, { type: 'RecordReminderSent', now: now.toISOString(), messageRef: sent.providerMessageId ?? `${sent.provider}:remind` }, context('remind'));
+        reminded++;
+      }
+      // Whatever the SMS outcome, the next moment for this row is its expiry (one reminder only).
+      await deps.db.updateTable('app.pending_invitations').set({ next_due_at: row.expires_at }).where('invitation_id', '=', row.invitation_id).execute();
+      continue;
+    } else if (state.status === 'issued') {
+      await deps.db.updateTable('app.pending_invitations').set({ next_due_at: row.expires_at }).where('invitation_id', '=', row.invitation_id).execute();
+      continue;
+    }
+    await deps.db.deleteFrom('app.pending_invitations').where('invitation_id', '=', row.invitation_id).execute();
+    settled++;
+  }
+  await forgetOldNonces(deps);
+  return { reminded, expired, settled };
+};
+
+/** Runs the sweep every `everyMs` (default one minute) until stopped; overlapping sweeps are skipped. */
+export const startSweeper = (deps: IntakeDeps & { tokens: LinkTokens }, everyMs = 60_000): { stop(): void } => {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    sweepInvitations(deps)
+      .catch((error: unknown) => deps.log?.(`[invitation sweeper] ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => (running = false));
+  }, everyMs);
+  return { stop: () => clearInterval(timer) };
+};
