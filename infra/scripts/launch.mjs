@@ -6,9 +6,11 @@
 //   node infra/scripts/launch.mjs test [-- filter…]   engines + typecheck + lint + test tiers (see test.mjs)
 //   node infra/scripts/launch.mjs pg-cluster --url-file F
 //                                                     a throwaway Postgres cluster until SIGTERM (CI)
+//   node infra/scripts/launch.mjs npm-ci             npm ci, with the workaround in dependencies.mjs (CI)
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installDependencies } from './dependencies.mjs';
 import { findPostgresBin } from './engines.mjs';
 import { startThrowawayPostgres } from './postgres.mjs';
 import { Services } from './processes.mjs';
@@ -38,6 +40,7 @@ const modes = {
   start: () => start({ root, args, services }),
   test: () => test({ root, args, services }),
   'pg-cluster': pgCluster,
+  'npm-ci': () => installDependencies(root).then(() => 0),
 };
 
 // Whatever the launcher is doing when a signal arrives, everything it started is stopped in reverse
@@ -63,7 +66,7 @@ process.on('exit', () => services.killAllNow());
 
 if (!(mode in modes)) {
   process.stderr.write(
-    'usage: node infra/scripts/launch.mjs start [--demo] | test [-- <vitest file filter>…] | pg-cluster [--url-file <file>]\n',
+    'usage: node infra/scripts/launch.mjs start [--demo] | test [-- <vitest file filter>…] | pg-cluster [--url-file <file>] | npm-ci\n',
   );
   process.exit(2);
 }

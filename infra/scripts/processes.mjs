@@ -48,13 +48,20 @@ export const waitUntil = async (check, { timeoutMs, intervalMs = 250, what, aban
  * Runs a command to its end and resolves with its exit code (signals count as failure).
  * `onChild` receives the child so a Ctrl-C handler can interrupt it.
  */
-export const run = (command, args, { env, cwd, stdio = 'inherit', onChild } = {}) =>
+export const run = (command, args, { env, cwd, stdio = 'inherit', onChild, tee = false } = {}) =>
   new Promise((resolve) => {
-    const child = spawn(command, args, { env, cwd, stdio });
+    // `tee`: show the output as it comes and also keep it (to read an error message afterwards).
+    const child = spawn(command, args, { env, cwd, stdio: tee ? ['ignore', 'pipe', 'pipe'] : stdio });
     onChild?.(child);
     let output = '';
-    child.stdout?.on('data', (chunk) => (output += chunk));
-    child.stderr?.on('data', (chunk) => (output += chunk));
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+      if (tee) process.stdout.write(chunk);
+    });
+    child.stderr?.on('data', (chunk) => {
+      output += chunk;
+      if (tee) process.stderr.write(chunk);
+    });
     child.once('error', (error) => resolve({ code: 127, output: `${output}${reasonOf(error)}` }));
     child.once('exit', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), signal, output }));
   });
