@@ -64,9 +64,10 @@ const expectedKind = (expected: ExpectedVersion): [string, number] =>
 
 /**
  * The event store over any Postgres reachable by kysely: a Postgres server through `pg`, or PGlite
- * through the serialising dialect. One statement appends a batch: it reads the stream's version, checks
- * the expectation and inserts, so a single event costs one round trip like a plain INSERT. The
- * unique constraint on (stream_id, stream_version) is what enforces the version under concurrency.
+ * through the serialising dialect. One call of `eventstore.append_events` appends a batch: it reads the
+ * stream's version, checks the expectation and inserts, so a single event costs one round trip like a
+ * plain INSERT. The unique constraint on (stream_id, stream_version) is what enforces the version
+ * under concurrency.
  */
 export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore => {
   const { db, feed } = options;
@@ -144,30 +145,10 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
       let rows: AppendRow[];
       try {
         ({ rows } = await sql<AppendRow>`
-          with current_stream as (
-            select coalesce(max(stream_version), 0)::int as version
-            from eventstore.events where stream_id = ${streamId}
-          ),
-          accepted as (
-            select version from current_stream
-            where ${kind} = 'any'
-               or (${kind} = 'no_stream' and version = 0)
-               or (${kind} = 'stream_exists' and version > 0)
-               or (${kind} = 'exact' and version = ${exact}::int)
-          ),
-          inserted as (
-            insert into eventstore.events
-              (stream_id, stream_category, stream_version, event_id, event_type, schema_version, data, metadata)
-            select ${streamId}, ${streamCategory(streamId)}, accepted.version + e.ord::int,
-                   (e.doc ->> 'id')::uuid, e.doc ->> 'type', (e.doc ->> 'schemaVersion')::int,
-                   e.doc -> 'data', e.doc -> 'metadata'
-            from accepted, jsonb_array_elements(${payload}::jsonb) with ordinality as e(doc, ord)
-            returning global_position, transaction_id, stream_version
-          )
-          select c.version as current_version, i.global_position::text as global_position,
-                 i.transaction_id::text as transaction_id, i.stream_version
-          from current_stream c left join inserted i on true
-          order by i.stream_version desc nulls last
+          select current_version, global_position::text as global_position, transaction_id::text as transaction_id,
+                 stream_version
+          from eventstore.append_events(${streamId}, ${streamCategory(streamId)}, ${kind}, ${exact}::int, ${payload}::jsonb) r
+          order by r.stream_version desc nulls last
           limit 1`.execute(db));
       } catch (error) {
         if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
