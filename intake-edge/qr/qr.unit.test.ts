@@ -62,7 +62,7 @@ describe('printable sheet of static window codes', () => {
   });
 
   it('every code on the sheet decodes to its own window link', () => {
-    const cells = [...pages[0]!.matchAll(/<svg x="[\d.]+" y="[\d.]+" width="48" height="48" (viewBox="0 0 (\d+) \2") shape-rendering="crispEdges">(<path[^>]+>)<\/svg>/g)];
+    const cells = [...pages[0]!.matchAll(/<svg x="[\d.]+" y="[\d.]+" width="44" height="44" (viewBox="0 0 (\d+) \2") shape-rendering="crispEdges">(<path[^>]+>)<\/svg>/g)];
     expect(cells).toHaveLength(12);
     const decoded = cells.map((m) => decodeQrSvg(`<svg ${m[1]}>${m[3]}</svg>`));
     expect(decoded.slice(0, 2)).toEqual(['https://pg.example.cn/q/smzj/w1', 'https://pg.example.cn/q/smzj/w2']);

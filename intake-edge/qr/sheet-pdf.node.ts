@@ -44,7 +44,7 @@ export const staticQrSheetPdf = async (input: QrSheetInput, font = DEFAULT_CJK_F
       const matrix = qrMatrix(cell.link);
       const module = SHEET.qr / (matrix.size + QUIET_ZONE * 2);
       const qrX = box.x + (box.width - SHEET.qr) / 2;
-      const qrY = box.y + 4;
+      const qrY = box.y + 3;
       for (let y = 0; y < matrix.size; y++) {
         for (let x = 0; x < matrix.size; x++) {
           if (matrix.dark(x, y)) doc.rect((qrX + (x + QUIET_ZONE) * module) * MM, (qrY + (y + QUIET_ZONE) * module) * MM, module * MM + 0.05, module * MM + 0.05);

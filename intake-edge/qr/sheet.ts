@@ -29,7 +29,7 @@ export interface QrSheetCell {
 }
 
 /** A4 portrait in millimetres, 3 × 4 codes per page, each cell cut out along dashed lines. */
-export const SHEET = { width: 210, height: 297, margin: 12, header: 12, columns: 3, rows: 4, qr: 48 } as const;
+export const SHEET = { width: 210, height: 297, margin: 12, header: 12, columns: 3, rows: 4, qr: 44 } as const;
 export const CELLS_PER_PAGE = SHEET.columns * SHEET.rows;
 
 export const sheetCells = (input: QrSheetInput): QrSheetCell[] =>
@@ -57,14 +57,14 @@ const cellSvg = (cell: QrSheetCell, index: number): string => {
   const matrix = qrMatrix(cell.link);
   const extent = matrix.size + QUIET_ZONE * 2;
   const qrX = box.x + (box.width - SHEET.qr) / 2;
-  const qrY = box.y + 4;
+  const qrY = box.y + 3;
   const centre = box.x + box.width / 2;
   return (
     `<g><svg x="${qrX.toFixed(2)}" y="${qrY.toFixed(2)}" width="${SHEET.qr}" height="${SHEET.qr}" viewBox="0 0 ${extent} ${extent}" shape-rendering="crispEdges">` +
     `<path fill="#000" d="${qrPath(matrix)}"/></svg>` +
-    `<text x="${centre.toFixed(2)}" y="${(qrY + SHEET.qr + 6).toFixed(2)}" font-size="5" font-weight="bold" text-anchor="middle" ${FONT}>${escapeXml(cell.window.name)}</text>` +
-    `<text x="${centre.toFixed(2)}" y="${(qrY + SHEET.qr + 11.5).toFixed(2)}" font-size="3.6" text-anchor="middle" ${FONT}>${escapeXml(cell.hall.name)}</text>` +
-    `<text x="${centre.toFixed(2)}" y="${(qrY + SHEET.qr + 15.5).toFixed(2)}" font-size="2.8" fill="#444" text-anchor="middle" ${FONT}>请扫码评价 · 非常满意 至 非常不满意</text></g>`
+    `<text x="${centre.toFixed(2)}" y="${(qrY + SHEET.qr + 5).toFixed(2)}" font-size="5" font-weight="bold" text-anchor="middle" ${FONT}>${escapeXml(cell.window.name)}</text>` +
+    `<text x="${centre.toFixed(2)}" y="${(qrY + SHEET.qr + 10).toFixed(2)}" font-size="3.6" text-anchor="middle" ${FONT}>${escapeXml(cell.hall.name)}</text>` +
+    `<text x="${centre.toFixed(2)}" y="${(qrY + SHEET.qr + 14).toFixed(2)}" font-size="2.8" fill="#444" text-anchor="middle" ${FONT}>请扫码评价 · 非常满意 至 非常不满意</text></g>`
   );
 };
 
