@@ -1,9 +1,12 @@
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { describe, expect, it } from 'vitest';
 import { caseQrSvg } from './case-qr.ts';
 import { staticQrSheetPdf } from './sheet-pdf.node.ts';
 import type { QrHall } from './sheet.ts';
 import { staticQrSheetSvg } from './sheet.ts';
+
+// jsqr is CommonJS with an `exports.default`: TypeScript (NodeNext) and vitest disagree on the interop.
+const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as typeof jsQRModule.default;
 
 /** Rasterises the module path this module writes (M x y h n v1 h-n z) and decodes it with jsQR. */
 const decodeQrSvg = (svg: string): string | undefined => {
