@@ -1,0 +1,48 @@
+import type { Actor, EventStore } from '../eventstore/types.ts';
+
+/**
+ * The monthly access log stream (`access-<yyyy-mm>`, months in Asia/Shanghai): sign-in attempts that
+ * belong to no account's stream — unknown usernames, and attempts on accounts already locked or
+ * disabled (kept out of the account stream so guessing cannot make it grow without bound).
+ * These are log entries, not decisions: appended directly, any version, one id per attempt.
+ */
+export type AccessLogEvent =
+  | {
+      readonly type: 'UnknownAccountSignInFailed';
+      /** First 16 hex digits of SHA-256(username): correlates attempts without storing what was typed. */
+      readonly data: { readonly usernameDigest: string; readonly at: string };
+    }
+  | {
+      readonly type: 'RefusedSignInLogged';
+      readonly data: { readonly accountId: string; readonly reason: 'locked' | 'disabled'; readonly at: string };
+    };
+
+export const accessLogSchemaVersions: { readonly [T in AccessLogEvent['type']]: number } = {
+  UnknownAccountSignInFailed: 1,
+  RefusedSignInLogged: 1,
+};
+
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
+export const accessLogStreamId = (at: Date): string => `access-${new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 7)}`;
+
+export const usernameDigest = async (username: string): Promise<string> => {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(username));
+  return Array.from(new Uint8Array(digest).slice(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
+};
+
+export const logAccess = async (store: EventStore, event: AccessLogEvent, eventId: string, actor: Actor, at: Date): Promise<void> => {
+  await store.append(
+    accessLogStreamId(at),
+    [
+      {
+        id: eventId,
+        type: event.type,
+        schemaVersion: accessLogSchemaVersions[event.type],
+        data: event.data,
+        metadata: { actor, occurredAt: at.toISOString() },
+      },
+    ],
+    { expectedVersion: 'any' },
+  );
+};

@@ -1,0 +1,133 @@
+import { assertNever } from '../../decider/decider.ts';
+import type { Actor } from '../../eventstore/types.ts';
+import { DomainError } from '../../shared/errors.ts';
+import { departmentBound, isStaffRole } from '../roles.ts';
+import type { AccountCommand, CreateAccount, RecordSignInAttempt } from './commands.ts';
+import type { AccountEvent } from './events.ts';
+import type { AccountState, ExistingAccount } from './state.ts';
+import { isLockedAt } from './state.ts';
+import { USERNAME_PATTERN } from './stream.ts';
+
+const refuse = (code: string, message: string, status = 409, details: Record<string, unknown> = {}): never => {
+  throw new DomainError(code, message, { status, details });
+};
+const invalid = (field: string, message: string): never => refuse('ACCOUNT_INVALID', message, 422, { field });
+
+const existing = (state: AccountState): ExistingAccount =>
+  state.status === 'none' ? refuse('ACCOUNT_NOT_FOUND', '账号不存在', 404) : state;
+
+/** Account administration is for administrators (or the seeding system itself). */
+const requireAdministrator = (actor: Actor): void => {
+  if (actor.role !== 'administrator' && actor.role !== 'system') refuse('ACCOUNT_FORBIDDEN', '只有系统管理员可以管理账号', 403);
+};
+
+// argon2id in PHC format; anything else means the caller forgot to hash.
+const ARGON2ID_PHC = /^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
+const requireHash = (hash: string): void => {
+  if (!ARGON2ID_PHC.test(hash)) invalid('passwordHash', '密码必须以 argon2id 散列后提交');
+};
+
+const createAccount = (command: CreateAccount, state: AccountState): AccountEvent[] => {
+  requireAdministrator(command.actor);
+  if (state.status !== 'none') refuse('ACCOUNT_EXISTS', '该用户名已被使用', 409, { field: 'username' });
+  if (!USERNAME_PATTERN.test(command.username)) invalid('username', '用户名须为 3–64 位小写字母、数字、点、下划线或连字符');
+  if (!isStaffRole(command.role)) invalid('role', '未知角色');
+  const department = command.department?.trim() || null;
+  if (departmentBound.has(command.role) && department === null) invalid('department', '该角色必须属于一个部门');
+  if (command.displayNameMasked.trim() === '') invalid('displayName', '姓名不能为空');
+  requireHash(command.passwordHash);
+  return [
+    {
+      type: 'AccountCreated',
+      data: {
+        accountId: command.username,
+        username: command.username,
+        displayName: command.displayName,
+        displayNameMasked: command.displayNameMasked,
+        role: command.role,
+        department,
+        passwordHash: command.passwordHash,
+        by: command.actor.id,
+        at: command.at.toISOString(),
+      },
+    },
+  ];
+};
+
+/**
+ * Judges one sign-in attempt. Refusals are events, not errors: the access log must show them and
+ * they count towards the lockout. An attempt on a locked account is logged but neither counted nor
+ * extends the lock, so an attacker cannot keep an officer locked out forever by guessing.
+ */
+const recordSignInAttempt = (command: RecordSignInAttempt, state: AccountState): AccountEvent[] => {
+  const account = existing(state);
+  const at = command.at.toISOString();
+  const failed = (reason: 'locked' | 'disabled'): AccountEvent[] => [
+    { type: 'SignInFailed', data: { reason, consecutiveFailures: account.consecutiveFailures, at } },
+  ];
+  if (account.status === 'disabled') return failed('disabled');
+  if (isLockedAt(account, command.at)) return failed('locked');
+  if (command.passwordMatches) return [{ type: 'SignInSucceeded', data: { at } }];
+  // A lock that ran out starts a fresh count.
+  const consecutiveFailures = (account.lock === null ? account.consecutiveFailures : 0) + 1;
+  const events: AccountEvent[] = [{ type: 'SignInFailed', data: { reason: 'bad_password', consecutiveFailures, at } }];
+  if (consecutiveFailures >= command.policy.maxConsecutiveFailures) {
+    events.push({
+      type: 'AccountLocked',
+      data: {
+        reason: 'too_many_failures',
+        until: new Date(command.at.getTime() + command.policy.lockoutMs).toISOString(),
+        by: 'system:sign-in',
+        at,
+      },
+    });
+  }
+  return events;
+};
+
+export const decide = (command: AccountCommand, state: AccountState): AccountEvent[] => {
+  switch (command.type) {
+    case 'CreateAccount':
+      return createAccount(command, state);
+    case 'ChangePassword': {
+      const account = existing(state);
+      if (account.status === 'disabled') refuse('ACCOUNT_DISABLED', '账号已停用');
+      // Only the holder or an administrator.
+      if (command.actor.id !== account.accountId) requireAdministrator(command.actor);
+      requireHash(command.passwordHash);
+      return [{ type: 'PasswordChanged', data: { passwordHash: command.passwordHash, by: command.actor.id, at: command.at.toISOString() } }];
+    }
+    case 'RecordSignInAttempt':
+      return recordSignInAttempt(command, state);
+    case 'LockAccount': {
+      requireAdministrator(command.actor);
+      existing(state);
+      if (command.until !== null && command.until.getTime() <= command.at.getTime()) invalid('until', '锁定截止时间须晚于现在');
+      return [
+        {
+          type: 'AccountLocked',
+          data: { reason: 'administrator', until: command.until?.toISOString() ?? null, by: command.actor.id, at: command.at.toISOString() },
+        },
+      ];
+    }
+    case 'UnlockAccount': {
+      requireAdministrator(command.actor);
+      const account = existing(state);
+      if (account.lock === null && account.consecutiveFailures === 0) return [];
+      return [{ type: 'AccountUnlocked', data: { by: command.actor.id, at: command.at.toISOString() } }];
+    }
+    case 'DisableAccount': {
+      requireAdministrator(command.actor);
+      const account = existing(state);
+      if (account.status === 'disabled') return [];
+      const reason = command.reason.trim();
+      if (reason === '') invalid('reason', '请填写停用原因');
+      return [{ type: 'AccountDisabled', data: { by: command.actor.id, reason, at: command.at.toISOString() } }];
+    }
+    case 'RecordSignOut':
+      existing(state);
+      return [{ type: 'SignedOut', data: { everywhere: command.everywhere, at: command.at.toISOString() } }];
+    default:
+      return assertNever(command);
+  }
+};

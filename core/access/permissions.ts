@@ -1,0 +1,57 @@
+import type { StaffRole } from './roles.ts';
+
+/**
+ * Everything a staff member can ask of the console API. Reading is split from acting so that
+ * read-only roles (auditor, appraisal officer) can see without being able to change anything.
+ */
+export const staffActions = [
+  'warning.list',
+  'warning.read',
+  'warning.dispatch',
+  'warning.reply',
+  'warning.collaborate',
+  'warning.evidence',
+  'warning.status',
+  'warning.phone_callback',
+  'warning.onsite_check',
+  'warning.appeal',
+  'warning.appeal_review',
+  'blob.upload',
+  'account.manage',
+] as const;
+
+export type StaffAction = (typeof staffActions)[number];
+
+const readWarnings: readonly StaffAction[] = ['warning.list', 'warning.read'];
+
+/**
+ * The permission matrix (权限矩阵), written once. Which warnings a role sees is a separate question
+ * (scope.ts): a department handler may reply, but only to its own department's warnings.
+ */
+const matrix: Readonly<Record<StaffRole, ReadonlySet<StaffAction>>> = {
+  administrator: new Set<StaffAction>(['account.manage', ...readWarnings]),
+  dispatcher: new Set<StaffAction>([...readWarnings, 'warning.dispatch']),
+  department_handler: new Set<StaffAction>([
+    ...readWarnings,
+    'warning.reply',
+    'warning.collaborate',
+    'warning.evidence',
+    'warning.status',
+    // The rated department (被评价部门) may contest a rating, as the seed's 申诉复核 allows.
+    'warning.appeal',
+    'blob.upload',
+  ]),
+  callback_officer: new Set<StaffAction>([...readWarnings, 'warning.phone_callback', 'warning.onsite_check', 'blob.upload']),
+  // The rectification working group (工作专班) reviews appeals and follows escalations.
+  working_group_lead: new Set<StaffAction>([...readWarnings, 'warning.appeal_review']),
+  auditor: new Set<StaffAction>(readWarnings),
+  appraisal_officer: new Set<StaffAction>(readWarnings),
+  // 被评价人员: appeals only, on warnings about themselves.
+  rated_staff: new Set<StaffAction>([...readWarnings, 'warning.appeal', 'blob.upload']),
+};
+
+export const can = (role: StaffRole, action: StaffAction): boolean => matrix[role].has(action);
+
+/** Roles allowed an action, for documentation and for the authorization tests. */
+export const rolesAllowed = (action: StaffAction): StaffRole[] =>
+  (Object.keys(matrix) as StaffRole[]).filter((role) => matrix[role].has(action));

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { can, rolesAllowed, staffActions } from './permissions.ts';
+import { staffRoles } from './roles.ts';
+import { canSeeWarning, scopeOf } from './scope.ts';
+
+describe('permission matrix (权限矩阵)', () => {
+  it('gives every action to at least one role and only administrators manage accounts', () => {
+    for (const action of staffActions) expect(rolesAllowed(action).length, action).toBeGreaterThan(0);
+    expect(rolesAllowed('account.manage')).toEqual(['administrator']);
+  });
+  it('keeps auditors and appraisal officers read-only', () => {
+    for (const role of ['auditor', 'appraisal_officer'] as const) {
+      expect(staffActions.filter((action) => can(role, action))).toEqual(['warning.list', 'warning.read']);
+    }
+  });
+  it('gives rated staff appeals only', () => {
+    expect(staffActions.filter((action) => can('rated_staff', action))).toEqual(['warning.list', 'warning.read', 'warning.appeal', 'blob.upload']);
+  });
+  it('routes each warning step to its role', () => {
+    expect(rolesAllowed('warning.dispatch')).toEqual(['dispatcher']);
+    expect(rolesAllowed('warning.reply')).toEqual(['department_handler']);
+    expect(rolesAllowed('warning.phone_callback')).toEqual(['callback_officer']);
+    expect(rolesAllowed('warning.appeal_review')).toEqual(['working_group_lead']);
+    expect(staffRoles.every((role) => can(role, 'warning.read'))).toBe(true);
+  });
+});
+
+describe('department scoping (数据范围)', () => {
+  const warning = { leadDepartment: 'SCJ', cooperatingDepartments: ['ZWFW'], subject: { department: 'SCJ', staffId: 'staff-0412' } };
+  it('shows a department its own, cooperating and rated warnings only', () => {
+    const scope = (department: string) => scopeOf({ accountId: 'h', role: 'department_handler', department });
+    expect(canSeeWarning(scope('SCJ'), warning)).toBe(true);
+    expect(canSeeWarning(scope('ZWFW'), warning)).toBe(true);
+    expect(canSeeWarning(scope('RSJ'), warning)).toBe(false);
+    expect(canSeeWarning(scopeOf({ accountId: 'h', role: 'department_handler', department: null }), warning)).toBe(false);
+  });
+  it('shows rated staff the warnings about themselves and district roles all', () => {
+    expect(canSeeWarning(scopeOf({ accountId: 'staff-0412', role: 'rated_staff', department: 'SCJ' }), warning)).toBe(true);
+    expect(canSeeWarning(scopeOf({ accountId: 'staff-0999', role: 'rated_staff', department: 'SCJ' }), warning)).toBe(false);
+    expect(canSeeWarning(scopeOf({ accountId: 'd', role: 'dispatcher', department: 'ZSJ' }), warning)).toBe(true);
+  });
+});
