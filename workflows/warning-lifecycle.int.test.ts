@@ -11,6 +11,11 @@ import { fixturesDir, saveHistoryFixture } from './history-fixtures.ts';
 import type { LifecycleHarness } from './lifecycle-harness.ts';
 import { hasFaketime, startLifecycleHarness } from './lifecycle-harness.ts';
 import { progressQuery } from './signals.ts';
+import { defaultLifecycleConfig } from './config.ts';
+import { startWarningForwarder } from './forwarder.ts';
+import { warningLifecycle } from './warning-lifecycle.workflow.ts';
+import { handleCommand } from '../core/decider/command-handler.ts';
+import { calendarConfigDecider, calendarConfigStreamId } from '../core/calendar/decider.ts';
 
 const MAX_HISTORY_EVENTS = 300;
 const MIN = 60_000;
@@ -266,6 +271,93 @@ describe.runIf(needs('warning lifecycle on the time-skipping test server', 'TEMP
       firedAt(of(events, 'ReplyEscalated')[0]!.data.at, cst('2026-10-11T00:00:00'));
       await stillWaiting(id, 'awaiting_reply');
       await finish(id, 'missed-reply-national-day');
+    });
+
+    it('a long lifecycle continues as new and still closes; every run stays under 300 events', async () => {
+      const id = 'w-continued';
+      await h.advanceTo(cst('2026-10-12T08:00:00'));
+      await h.env.client.workflow.start(warningLifecycle, {
+        workflowId: id,
+        taskQueue: h.taskQueue,
+        args: [{ warningId: id, config: { ...defaultLifecycleConfig, continueAsNewAfterEvents: 20 } }],
+      });
+      await raiseAndDispatch(id, cst('2026-10-12T09:00:00'));
+      for (const satisfied of [false, true]) {
+        const round = satisfied ? 1 : 0;
+        await reply(id);
+        await h.until(id, has('CallbackDeadlinesSet', round + 1), `the call-back deadlines of round ${round}`);
+        await phone(id, true);
+        await onSite(id, satisfied);
+        if (!satisfied) await h.until(id, has('ReplyDeadlineSet', 2), 'the second reply deadline');
+      }
+      expect(await finished(id)).toMatchObject({ outcome: 'rectified' });
+      const history = await handle(id).fetchHistory();
+      const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+      expect(started?.continuedExecutionRunId, 'the last run continues an earlier one').toBeTruthy();
+      const events = await h.until(id, has('CitizenNotified', 4), 'the citizen notices');
+      noDuplicates(events);
+      expect(of(events, 'WarningReopened')).toHaveLength(1);
+      await keepHistory(id, 'continued-as-new');
+    });
+
+    it('a deadline in a year without calendar data is counted weekdays only, flagged and alerted; a loaded year wins', async () => {
+      const fallback = 'w-fallback-2027';
+      const first = await raiseAndDispatch(fallback, cst('2026-12-30T09:00:00'));
+      // Wed 12-30 → Thu 31, [2027 has no data: weekdays only] Fri 01-01, Mon 01-04 → due 24:00 on 01-04.
+      expect(first.deadline.dueAt).toBe(cst('2027-01-05T00:00:00').toISOString());
+      expect(first.calendarFallbackYears).toEqual([2027]);
+      expect(first.calendarCoverage).toEqual({ 2026: 'official', 2027: 'fallback' });
+      expect(await smsKeys(fallback)).toContain('calendar-fallback:reply-deadline:0@operator-1');
+
+      // An administrator enters the (here: hypothetical) 2027 New Year arrangement from the notice.
+      await handleCommand(h.store, calendarConfigStreamId, calendarConfigDecider, {
+        type: 'LoadYearArrangement',
+        year: 2027,
+        holidays: [
+          { date: '2027-01-01', name: '元旦' },
+          { date: '2027-01-02', name: '元旦' },
+          { date: '2027-01-03', name: '元旦' },
+        ],
+        makeUpWorkdays: [],
+        source: { title: '2027年部分节假日安排（测试用假设数据）' },
+        at: await h.now(),
+        actor: { id: 'admin-1', role: 'administrator' },
+      }, { commandId: 'load-2027-test', actor: { id: 'admin-1', role: 'administrator' }, now: await h.now() });
+
+      const loaded = 'w-loaded-2027';
+      const second = await raiseAndDispatch(loaded, cst('2026-12-30T10:00:00'));
+      // Thu 31, [01-01–01-03 元旦], Mon 01-04, Tue 01-05 → due 24:00 on 01-05, nothing guessed.
+      expect(second.deadline.dueAt).toBe(cst('2027-01-06T00:00:00').toISOString());
+      expect(second.calendarFallbackYears).toEqual([]);
+      expect(second.calendarCoverage).toEqual({ 2026: 'official', 2027: 'loaded' });
+      expect((await smsKeys(loaded)).filter((key) => key.startsWith('calendar-fallback'))).toEqual([]);
+    });
+
+    it('forwarding every event again (a forwarder from position 0) changes nothing and restarts no finished warning', async () => {
+      const before = await h.events('w-loaded-2027');
+      const outcomes = new Map<string, Set<string>>();
+      const again = startWarningForwarder({
+        store: h.store,
+        client: h.env.client,
+        taskQueue: h.taskQueue,
+        subscriberId: 'forwarder-replay-test',
+        pollIntervalMs: 20,
+        onForwarded: (event, outcome) => {
+          const set = outcomes.get(event.streamId) ?? new Set<string>();
+          set.add(outcome);
+          outcomes.set(event.streamId, set);
+        },
+      });
+      await again.caughtUp();
+      await again.stop();
+      expect([...outcomes.get('warning-w-on-time')!]).toEqual(['workflow_closed']);
+      expect([...outcomes.get('warning-w-missed-dispatch')!]).toEqual(['workflow_closed']);
+      expect([...outcomes.get('warning-w-loaded-2027')!]).toEqual(['signalled']);
+      const progress = await handle('w-loaded-2027').query(progressQuery);
+      expect(progress.streamVersion).toBe(before.length);
+      expect(await h.events('w-loaded-2027')).toHaveLength(before.length);
+      expect((await handle('w-on-time').describe()).status.name).toBe('COMPLETED');
+      for (const id of ['w-fallback-2027', 'w-loaded-2027']) await finish(id, id.replace(/^w-/, ''));
     });
   },
 );

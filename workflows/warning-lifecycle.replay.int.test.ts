@@ -13,6 +13,9 @@ describe('warning lifecycle replay fixtures', () => {
   it('has the recorded scenarios, each well under 300 history events', () => {
     expect(fixtures.map((f) => f.workflowId)).toEqual([
       'appeal-upheld',
+      'continued-as-new',
+      'fallback-2027',
+      'loaded-2027',
       'missed-dispatch',
       'missed-reply-national-day',
       'missed-reply-spring-festival',
