@@ -7,12 +7,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { WorkingCalendar } from '../core/calendar/working-calendar.ts';
 import { handleCommand } from '../core/decider/command-handler.ts';
+import { fold } from '../core/decider/decider.ts';
 import type { EventStore } from '../core/eventstore/types.ts';
 import { DomainError } from '../core/shared/errors.ts';
 import type { SmsGateway, SmsPurpose } from '../core/sms/types.ts';
 import type { WarningCommand } from '../core/warning/commands.ts';
 import { warningDecider } from '../core/warning/decider.ts';
-import type { Deadline } from '../core/warning/events.ts';
+import type { Deadline, WarningEvent } from '../core/warning/events.ts';
 import type { OpenWarning } from '../core/warning/state.ts';
 import { warningStreamId } from '../core/warning/stream.ts';
 import type { LifecycleConfig } from './config.ts';
@@ -74,11 +75,8 @@ export const createWarningActivities = (deps: WarningActivityDeps) => {
     (await deps.store.readStream(warningStreamId(input.warningId), { fromVersion: input.fromVersion })).map(toSignal);
 
   const readWarning = async (warningId: string): Promise<OpenWarning> => {
-    const events = await deps.store.readStream(warningStreamId(warningId));
-    const state = events.reduce(
-      (s, e) => warningDecider.evolve(s, e as unknown as Parameters<typeof warningDecider.evolve>[1]),
-      warningDecider.initialState,
-    );
+    const events = (await deps.store.readStream(warningStreamId(warningId))) as unknown as WarningEvent[];
+    const state = fold(warningDecider, events);
     if (state.phase === 'none') throw ApplicationFailure.nonRetryable(`warning ${warningId} not found`, 'WARNING_NOT_FOUND');
     return state;
   };
