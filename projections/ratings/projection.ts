@@ -1,0 +1,62 @@
+import type { RecordedEvent } from '../../core/eventstore/types.ts';
+import type { EvaluationSubmitted } from '../../core/invitation/events.ts';
+import type { CaseFactsTable } from '../read-models/case-facts.ts';
+import { caseRowsOf, caseSetOnceColumns } from '../read-models/case-facts.ts';
+import type { IndicatorAnswersTable } from '../read-models/indicator-answers.ts';
+import { indicatorAnswersOf } from '../read-models/indicator-answers.ts';
+import type { InvitationFunnelTable } from '../read-models/invitation-funnel.ts';
+import { funnelColumns, funnelRowsOf } from '../read-models/invitation-funnel.ts';
+import type { RatingFactsTable } from '../read-models/rating-facts.ts';
+import { ratingFactOf } from '../read-models/rating-facts.ts';
+import type { Merge } from '../runtime/upsert.ts';
+import { earliest, greatest, keepFirst, upsertRows } from '../runtime/upsert.ts';
+import type { Projection } from '../runtime/types.ts';
+import { sql } from 'kysely';
+
+export interface RatingTables {
+  rating_facts: RatingFactsTable;
+  indicator_answers: IndicatorAnswersTable;
+  invitation_funnel: InvitationFunnelTable;
+  case_facts: CaseFactsTable;
+}
+
+type Submitted = RecordedEvent<'EvaluationSubmitted', EvaluationSubmitted['data']>;
+
+const isSubmitted = (event: RecordedEvent): event is Submitted => event.type === 'EvaluationSubmitted';
+
+const setOnce = (columns: readonly string[]): Record<string, Merge> => Object.fromEntries(columns.map((column) => [column, keepFirst]));
+
+/** The stage of the newer case-system sequence wins (compared before `stage_sequence` is raised). */
+const newerStage: Merge = (existing, incoming) =>
+  sql`case when ${sql.ref('excluded.stage_sequence')} > ${sql.ref('case_facts.stage_sequence')} then ${incoming} else ${existing} end`;
+
+/**
+ * 评价 projection: ratings, their indicator answers, the response funnel of every invitation and the
+ * cases' completion (for 未评率). Ratings are immutable facts keyed by event id (insert once); the
+ * funnel and case rows are folded per batch in memory and merged with set-once / newest / earliest
+ * rules, so re-applying any event changes nothing.
+ */
+export const ratingsProjection: Projection<RatingTables> = {
+  name: 'ratings',
+  version: 1,
+  categories: ['case', 'invitation'],
+  tables: ['rating_facts', 'indicator_answers', 'invitation_funnel', 'case_facts'],
+  async apply(trx, events) {
+    const ratings = events.filter(isSubmitted);
+    await upsertRows(trx, 'rating_facts', ['rating_id'], ratings.map(ratingFactOf));
+    await upsertRows(trx, 'indicator_answers', ['rating_id', 'code'], ratings.flatMap(indicatorAnswersOf));
+    await upsertRows(
+      trx,
+      'invitation_funnel',
+      ['invitation_id'],
+      funnelRowsOf(events.filter((event) => event.streamId.startsWith('invitation-'))),
+      setOnce(funnelColumns),
+    );
+    await upsertRows(trx, 'case_facts', ['case_id'], caseRowsOf(events), {
+      ...setOnce(caseSetOnceColumns),
+      stage: newerStage,
+      stage_sequence: greatest,
+      first_rated_at: earliest,
+    });
+  },
+};

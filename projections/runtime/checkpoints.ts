@@ -1,0 +1,58 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { LogPosition } from '../../core/eventstore/types.ts';
+import { DomainError } from '../../core/shared/errors.ts';
+import type { AnyProjection } from './types.ts';
+
+type Db = Kysely<unknown>;
+
+export const loadCheckpoint = async (db: Db, projection: AnyProjection): Promise<LogPosition | null> => {
+  const { rows } = await sql<{ position: string }>`
+    select position from app.projection_checkpoints
+    where projection = ${projection.name} and version = ${projection.version}`.execute(db);
+  return (rows[0]?.position as LogPosition | undefined) ?? null;
+};
+
+/** Another projector of the same version moved the checkpoint: this one stops rather than apply twice. */
+export class ProjectorConflict extends DomainError {
+  constructor(projection: AnyProjection, expected: LogPosition | null, found: LogPosition | null) {
+    super('PROJECTION_CHECKPOINT_MOVED', `projection ${projection.name}@v${projection.version}: checkpoint moved from ${String(expected)} to ${String(found)} by another projector`, {
+      status: 409,
+      details: { projection: projection.name, version: projection.version, expected, found },
+    });
+    this.name = 'ProjectorConflict';
+  }
+}
+
+/**
+ * Applies one batch and moves the checkpoint in ONE transaction: either both happen or neither, so a
+ * crash anywhere leaves the read model exactly at its checkpoint (exactly-once). The checkpoint row is
+ * locked and compared with the position the batch was read after, so two projectors of one version
+ * can never both apply the same batch.
+ */
+export const applyBatch = async (
+  db: Db,
+  projection: AnyProjection,
+  schema: string,
+  expected: LogPosition | null,
+  events: readonly { readonly logPosition: LogPosition }[],
+): Promise<LogPosition | null> => {
+  const last = events[events.length - 1];
+  if (!last) return expected;
+  await db.transaction().execute(async (trx) => {
+    const { rows } = await sql<{ position: string }>`
+      select position from app.projection_checkpoints
+      where projection = ${projection.name} and version = ${projection.version} for update`.execute(trx);
+    const found = (rows[0]?.position as LogPosition | undefined) ?? null;
+    if (found !== expected) throw new ProjectorConflict(projection, expected, found);
+    await projection.apply(trx.withSchema(schema), events as Parameters<AnyProjection['apply']>[1]);
+    await sql`
+      insert into app.projection_checkpoints (projection, version, position, events_applied)
+      values (${projection.name}, ${projection.version}, ${last.logPosition}, ${events.length})
+      on conflict (projection, version) do update
+        set position = excluded.position,
+            events_applied = app.projection_checkpoints.events_applied + excluded.events_applied,
+            updated_at = now()`.execute(trx);
+  });
+  return last.logPosition;
+};

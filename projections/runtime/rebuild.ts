@@ -1,0 +1,98 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { EventStore, LogPosition } from '../../core/eventstore/types.ts';
+import { applyBatch } from './checkpoints.ts';
+import { activateVersion, prepareVersion } from './schema.ts';
+import type { AnyProjection } from './types.ts';
+import { schemaOf } from './types.ts';
+
+export interface RebuildProgress {
+  readonly projection: string;
+  readonly version: number;
+  readonly applied: number;
+  /** Events in the projection's categories when the rebuild started (the head it chases). */
+  readonly total: number;
+  /** Share of that head applied, 0…100 (may pass 100 while new events arrive). */
+  readonly percentOfHead: number;
+  readonly eventsPerSecond: number;
+  readonly elapsedMs: number;
+}
+
+export interface RebuildOptions {
+  readonly batchSize?: number;
+  /** Called after each batch at most every `progressEveryMs` (default 1 s), and once at the end. */
+  readonly onProgress?: (progress: RebuildProgress) => void;
+  readonly progressEveryMs?: number;
+  /** Point the app.* views at the new version when it has caught up (default true). */
+  readonly activate?: boolean;
+}
+
+export interface RebuildResult extends RebuildProgress {
+  readonly position: LogPosition | null;
+  readonly activated: boolean;
+}
+
+/** One progress line for an operator's terminal (JSON, like every log line of the system). */
+export const formatProgress = (progress: RebuildProgress): string =>
+  JSON.stringify({
+    level: 'info',
+    msg: 'projection rebuild',
+    projection: `${progress.projection}@v${progress.version}`,
+    applied: progress.applied,
+    total: progress.total,
+    percent_of_head: Number(progress.percentOfHead.toFixed(1)),
+    events_per_s: Math.round(progress.eventsPerSecond),
+  });
+
+/**
+ * Blue/green rebuild: builds `projection` (a version that is not serving) from position 0 into its
+ * own tables while the active version keeps serving and keeps being projected, then swaps the views
+ * in one transaction. Events committed between the last batch and the swap are applied by the new
+ * version's live projector, which continues from the checkpoint the rebuild left.
+ */
+export const rebuildProjection = async (
+  deps: { readonly store: EventStore; readonly db: Kysely<unknown> },
+  projection: AnyProjection,
+  options: RebuildOptions = {},
+): Promise<RebuildResult> => {
+  const batchSize = options.batchSize ?? 1_000;
+  const progressEveryMs = options.progressEveryMs ?? 1_000;
+  const schema = schemaOf(projection);
+  await prepareVersion(deps.db, projection);
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from eventstore.events where stream_category = any(${[...projection.categories]}::text[])`.execute(deps.db);
+  const total = rows[0]?.n ?? 0;
+
+  const started = performance.now();
+  let lastReport = started;
+  let applied = 0;
+  let position: LogPosition | null = null;
+  const progress = (): RebuildProgress => {
+    const elapsedMs = performance.now() - started;
+    return {
+      projection: projection.name,
+      version: projection.version,
+      applied,
+      total,
+      percentOfHead: total === 0 ? 100 : (100 * applied) / total,
+      eventsPerSecond: elapsedMs > 0 ? (applied * 1000) / elapsedMs : 0,
+      elapsedMs,
+    };
+  };
+
+  for (;;) {
+    const batch = await deps.store.readAll({ after: position, limit: batchSize, categories: projection.categories });
+    if (batch.length === 0) break;
+    position = await applyBatch(deps.db, projection, schema, position, batch);
+    applied += batch.length;
+    if (options.onProgress && performance.now() - lastReport >= progressEveryMs) {
+      lastReport = performance.now();
+      options.onProgress(progress());
+    }
+  }
+  const activate = options.activate ?? true;
+  if (activate) await activateVersion(deps.db, projection);
+  const final = progress();
+  options.onProgress?.(final);
+  return { ...final, position, activated: activate };
+};

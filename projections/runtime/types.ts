@@ -1,0 +1,41 @@
+import type { Kysely } from 'kysely';
+import type { RecordedEvent } from '../../core/eventstore/types.ts';
+
+/**
+ * A projection: a deterministic function from events to read-model rows. `apply` receives a kysely
+ * bound to the schema of this version's tables (`rm_<name>_v<version>`), inside the transaction that
+ * also saves the checkpoint; it must write only from the events (no clock, no randomness) so that a
+ * rebuild from position 0 yields exactly the rows the live projector wrote, and be idempotent (upserts
+ * keyed by event or stream, version-guarded) so that applying a batch twice changes nothing.
+ *
+ * @example
+ *   const ratings: Projection<RatingTables> = {
+ *     name: 'ratings', version: 1, categories: ['case', 'invitation'],
+ *     tables: ['rating_facts', 'case_facts'],
+ *     apply: async (trx, events) => { … trx.insertInto('rating_facts').values(rows) … },
+ *   };
+ */
+export interface Projection<Tables = unknown> {
+  /** Lower-case letters, digits and underscores: it names the schema `rm_<name>_v<version>`. */
+  readonly name: string;
+  readonly version: number;
+  /** Stream categories read (the part of the stream id before the first '-'). */
+  readonly categories: readonly string[];
+  /** The tables this projection owns, each served as the view `app.<table>`. */
+  readonly tables: readonly (keyof Tables & string)[];
+  apply(trx: Kysely<Tables>, events: readonly RecordedEvent[]): Promise<void>;
+}
+
+/** Any projection, whatever its tables (what the runtime handles). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyProjection = Projection<any>;
+
+const NAME = /^[a-z][a-z0-9_]{0,40}$/;
+
+export const schemaOf = (projection: Pick<AnyProjection, 'name' | 'version'>): string => {
+  if (!NAME.test(projection.name)) throw new Error(`projection name ${projection.name} must match ${NAME}`);
+  if (!Number.isInteger(projection.version) || projection.version < 1) throw new Error(`projection ${projection.name}: version must be a positive integer`);
+  return `rm_${projection.name}_v${projection.version}`;
+};
+
+export const projectorIdOf = (projection: Pick<AnyProjection, 'name' | 'version'>): string => `projection:${projection.name}@v${projection.version}`;
