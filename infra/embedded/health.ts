@@ -44,12 +44,10 @@ const checkOne = async (
     timer = setTimeout(() => resolve({ ok: false, detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
   });
   const state = await Promise.race([
-    component
-      .check()
-      .catch((error: unknown): ComponentState => ({
-        ok: false,
-        detail: error instanceof Error ? error.message : String(error),
-      })),
+    component.check().catch((error: unknown): ComponentState => ({
+      ok: false,
+      detail: error instanceof Error ? error.message : String(error),
+    })),
     timeout,
   ]);
   clearTimeout(timer);
