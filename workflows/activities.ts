@@ -116,9 +116,16 @@ export const createWarningActivities = (deps: WarningActivityDeps) => {
   };
 
   const send = async (idempotencyKey: string, to: string, message: SmsText, purpose: SmsPurpose): Promise<void> => {
-    const result = await deps.sms.send({ idempotencyKey, to, ...message, purpose });
-    // A failed or in-doubt SMS must not hold up the lifecycle: it is in the send log for the console.
-    if (result.status !== 'sent') log(`[warning sms] ${idempotencyKey}: ${result.status} ${result.error?.code ?? ''}`);
+    try {
+      const result = await deps.sms.send({ idempotencyKey, to, ...message, purpose });
+      // A failed or in-doubt SMS must not hold up the lifecycle: it is in the send log for the console.
+      if (result.status !== 'sent') log(`[warning sms] ${idempotencyKey}: ${result.status} ${result.error?.code ?? ''}`);
+    } catch (error) {
+      // A refused message (e.g. a directory entry with a bad number) would fail every retry the same
+      // way; an infrastructure error is retried by Temporal, and the idempotency key keeps it single.
+      if (!(error instanceof DomainError)) throw error;
+      log(`[warning sms] ${idempotencyKey}: refused ${error.code}`);
+    }
   };
 
   const alertOperators = async (input: PerformLifecycleActionInput, years: readonly number[]): Promise<void> => {
