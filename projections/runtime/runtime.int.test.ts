@@ -1,0 +1,137 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ratingsProjection } from '../ratings/projection.ts';
+import type { Engine } from '../testing/engines.ts';
+import { engines } from '../testing/engines.ts';
+import { appendScenario } from '../testing/scenario.ts';
+import { warningsProjection } from '../warnings/projection.ts';
+import { ProjectorConflict, applyBatch, loadCheckpoint } from './checkpoints.ts';
+import { projectorLag, projectorLagMetrics } from './lag.ts';
+import { startProjector } from './projector.ts';
+import type { RebuildProgress } from './rebuild.ts';
+import { formatProgress, rebuildProjection } from './rebuild.ts';
+import { activeVersion, dropVersion } from './schema.ts';
+import type { AnyProjection } from './types.ts';
+import { schemaOf } from './types.ts';
+
+/** Rows of one table of one version, in a stable order, as JSON text (compares any column type). */
+const tableRows = async (db: Kysely<unknown>, schema: string, table: string): Promise<string[]> => {
+  const { rows } = await sql<{ row: string }>`select to_jsonb(t)::text as row from ${sql.id(schema, table)} t order by 1`.execute(db);
+  return rows.map((r) => r.row);
+};
+
+const expectSameTables = async (db: Kysely<unknown>, projection: AnyProjection, a: number, b: number) => {
+  for (const table of projection.tables) {
+    const left = await tableRows(db, schemaOf({ ...projection, version: a }), table);
+    const right = await tableRows(db, schemaOf({ ...projection, version: b }), table);
+    expect(left.length, `${table} has rows`).toBeGreaterThan(0);
+    expect(right, `${table}: v${b} equals v${a}`).toEqual(left);
+  }
+};
+
+for (const engine of engines('projector runtime')) {
+  describe(`projector runtime on ${engine.name}`, () => {
+    let e: Engine;
+    beforeAll(async () => {
+      e = await engine.open();
+    });
+    afterAll(async () => {
+      await e?.close();
+    });
+
+    it('lag counts the events not yet applied and their age; caught up it is zero', async () => {
+      await appendScenario(e.store, 0);
+      const now = new Date(Date.now() + 5_000);
+      const before = await projectorLag(e.db, ratingsProjection, now);
+      expect(before.checkpoint).toBeNull();
+      expect(before.behindEvents).toBeGreaterThan(20);
+      expect(before.behindSeconds).toBeGreaterThanOrEqual(5);
+      expect(before.applied).toBe(0);
+
+      const projector = startProjector(e, ratingsProjection, { batchSize: 7, pollIntervalMs: 50 });
+      await projector.caughtUp();
+      await projector.stop();
+      const after = await projectorLag(e.db, ratingsProjection, now);
+      expect(after).toMatchObject({ behindEvents: 0, behindSeconds: 0, applied: 1 });
+      expect(after.checkpoint).not.toBeNull();
+      const metrics = await projectorLagMetrics(e.db, [ratingsProjection, warningsProjection], now);
+      expect(metrics).toContain('pinggai_projector_lag_events{projection="ratings",version="1"} 0');
+      expect(metrics).toMatch(/pinggai_projector_lag_events\{projection="warnings",version="1"\} [1-9]/);
+    });
+
+    it('a live projection fed in several rounds equals a rebuild from zero, table by table; the swap repoints app.* views', async () => {
+      // Both projectors run live while events arrive in rounds, in batches that cut streams apart.
+      const live = [startProjector(e, ratingsProjection, { batchSize: 5, pollIntervalMs: 20 }), startProjector(e, warningsProjection, { batchSize: 3, pollIntervalMs: 20 })];
+      await appendScenario(e.store, 1);
+      await Promise.all(live.map((projector) => projector.caughtUp()));
+      await appendScenario(e.store, 2);
+      await Promise.all(live.map((projector) => projector.caughtUp()));
+      await Promise.all(live.map((projector) => projector.stop()));
+
+      for (const projection of [ratingsProjection, warningsProjection]) {
+        const progress: RebuildProgress[] = [];
+        const v2 = { ...projection, version: 2 };
+        const result = await rebuildProjection(e, v2, { batchSize: 11, onProgress: (p) => progress.push(p), progressEveryMs: 0 });
+        expect(result.activated).toBe(true);
+        expect(result.percentOfHead).toBe(100);
+        expect(progress.at(-1)?.applied).toBe(result.total);
+        expect(formatProgress(progress.at(-1)!)).toContain('"percent_of_head":100');
+        await expectSameTables(e.db, projection, 1, 2);
+        expect(await activeVersion(e.db, projection.name)).toBe(2);
+        const viewDefinition = await sql<{ definition: string }>`
+          select definition from pg_views where schemaname = 'app' and viewname = ${projection.tables[0]!}`.execute(e.db);
+        expect(viewDefinition.rows[0]?.definition).toContain(`rm_${projection.name}_v2`);
+        // The retired version can go; the serving one cannot be rebuilt in place or dropped.
+        await dropVersion(e.db, projection);
+        await expect(rebuildProjection(e, v2)).rejects.toMatchObject({ code: 'PROJECTION_VERSION_ACTIVE' });
+        await expect(dropVersion(e.db, v2)).rejects.toMatchObject({ code: 'PROJECTION_VERSION_ACTIVE' });
+      }
+    });
+
+    it('a batch that fails halfway leaves neither rows nor checkpoint; after the crash the result equals a clean rebuild', async () => {
+      await appendScenario(e.store, 3);
+      let calls = 0;
+      const base = { ...ratingsProjection, version: 3 };
+      const crashing: AnyProjection = {
+        ...base,
+        async apply(trx, events) {
+          await base.apply(trx, events);
+          calls++;
+          // The rows of this batch are written, then the process "dies" before the commit.
+          if (calls === 3) throw new Error('simulated crash after writing, before commit');
+        },
+      };
+      await rebuildProjection(e, crashing, { batchSize: 9, activate: false }).then(
+        () => expect.unreachable('the crash should surface'),
+        (error: Error) => expect(error.message).toMatch(/simulated crash/),
+      );
+      const checkpoint = await loadCheckpoint(e.db, crashing);
+      const events = await e.store.readAll({ after: null, limit: 18, categories: base.categories });
+      expect(checkpoint).toBe(events[17]!.logPosition);
+      const applied = await sql<{ n: number }>`select events_applied::int as n from app.projection_checkpoints where projection = 'ratings' and version = 3`.execute(e.db);
+      expect(applied.rows[0]?.n).toBe(18);
+
+      // A new process resumes from the checkpoint (no rebuild: it continues the version's tables).
+      const resumed = startProjector(e, base, { batchSize: 9, pollIntervalMs: 20 });
+      await resumed.caughtUp();
+      await resumed.stop();
+      await rebuildProjection(e, { ...ratingsProjection, version: 4 }, { batchSize: 100, activate: false });
+      await expectSameTables(e.db, ratingsProjection, 3, 4);
+      await dropVersion(e.db, { name: 'ratings', version: 3 });
+      await dropVersion(e.db, { name: 'ratings', version: 4 });
+    });
+
+    it('a projector whose checkpoint was moved by another one refuses the batch and writes nothing', async () => {
+      const v5 = { ...warningsProjection, version: 5 };
+      await rebuildProjection(e, v5, { activate: false });
+      const position = await loadCheckpoint(e.db, v5);
+      const events = await e.store.readAll({ after: null, limit: 3, categories: v5.categories });
+      const before = await tableRows(e.db, schemaOf(v5), 'warnings');
+      await expect(applyBatch(e.db, v5, schemaOf(v5), null, events)).rejects.toBeInstanceOf(ProjectorConflict);
+      expect(await loadCheckpoint(e.db, v5)).toBe(position);
+      expect(await tableRows(e.db, schemaOf(v5), 'warnings')).toEqual(before);
+      await dropVersion(e.db, v5);
+    });
+  });
+}
