@@ -1,0 +1,42 @@
+import { Hono } from 'hono';
+import { problemJson, problemNotFound } from '../../core/http/hono.ts';
+import type { StaffApiDeps } from './deps.ts';
+import type { StaffEnv } from './env.ts';
+import { csrfProtection } from './middleware/csrf.ts';
+import { staffSession } from './middleware/session.ts';
+import { blobRoutes } from './routes/blobs.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { warningActionRoutes } from './routes/warning-actions.ts';
+import { warningReadRoutes } from './routes/warnings.ts';
+
+export const staffApiBase = '/api/staff';
+
+/**
+ * The staff API (工作人员接口) under /api/staff: sessions, the warning inbox and the warning actions,
+ * evidence uploads. Every dependency comes in; mount it with `app.route('/', createStaffApi(deps))`.
+ *
+ * @example
+ *   const api = createStaffApi({ access, store, clock, blobs, queries });
+ *   const res = await api.request('/api/staff/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+ */
+export const createStaffApi = (deps: StaffApiDeps): Hono<StaffEnv> => {
+  const app = new Hono<StaffEnv>().basePath(staffApiBase);
+  app.onError(
+    problemJson({
+      onBug: (error, where) => deps.log?.(`[staff-api] ${where.method} ${where.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    }),
+  );
+  app.notFound(problemNotFound());
+  app.use('*', async (c, next) => {
+    await next();
+    // Answers carry officials' and citizens' business: never cached by browsers or proxies.
+    c.header('cache-control', 'no-store');
+  });
+  app.use('*', staffSession(deps));
+  app.use('*', csrfProtection(deps, { signInPath: `${staffApiBase}/session` }));
+  app.route('/session', sessionRoutes(deps));
+  app.route('/warnings', warningReadRoutes(deps));
+  app.route('/warnings', warningActionRoutes(deps));
+  app.route('/blobs', blobRoutes(deps));
+  return app;
+};

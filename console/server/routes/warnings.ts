@@ -1,0 +1,53 @@
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { canSeeWarning, scopeOf } from '../../../core/access/scope.ts';
+import { fieldIssuesFromValibot, ValidationFailed } from '../../../core/http/field-errors.ts';
+import { DomainError } from '../../../core/shared/errors.ts';
+import type { StaffApiDeps } from '../deps.ts';
+import type { StaffEnv } from '../env.ts';
+import { principalOf, requirePermission } from '../middleware/session.ts';
+import { InboxQuerySchema } from '../schemas.ts';
+import { loadVisibleWarning } from '../warning-access.ts';
+
+/** GET /warnings (inbox, scoped) and GET /warnings/:id (authoritative state and history). */
+export const warningReadRoutes = (deps: StaffApiDeps) => {
+  const app = new Hono<StaffEnv>();
+
+  app.get('/', requirePermission('warning.list'), async (c) => {
+    const parsed = v.safeParse(InboxQuerySchema, c.req.query());
+    if (!parsed.success) throw new ValidationFailed(fieldIssuesFromValibot(parsed.issues, 'query'));
+    if (!deps.queries) {
+      throw new DomainError('INBOX_UNAVAILABLE', '预警列表暂不可用(读模型未接入)', { status: 503, details: { en: 'The inbox read model is not wired.' } });
+    }
+    const scope = scopeOf(principalOf(c));
+    const page = await deps.queries.warningInbox({
+      scope,
+      limit: parsed.output.limit,
+      ...(parsed.output.phase ? { phase: parsed.output.phase } : {}),
+      ...(parsed.output.after ? { after: parsed.output.after } : {}),
+    });
+    // The query filters by scope; checking every row again keeps a query bug from leaking data.
+    const items = page.items.filter((item) => canSeeWarning(scope, item));
+    return c.json({ items, nextCursor: page.nextCursor });
+  });
+
+  app.get('/:id', requirePermission('warning.read'), async (c) => {
+    const { warning, events, version } = await loadVisibleWarning(deps.store, principalOf(c), c.req.param('id'));
+    return c.json({
+      warning,
+      version,
+      events: events.map((event) => ({
+        id: event.id,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        streamVersion: event.streamVersion,
+        data: event.data,
+        actor: event.metadata.actor ?? null,
+        occurredAt: event.metadata.occurredAt,
+        recordedAt: event.recordedAt,
+      })),
+    });
+  });
+
+  return app;
+};
