@@ -10,9 +10,9 @@ describe('warning actions through the staff API (预警处置)', () => {
   let dispatcher: Session, handler: Session, officer: Session, rated: Session, lead: Session, auditor: Session;
   beforeAll(async () => {
     h = await createStaffApiHarness();
-    [dispatcher, handler, officer, rated, lead, auditor] = await Promise.all(
+    [dispatcher, handler, officer, rated, lead, auditor] = (await Promise.all(
       ['dispatcher', 'handler-scj', 'callback', 'staff-0412', 'wglead', 'auditor'].map((u) => h.signIn(u)),
-    );
+    )) as [Session, Session, Session, Session, Session, Session];
   });
   afterAll(async () => h?.close());
 
@@ -22,7 +22,7 @@ describe('warning actions through the staff API (预警处置)', () => {
     const res = await h.request('/api/staff/blobs', {
       method: 'POST',
       headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken, 'content-type': type },
-      body: bytes,
+      body: new Blob([bytes as Uint8Array<ArrayBuffer>]),
     });
     expect(res.status).toBe(201);
     return ((await res.json()) as { key: string }).key;
@@ -116,7 +116,7 @@ describe('warning actions through the staff API (预警处置)', () => {
     const fake = await h.request('/api/staff/blobs', {
       method: 'POST',
       headers: { cookie: handler.cookie, 'x-csrf-token': handler.csrfToken, 'content-type': 'image/jpeg' },
-      body: samples.html(),
+      body: new Blob([samples.html() as Uint8Array<ArrayBuffer>]),
     });
     expect(fake.status).toBe(415);
   });
