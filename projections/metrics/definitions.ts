@@ -24,11 +24,13 @@ const checkCount = (name: string, n: number): void => {
 export const rate = (numerator: number, denominator: number): Rate => {
   checkCount('numerator', numerator);
   checkCount('denominator', denominator);
-  if (numerator > denominator) throw new RangeError(`numerator ${numerator} exceeds denominator ${denominator}`);
+  if (numerator > denominator)
+    throw new RangeError(`numerator ${numerator} exceeds denominator ${denominator}`);
   return { value: denominator === 0 ? null : numerator / denominator, numerator, denominator };
 };
 
-export const ratedCount = (levels: LevelCounts): number => levels[5] + levels[4] + levels[3] + levels[2] + levels[1];
+export const ratedCount = (levels: LevelCounts): number =>
+  levels[5] + levels[4] + levels[3] + levels[2] + levels[1];
 
 export interface MetricDefinition<Counts> {
   readonly id: string;
@@ -75,7 +77,8 @@ export const unratedRate = define<{ readonly completedCases: number; readonly ra
   formula: '办结未评价的办件数 ÷ 办结办件数',
   compute: ({ completedCases, ratedCases }) => {
     checkCount('ratedCases', ratedCases);
-    if (ratedCases > completedCases) throw new RangeError(`ratedCases ${ratedCases} exceeds completedCases ${completedCases}`);
+    if (ratedCases > completedCases)
+      throw new RangeError(`ratedCases ${ratedCases} exceeds completedCases ${completedCases}`);
     return rate(completedCases - ratedCases, completedCases);
   },
 });
@@ -158,9 +161,11 @@ export const metricDefinitions = [
 ] as const;
 
 /** '46.1%', or '—' for an empty sample. */
-export const formatRate = (value: Rate, digits = 1): string => (value.value === null ? '—' : `${(value.value * 100).toFixed(digits)}%`);
+export const formatRate = (value: Rate, digits = 1): string =>
+  value.value === null ? '—' : `${(value.value * 100).toFixed(digits)}%`;
 
 /** '46.1% (71/154)': the rate with the count behind it, as every dashboard shows it. */
-export const formatRateWithCount = (value: Rate, digits = 1): string => `${formatRate(value, digits)} (${value.numerator}/${value.denominator})`;
+export const formatRateWithCount = (value: Rate, digits = 1): string =>
+  `${formatRate(value, digits)} (${value.numerator}/${value.denominator})`;
 
 export const emptyLevels: LevelCounts = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 };

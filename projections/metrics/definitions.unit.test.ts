@@ -48,7 +48,11 @@ describe('rating rates over the five levels', () => {
 
 describe('未评率: unrated is its own state', () => {
   it('counts completed cases without a rating, not a default score', () => {
-    expect(unratedRate.compute({ completedCases: 40, ratedCases: 30 })).toEqual({ value: 0.25, numerator: 10, denominator: 40 });
+    expect(unratedRate.compute({ completedCases: 40, ratedCases: 30 })).toEqual({
+      value: 0.25,
+      numerator: 10,
+      denominator: 40,
+    });
     expect(unratedRate.compute({ completedCases: 0, ratedCases: 0 }).value).toBeNull();
     expect(unratedRate.compute({ completedCases: 1, ratedCases: 0 }).value).toBe(1);
   });
@@ -60,7 +64,11 @@ describe('未评率: unrated is its own state', () => {
 
 describe('rectification rates', () => {
   it('差评回复率, 回访整改率, 回访整改满意率, 整改完成率 on hand-computed counts', () => {
-    expect(negativeReplyRate.compute({ negativeRatings: 3, replied: 2 })).toEqual({ value: 2 / 3, numerator: 2, denominator: 3 });
+    expect(negativeReplyRate.compute({ negativeRatings: 3, replied: 2 })).toEqual({
+      value: 2 / 3,
+      numerator: 2,
+      denominator: 3,
+    });
     // The seed: 13 warnings checked by call-back, all rectified.
     expect(callbackRectificationRate.compute({ warnings: 13, verified: 13 }).value).toBe(1);
     expect(callbackSatisfactionRate.compute({ callbacks: 8, satisfied: 6 }).value).toBe(0.75);

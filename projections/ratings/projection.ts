@@ -24,7 +24,8 @@ type Submitted = RecordedEvent<'EvaluationSubmitted', EvaluationSubmitted['data'
 
 const isSubmitted = (event: RecordedEvent): event is Submitted => event.type === 'EvaluationSubmitted';
 
-const setOnce = (columns: readonly string[]): Record<string, Merge> => Object.fromEntries(columns.map((column) => [column, keepFirst]));
+const setOnce = (columns: readonly string[]): Record<string, Merge> =>
+  Object.fromEntries(columns.map((column) => [column, keepFirst]));
 
 /** The stage of the newer case-system sequence wins (compared before `stage_sequence` is raised). */
 const newerStage: Merge = (existing, incoming) =>

@@ -55,7 +55,10 @@ type CaseRow = { -readonly [K in keyof NewCaseFact]-?: Exclude<NewCaseFact[K], u
 
 const empty = (caseId: string): CaseRow => ({
   case_id: caseId,
-  ...(Object.fromEntries(caseSetOnceColumns.map((column) => [column, null])) as Record<(typeof caseSetOnceColumns)[number], null>),
+  ...(Object.fromEntries(caseSetOnceColumns.map((column) => [column, null])) as Record<
+    (typeof caseSetOnceColumns)[number],
+    null
+  >),
   stage: null,
   stage_sequence: 0,
   first_rated_at: null,
@@ -63,11 +66,13 @@ const empty = (caseId: string): CaseRow => ({
 
 const setOnce = (row: CaseRow, fact: Partial<CaseRow>): CaseRow => {
   const merged: Record<string, unknown> = { ...row };
-  for (const [column, value] of Object.entries(fact)) if (merged[column] === null && value !== undefined) merged[column] = value;
+  for (const [column, value] of Object.entries(fact))
+    if (merged[column] === null && value !== undefined) merged[column] = value;
   return merged as CaseRow;
 };
 
-const withStage = (row: CaseRow, stage: string, sequence: number): CaseRow => (sequence > row.stage_sequence ? { ...row, stage, stage_sequence: sequence } : row);
+const withStage = (row: CaseRow, stage: string, sequence: number): CaseRow =>
+  sequence > row.stage_sequence ? { ...row, stage, stage_sequence: sequence } : row;
 
 const applyCaseEvent = (row: CaseRow, event: CaseEvent): CaseRow => {
   switch (event.type) {
@@ -94,7 +99,12 @@ const applyCaseEvent = (row: CaseRow, event: CaseEvent): CaseRow => {
     case 'CaseCompleted': {
       const keys = shanghaiKeys(event.data.occurredAt);
       return withStage(
-        setOnce(row, { completed_at: event.data.occurredAt, completed_day_key: keys.dayKey, completed_month_key: keys.monthKey, result: event.data.result }),
+        setOnce(row, {
+          completed_at: event.data.occurredAt,
+          completed_day_key: keys.dayKey,
+          completed_month_key: keys.monthKey,
+          result: event.data.result,
+        }),
         'concluded',
         event.data.sequence,
       );
@@ -108,7 +118,8 @@ const applyCaseEvent = (row: CaseRow, event: CaseEvent): CaseRow => {
   }
 };
 
-const earliest = (a: string | null, b: string): string => (a === null || Date.parse(b) < Date.parse(a) ? b : a);
+const earliest = (a: string | null, b: string): string =>
+  a === null || Date.parse(b) < Date.parse(a) ? b : a;
 
 /** Folds a batch's case events and ratings (by their case) into one row per case. */
 export const caseRowsOf = (events: readonly RecordedEvent[]): NewCaseFact[] => {
@@ -123,7 +134,8 @@ export const caseRowsOf = (events: readonly RecordedEvent[]): NewCaseFact[] => {
       rows.set(caseId, { ...row, first_rated_at: earliest(row.first_rated_at, rating.submittedAt) });
       continue;
     }
-    if (!['CaseRegistered', 'CaseStageChanged', 'CaseCompleted', 'CaseOverdue'].includes(event.type)) continue;
+    if (!['CaseRegistered', 'CaseStageChanged', 'CaseCompleted', 'CaseOverdue'].includes(event.type))
+      continue;
     const caseEvent = event as unknown as CaseEvent;
     rows.set(caseEvent.data.caseId, applyCaseEvent(rowOf(caseEvent.data.caseId), caseEvent));
   }

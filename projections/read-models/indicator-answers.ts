@@ -23,7 +23,9 @@ export type NewIndicatorAnswer = Insertable<IndicatorAnswersTable>;
 
 export const categoryOfItem = (code: string): string => code.replace(/\d+$/, '');
 
-export const indicatorAnswersOf = (event: RecordedEvent<'EvaluationSubmitted', EvaluationSubmitted['data']>): NewIndicatorAnswer[] => {
+export const indicatorAnswersOf = (
+  event: RecordedEvent<'EvaluationSubmitted', EvaluationSubmitted['data']>,
+): NewIndicatorAnswer[] => {
   const { subject, submittedAt, answers } = event.data;
   const keys = shanghaiKeys(submittedAt);
   return answers.map((answer) => ({

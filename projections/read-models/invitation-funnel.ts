@@ -58,7 +58,10 @@ export const funnelColumns = [
 
 const empty = (invitationId: string): Required<NewFunnelRow> => ({
   invitation_id: invitationId,
-  ...(Object.fromEntries(funnelColumns.map((column) => [column, null])) as Record<(typeof funnelColumns)[number], null>),
+  ...(Object.fromEntries(funnelColumns.map((column) => [column, null])) as Record<
+    (typeof funnelColumns)[number],
+    null
+  >),
 });
 
 /** What one invitation fact contributes to its funnel row. */
@@ -107,7 +110,8 @@ export const funnelRowsOf = (events: readonly RecordedEvent[]): NewFunnelRow[] =
     const fact = funnelFactOf(event as unknown as InvitationEvent);
     const row = rows.get(invitationId) ?? empty(invitationId);
     const merged: Record<string, unknown> = { ...row };
-    for (const [column, value] of Object.entries(fact)) if (merged[column] === null && value !== undefined) merged[column] = value;
+    for (const [column, value] of Object.entries(fact))
+      if (merged[column] === null && value !== undefined) merged[column] = value;
     rows.set(invitationId, merged as Required<NewFunnelRow>);
   }
   return [...rows.values()];

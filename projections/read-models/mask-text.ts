@@ -9,4 +9,5 @@ const ID_NUMBER = /(?<![\dXx])\d{17}[\dXx](?![\dXx])/g;
  * Citizens' comments are free text and sometimes hold a phone or ID number: read models keep the
  * comment (drill-downs show it) with those masked (脱敏), never in plain text.
  */
-export const maskFreeText = (text: string): string => text.replace(ID_NUMBER, (id) => maskIdNumber(id)).replace(MOBILE, (phone) => maskPhone(phone));
+export const maskFreeText = (text: string): string =>
+  text.replace(ID_NUMBER, (id) => maskIdNumber(id)).replace(MOBILE, (phone) => maskPhone(phone));

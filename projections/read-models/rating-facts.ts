@@ -65,7 +65,9 @@ export const channelGroupOf = (channel: InvitationChannel): ChannelGroup => {
   }
 };
 
-export const ratingFactOf = (event: RecordedEvent<'EvaluationSubmitted', EvaluationSubmitted['data']>): NewRatingFact => {
+export const ratingFactOf = (
+  event: RecordedEvent<'EvaluationSubmitted', EvaluationSubmitted['data']>,
+): NewRatingFact => {
   const data = event.data;
   const subject = data.subject;
   const keys = shanghaiKeys(data.submittedAt);

@@ -58,11 +58,17 @@ export interface WarningsTable {
 
 export type WarningRow = Selectable<WarningsTable>;
 /** The row as the projection folds it: every column present, instants as ISO strings. */
-export type WarningRowDraft = { -readonly [K in keyof Insertable<WarningsTable>]-?: Exclude<Insertable<WarningsTable>[K], undefined> };
+export type WarningRowDraft = {
+  -readonly [K in keyof Insertable<WarningsTable>]-?: Exclude<Insertable<WarningsTable>[K], undefined>;
+};
 
-const earlier = (a: string | null, b: string): string => (a === null || Date.parse(b) < Date.parse(a) ? b : a);
+const earlier = (a: string | null, b: string): string =>
+  a === null || Date.parse(b) < Date.parse(a) ? b : a;
 
-const raisedRow = (event: Extract<WarningEvent, { type: 'WarningRaised' }>, version: number): WarningRowDraft => {
+const raisedRow = (
+  event: Extract<WarningEvent, { type: 'WarningRaised' }>,
+  version: number,
+): WarningRowDraft => {
   const data = event.data;
   const keys = shanghaiKeys(data.raisedAt);
   return {
@@ -114,13 +120,18 @@ const raisedRow = (event: Extract<WarningEvent, { type: 'WarningRaised' }>, vers
 };
 
 /** The instant a fact happened (every warning fact carries `at`, the raise carries `raisedAt`). */
-const atOf = (event: WarningEvent): string => (event.type === 'WarningRaised' ? event.data.raisedAt : event.data.at);
+const atOf = (event: WarningEvent): string =>
+  event.type === 'WarningRaised' ? event.data.raisedAt : event.data.at;
 
 /**
  * Folds one fact of the warning's stream into its row; the same phases as the warning decider's
  * `evolve` (core/warning/evolve.ts). Pure and total: a fact that does not fit leaves the row.
  */
-export const evolveWarningRow = (row: WarningRowDraft | null, event: WarningEvent, version: number): WarningRowDraft | null => {
+export const evolveWarningRow = (
+  row: WarningRowDraft | null,
+  event: WarningEvent,
+  version: number,
+): WarningRowDraft | null => {
   if (event.type === 'WarningRaised') return row ?? raisedRow(event, version);
   if (row === null || version <= row.stream_version) return row;
   const next: WarningRowDraft = { ...row, stream_version: version, last_event_at: atOf(event) };
@@ -149,7 +160,10 @@ export const evolveWarningRow = (row: WarningRowDraft | null, event: WarningEven
     case 'ReplyEscalated':
       return { ...next, reply_escalation: Math.max(row.reply_escalation, event.data.level) };
     case 'CollaborationRequested':
-      return { ...next, cooperating_departments: [...new Set([...row.cooperating_departments, ...event.data.departments])] };
+      return {
+        ...next,
+        cooperating_departments: [...new Set([...row.cooperating_departments, ...event.data.departments])],
+      };
     case 'WarningReplied':
       return {
         ...next,
@@ -193,11 +207,21 @@ export const evolveWarningRow = (row: WarningRowDraft | null, event: WarningEven
         on_site_satisfied: null,
       };
     case 'WarningClosed':
-      return { ...next, phase: 'closed', closed_at: event.data.at, outcome: event.data.outcome, rating_excluded: row.rating_excluded || event.data.ratingExcludedFromAppraisal };
+      return {
+        ...next,
+        phase: 'closed',
+        closed_at: event.data.at,
+        outcome: event.data.outcome,
+        rating_excluded: row.rating_excluded || event.data.ratingExcludedFromAppraisal,
+      };
     case 'AppealFiled':
       return { ...next, appeal_status: 'pending' };
     case 'AppealReviewed':
-      return { ...next, appeal_status: event.data.decision, rating_excluded: row.rating_excluded || event.data.ratingExcludedFromAppraisal };
+      return {
+        ...next,
+        appeal_status: event.data.decision,
+        rating_excluded: row.rating_excluded || event.data.ratingExcludedFromAppraisal,
+      };
     default: {
       const _never: never = event;
       return row;
@@ -206,14 +230,28 @@ export const evolveWarningRow = (row: WarningRowDraft | null, event: WarningEven
 };
 
 /** The deadline in force for the warning's phase (派单 / 答复 / 回访), null when closed or unknown. */
-export const currentDeadline = (row: Pick<WarningRow, 'phase' | 'dispatch_due_at' | 'reply_due_at' | 'phone_due_at' | 'on_site_due_at' | 'phone_satisfied' | 'on_site_satisfied'>): Date | null => {
+export const currentDeadline = (
+  row: Pick<
+    WarningRow,
+    | 'phase'
+    | 'dispatch_due_at'
+    | 'reply_due_at'
+    | 'phone_due_at'
+    | 'on_site_due_at'
+    | 'phone_satisfied'
+    | 'on_site_satisfied'
+  >,
+): Date | null => {
   switch (row.phase) {
     case 'awaiting_dispatch':
       return row.dispatch_due_at;
     case 'awaiting_reply':
       return row.reply_due_at;
     case 'awaiting_callback': {
-      const open = [row.phone_satisfied === null ? row.phone_due_at : null, row.on_site_satisfied === null ? row.on_site_due_at : null].filter((d): d is Date => d !== null);
+      const open = [
+        row.phone_satisfied === null ? row.phone_due_at : null,
+        row.on_site_satisfied === null ? row.on_site_due_at : null,
+      ].filter((d): d is Date => d !== null);
       return open.length === 0 ? null : new Date(Math.min(...open.map((d) => d.getTime())));
     }
     case 'closed':

@@ -16,10 +16,14 @@ export const loadCheckpoint = async (db: Db, projection: AnyProjection): Promise
 /** Another projector of the same version moved the checkpoint: this one stops rather than apply twice. */
 export class ProjectorConflict extends DomainError {
   constructor(projection: AnyProjection, expected: LogPosition | null, found: LogPosition | null) {
-    super('PROJECTION_CHECKPOINT_MOVED', `projection ${projection.name}@v${projection.version}: checkpoint moved from ${String(expected)} to ${String(found)} by another projector`, {
-      status: 409,
-      details: { projection: projection.name, version: projection.version, expected, found },
-    });
+    super(
+      'PROJECTION_CHECKPOINT_MOVED',
+      `projection ${projection.name}@v${projection.version}: checkpoint moved from ${String(expected)} to ${String(found)} by another projector`,
+      {
+        status: 409,
+        details: { projection: projection.name, version: projection.version, expected, found },
+      },
+    );
     this.name = 'ProjectorConflict';
   }
 }

@@ -24,19 +24,27 @@ const COUNT_CAP = 1_000_000;
  * (`pinggai_projector_lag_events`, `pinggai_projector_lag_seconds`). Reads the event store's table
  * directly (same database): the store port has no "count after position" question.
  */
-export const projectorLag = async (db: Kysely<unknown>, projection: AnyProjection, now: Date = new Date()): Promise<ProjectorLag> => {
+export const projectorLag = async (
+  db: Kysely<unknown>,
+  projection: AnyProjection,
+  now: Date = new Date(),
+): Promise<ProjectorLag> => {
   const checkpoint = await loadCheckpoint(db, projection);
   const from = parseLogPosition(checkpoint);
   const categories = [...projection.categories];
   const after = sql`stream_category = any(${categories}::text[])
     and (transaction_id, global_position) > (${from.transactionId}::xid8, ${from.globalPosition}::bigint)`;
   const { rows: behind } = await sql<{ n: number }>`
-    select count(*)::int as n from (select 1 from eventstore.events where ${after} limit ${COUNT_CAP}) b`.execute(db);
+    select count(*)::int as n from (select 1 from eventstore.events where ${after} limit ${COUNT_CAP}) b`.execute(
+    db,
+  );
   const { rows: oldest } = await sql<{ recorded_at: string }>`
     select to_json(recorded_at) #>> '{}' as recorded_at from eventstore.events where ${after}
     order by events.transaction_id, events.global_position limit 1`.execute(db);
   const { rows: done } = await sql<{ n: number }>`
-    select events_applied::int as n from app.projection_checkpoints where projection = ${projection.name} and version = ${projection.version}`.execute(db);
+    select events_applied::int as n from app.projection_checkpoints where projection = ${projection.name} and version = ${projection.version}`.execute(
+    db,
+  );
   const behindEvents = behind[0]?.n ?? 0;
   const applied = done[0]?.n ?? 0;
   const first = oldest[0]?.recorded_at;
@@ -51,7 +59,11 @@ export const projectorLag = async (db: Kysely<unknown>, projection: AnyProjectio
 };
 
 /** Prometheus text lines for every projection given (the metrics endpoint appends them). */
-export const projectorLagMetrics = async (db: Kysely<unknown>, projections: readonly AnyProjection[], now: Date = new Date()): Promise<string> => {
+export const projectorLagMetrics = async (
+  db: Kysely<unknown>,
+  projections: readonly AnyProjection[],
+  now: Date = new Date(),
+): Promise<string> => {
   const lines = [
     '# HELP pinggai_projector_lag_events Events committed but not yet applied by the projector.',
     '# TYPE pinggai_projector_lag_events gauge',
@@ -61,7 +73,10 @@ export const projectorLagMetrics = async (db: Kysely<unknown>, projections: read
   for (const projection of projections) {
     const lag = await projectorLag(db, projection, now);
     const labels = `{projection="${lag.projection}",version="${lag.version}"}`;
-    lines.push(`pinggai_projector_lag_events${labels} ${lag.behindEvents}`, `pinggai_projector_lag_seconds${labels} ${lag.behindSeconds.toFixed(3)}`);
+    lines.push(
+      `pinggai_projector_lag_events${labels} ${lag.behindEvents}`,
+      `pinggai_projector_lag_seconds${labels} ${lag.behindSeconds.toFixed(3)}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 };

@@ -1,5 +1,10 @@
 import type { Kysely } from 'kysely';
-import type { CheckpointStore, EventStore, LogPosition, SubscriptionStatus } from '../../core/eventstore/types.ts';
+import type {
+  CheckpointStore,
+  EventStore,
+  LogPosition,
+  SubscriptionStatus,
+} from '../../core/eventstore/types.ts';
 import { ProjectorConflict, applyBatch, loadCheckpoint } from './checkpoints.ts';
 import type { AnyProjection } from './types.ts';
 import { projectorIdOf, schemaOf } from './types.ts';
@@ -31,7 +36,11 @@ export interface Projector {
  * the transaction that wrote its rows. A failed batch rolls back and is retried from the same position;
  * a projector that finds its checkpoint moved by another one stops (see `ProjectorConflict`).
  */
-export const startProjector = (deps: ProjectorDeps, projection: AnyProjection, options: ProjectorOptions = {}): Projector => {
+export const startProjector = (
+  deps: ProjectorDeps,
+  projection: AnyProjection,
+  options: ProjectorOptions = {},
+): Projector => {
   const schema = schemaOf(projection);
   let expected: LogPosition | null = null;
   let failed: unknown = null;
@@ -61,7 +70,15 @@ export const startProjector = (deps: ProjectorDeps, projection: AnyProjection, o
     },
     onError: (error) => {
       if (options.onError) options.onError(error);
-      else console.error(JSON.stringify({ level: 'error', msg: 'projector batch failed; retrying', projector: projectorIdOf(projection), error: String(error) }));
+      else
+        console.error(
+          JSON.stringify({
+            level: 'error',
+            msg: 'projector batch failed; retrying',
+            projector: projectorIdOf(projection),
+            error: String(error),
+          }),
+        );
     },
   });
   return {

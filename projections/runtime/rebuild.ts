@@ -60,7 +60,9 @@ export const rebuildProjection = async (
   const schema = schemaOf(projection);
   await prepareVersion(deps.db, projection);
   const { rows } = await sql<{ n: number }>`
-    select count(*)::int as n from eventstore.events where stream_category = any(${[...projection.categories]}::text[])`.execute(deps.db);
+    select count(*)::int as n from eventstore.events where stream_category = any(${[...projection.categories]}::text[])`.execute(
+    deps.db,
+  );
   const total = rows[0]?.n ?? 0;
 
   const started = performance.now();
@@ -81,7 +83,11 @@ export const rebuildProjection = async (
   };
 
   for (;;) {
-    const batch = await deps.store.readAll({ after: position, limit: batchSize, categories: projection.categories });
+    const batch = await deps.store.readAll({
+      after: position,
+      limit: batchSize,
+      categories: projection.categories,
+    });
     if (batch.length === 0) break;
     position = await applyBatch(deps.db, projection, schema, position, batch);
     applied += batch.length;

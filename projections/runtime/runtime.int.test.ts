@@ -17,7 +17,9 @@ import { schemaOf } from './types.ts';
 
 /** Rows of one table of one version, in a stable order, as JSON text (compares any column type). */
 const tableRows = async (db: Kysely<unknown>, schema: string, table: string): Promise<string[]> => {
-  const { rows } = await sql<{ row: string }>`select to_jsonb(t)::text as row from ${sql.id(schema, table)} t order by 1`.execute(db);
+  const { rows } = await sql<{
+    row: string;
+  }>`select to_jsonb(t)::text as row from ${sql.id(schema, table)} t order by 1`.execute(db);
   return rows.map((r) => r.row);
 };
 
@@ -62,7 +64,10 @@ for (const engine of engines('projector runtime')) {
 
     it('a live projection fed in several rounds equals a rebuild from zero, table by table; the swap repoints app.* views', async () => {
       // Both projectors run live while events arrive in rounds, in batches that cut streams apart.
-      const live = [startProjector(e, ratingsProjection, { batchSize: 5, pollIntervalMs: 20 }), startProjector(e, warningsProjection, { batchSize: 3, pollIntervalMs: 20 })];
+      const live = [
+        startProjector(e, ratingsProjection, { batchSize: 5, pollIntervalMs: 20 }),
+        startProjector(e, warningsProjection, { batchSize: 3, pollIntervalMs: 20 }),
+      ];
       await appendScenario(e.store, 1);
       await Promise.all(live.map((projector) => projector.caughtUp()));
       await appendScenario(e.store, 2);
@@ -72,7 +77,11 @@ for (const engine of engines('projector runtime')) {
       for (const projection of [ratingsProjection, warningsProjection]) {
         const progress: RebuildProgress[] = [];
         const v2 = { ...projection, version: 2 };
-        const result = await rebuildProjection(e, v2, { batchSize: 11, onProgress: (p) => progress.push(p), progressEveryMs: 0 });
+        const result = await rebuildProjection(e, v2, {
+          batchSize: 11,
+          onProgress: (p) => progress.push(p),
+          progressEveryMs: 0,
+        });
         expect(result.activated).toBe(true);
         expect(result.percentOfHead).toBe(100);
         expect(progress.at(-1)?.applied).toBe(result.total);
@@ -80,7 +89,9 @@ for (const engine of engines('projector runtime')) {
         await expectSameTables(e.db, projection, 1, 2);
         expect(await activeVersion(e.db, projection.name)).toBe(2);
         const viewDefinition = await sql<{ definition: string }>`
-          select definition from pg_views where schemaname = 'app' and viewname = ${projection.tables[0]!}`.execute(e.db);
+          select definition from pg_views where schemaname = 'app' and viewname = ${projection.tables[0]!}`.execute(
+          e.db,
+        );
         expect(viewDefinition.rows[0]?.definition).toContain(`rm_${projection.name}_v2`);
         // The retired version can go; the serving one cannot be rebuilt in place or dropped.
         await dropVersion(e.db, projection);
@@ -109,7 +120,11 @@ for (const engine of engines('projector runtime')) {
       const checkpoint = await loadCheckpoint(e.db, crashing);
       const events = await e.store.readAll({ after: null, limit: 18, categories: base.categories });
       expect(checkpoint).toBe(events[17]!.logPosition);
-      const applied = await sql<{ n: number }>`select events_applied::int as n from app.projection_checkpoints where projection = 'ratings' and version = 3`.execute(e.db);
+      const applied = await sql<{
+        n: number;
+      }>`select events_applied::int as n from app.projection_checkpoints where projection = 'ratings' and version = 3`.execute(
+        e.db,
+      );
       expect(applied.rows[0]?.n).toBe(18);
 
       // A new process resumes from the checkpoint (no rebuild: it continues the version's tables).
@@ -128,7 +143,9 @@ for (const engine of engines('projector runtime')) {
       const position = await loadCheckpoint(e.db, v5);
       const events = await e.store.readAll({ after: null, limit: 3, categories: v5.categories });
       const before = await tableRows(e.db, schemaOf(v5), 'warnings');
-      await expect(applyBatch(e.db, v5, schemaOf(v5), null, events)).rejects.toBeInstanceOf(ProjectorConflict);
+      await expect(applyBatch(e.db, v5, schemaOf(v5), null, events)).rejects.toBeInstanceOf(
+        ProjectorConflict,
+      );
       expect(await loadCheckpoint(e.db, v5)).toBe(position);
       expect(await tableRows(e.db, schemaOf(v5), 'warnings')).toEqual(before);
       await dropVersion(e.db, v5);

@@ -7,13 +7,17 @@ import { schemaOf } from './types.ts';
 type Db = Kysely<unknown>;
 
 export const activeVersion = async (db: Db, name: string): Promise<number | null> => {
-  const { rows } = await sql<{ version: number }>`select version from app.projection_active where projection = ${name}`.execute(db);
+  const { rows } = await sql<{
+    version: number;
+  }>`select version from app.projection_active where projection = ${name}`.execute(db);
   return rows[0]?.version ?? null;
 };
 
 const tableExists = async (db: Db, schema: string, table: string): Promise<boolean> => {
   const { rows } = await sql<{ found: boolean }>`
-    select exists (select 1 from information_schema.tables where table_schema = ${schema} and table_name = ${table}) as found`.execute(db);
+    select exists (select 1 from information_schema.tables where table_schema = ${schema} and table_name = ${table}) as found`.execute(
+    db,
+  );
   return rows[0]?.found ?? false;
 };
 
@@ -27,22 +31,33 @@ export const prepareVersion = async (db: Db, projection: AnyProjection): Promise
   const target = schemaOf(projection);
   const active = await activeVersion(db, projection.name);
   if (active === projection.version) {
-    throw new DomainError('PROJECTION_VERSION_ACTIVE', `projection ${projection.name}@v${projection.version} is serving; rebuild into a new version`, {
-      status: 409,
-      details: { projection: projection.name, version: projection.version },
-    });
+    throw new DomainError(
+      'PROJECTION_VERSION_ACTIVE',
+      `projection ${projection.name}@v${projection.version} is serving; rebuild into a new version`,
+      {
+        status: 409,
+        details: { projection: projection.name, version: projection.version },
+      },
+    );
   }
   await db.transaction().execute(async (trx) => {
     await sql`create schema if not exists ${sql.id(target)}`.execute(trx);
     for (const table of projection.tables) {
       if (!(await tableExists(trx, target, table))) {
-        if (active === null) throw new Error(`projection ${projection.name}: no table ${target}.${table} and no active version to clone it from`);
+        if (active === null)
+          throw new Error(
+            `projection ${projection.name}: no table ${target}.${table} and no active version to clone it from`,
+          );
         const source = schemaOf({ name: projection.name, version: active });
-        await sql`create table ${sql.id(target, table)} (like ${sql.id(source, table)} including all)`.execute(trx);
+        await sql`create table ${sql.id(target, table)} (like ${sql.id(source, table)} including all)`.execute(
+          trx,
+        );
       }
       await sql`truncate table ${sql.id(target, table)}`.execute(trx);
     }
-    await sql`delete from app.projection_checkpoints where projection = ${projection.name} and version = ${projection.version}`.execute(trx);
+    await sql`delete from app.projection_checkpoints where projection = ${projection.name} and version = ${projection.version}`.execute(
+      trx,
+    );
   });
 };
 
@@ -65,12 +80,21 @@ export const activateVersion = async (db: Db, projection: AnyProjection): Promis
 };
 
 /** Drops a retired version's tables and checkpoint; refused for the version that is serving. */
-export const dropVersion = async (db: Db, projection: Pick<AnyProjection, 'name' | 'version'>): Promise<void> => {
+export const dropVersion = async (
+  db: Db,
+  projection: Pick<AnyProjection, 'name' | 'version'>,
+): Promise<void> => {
   if ((await activeVersion(db, projection.name)) === projection.version) {
-    throw new DomainError('PROJECTION_VERSION_ACTIVE', `projection ${projection.name}@v${projection.version} is serving; it cannot be dropped`, { status: 409 });
+    throw new DomainError(
+      'PROJECTION_VERSION_ACTIVE',
+      `projection ${projection.name}@v${projection.version} is serving; it cannot be dropped`,
+      { status: 409 },
+    );
   }
   await db.transaction().execute(async (trx) => {
     await sql`drop schema if exists ${sql.id(schemaOf(projection))} cascade`.execute(trx);
-    await sql`delete from app.projection_checkpoints where projection = ${projection.name} and version = ${projection.version}`.execute(trx);
+    await sql`delete from app.projection_checkpoints where projection = ${projection.name} and version = ${projection.version}`.execute(
+      trx,
+    );
   });
 };

@@ -34,8 +34,10 @@ const NAME = /^[a-z][a-z0-9_]{0,40}$/;
 
 export const schemaOf = (projection: Pick<AnyProjection, 'name' | 'version'>): string => {
   if (!NAME.test(projection.name)) throw new Error(`projection name ${projection.name} must match ${NAME}`);
-  if (!Number.isInteger(projection.version) || projection.version < 1) throw new Error(`projection ${projection.name}: version must be a positive integer`);
+  if (!Number.isInteger(projection.version) || projection.version < 1)
+    throw new Error(`projection ${projection.name}: version must be a positive integer`);
   return `rm_${projection.name}_v${projection.version}`;
 };
 
-export const projectorIdOf = (projection: Pick<AnyProjection, 'name' | 'version'>): string => `projection:${projection.name}@v${projection.version}`;
+export const projectorIdOf = (projection: Pick<AnyProjection, 'name' | 'version'>): string =>
+  `projection:${projection.name}@v${projection.version}`;

@@ -40,7 +40,12 @@ export const upsertRows = async <DB, Row extends Record<string, unknown>>(
         const target = conflict.columns(key as string[]);
         if (rules.length === 0) return target.doNothing();
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const updates: any = Object.fromEntries(rules.map(([column, rule]) => [column, rule(sql.ref(`${name}.${column}`), sql.ref(`excluded.${column}`))]));
+        const updates: any = Object.fromEntries(
+          rules.map(([column, rule]) => [
+            column,
+            rule(sql.ref(`${name}.${column}`), sql.ref(`excluded.${column}`)),
+          ]),
+        );
         return target.doUpdateSet(updates);
       })
       .execute();

@@ -40,7 +40,9 @@ const postgres = (baseUrl: string): EngineFactory => ({
   async open() {
     const database = await createTestDatabase(baseUrl, 'pinggai_proj');
     const store = createPgEventStore({ connectionString: database.url, poolSize: 4 });
-    const db = postgresKysely<unknown>(createPgPool({ connectionString: database.url, max: 4, applicationName: 'pinggai-projections-test' }));
+    const db = postgresKysely<unknown>(
+      createPgPool({ connectionString: database.url, max: 4, applicationName: 'pinggai-projections-test' }),
+    );
     return {
       store,
       db,
@@ -55,6 +57,8 @@ const postgres = (baseUrl: string): EngineFactory => ({
 
 /** PGlite always; a Postgres server when PINGGAI_TEST_PG_URL is set (otherwise a printed skip). */
 export const engines = (what: string): EngineFactory[] => {
-  const url = needs(`${what} on a Postgres server`, 'PINGGAI_TEST_PG_URL') ? testEnv('PINGGAI_TEST_PG_URL') : undefined;
+  const url = needs(`${what} on a Postgres server`, 'PINGGAI_TEST_PG_URL')
+    ? testEnv('PINGGAI_TEST_PG_URL')
+    : undefined;
   return url ? [pglite, postgres(url)] : [pglite];
 };

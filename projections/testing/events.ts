@@ -17,18 +17,36 @@ import { warningStreamId } from '../../core/warning/stream.ts';
 
 type Fact = CaseEvent | InvitationEvent | WarningEvent;
 
-const versions: Record<string, number> = { ...caseSchemaVersions, ...invitationSchemaVersions, ...warningSchemaVersions };
+const versions: Record<string, number> = {
+  ...caseSchemaVersions,
+  ...invitationSchemaVersions,
+  ...warningSchemaVersions,
+};
 
 const occurredAtOf = (fact: Fact): string => {
   const data = fact.data as Record<string, unknown>;
-  for (const key of ['occurredAt', 'at', 'raisedAt', 'issuedAt', 'submittedAt', 'openedAt', 'sentAt', 'remindedAt', 'expiredAt']) {
+  for (const key of [
+    'occurredAt',
+    'at',
+    'raisedAt',
+    'issuedAt',
+    'submittedAt',
+    'openedAt',
+    'sentAt',
+    'remindedAt',
+    'expiredAt',
+  ]) {
     if (typeof data[key] === 'string') return data[key];
   }
   return '2025-10-01T00:00:00.000Z';
 };
 
 /** Appends facts to one stream, in order, each with its schema version. Returns the new event ids. */
-export const appendFacts = async (store: EventStore, streamId: string, facts: readonly Fact[]): Promise<string[]> => {
+export const appendFacts = async (
+  store: EventStore,
+  streamId: string,
+  facts: readonly Fact[],
+): Promise<string[]> => {
   const events: NewEvent[] = facts.map((fact) => ({
     id: randomUUID(),
     type: fact.type,
@@ -73,11 +91,20 @@ const caseBase = (caseId: string, sequence: number, occurredAt: string) => {
   return { caseId, system, externalCaseId, sequence, occurredAt };
 };
 
-export const caseRegistered = (caseId: string, at: string, details: CaseDetails = caseDetails()): CaseEvent => ({
+export const caseRegistered = (
+  caseId: string,
+  at: string,
+  details: CaseDetails = caseDetails(),
+): CaseEvent => ({
   type: 'CaseRegistered',
   data: { ...caseBase(caseId, 1, at), stage: 'accepted', details },
 });
-export const caseStageChanged = (caseId: string, at: string, sequence: number, to: 'in_progress' | 'concluded'): CaseEvent => ({
+export const caseStageChanged = (
+  caseId: string,
+  at: string,
+  sequence: number,
+  to: 'in_progress' | 'concluded',
+): CaseEvent => ({
   type: 'CaseStageChanged',
   data: { ...caseBase(caseId, sequence, at), from: 'accepted', to },
 });
@@ -90,7 +117,12 @@ export const caseOverdue = (caseId: string, at: string, sequence = 2): CaseEvent
   data: { ...caseBase(caseId, sequence, at), dueAt: at },
 });
 
-export const invitationIssued = (invitationId: string, channel: InvitationChannel, at: string, s: RatingSubject = subject()): InvitationEvent => {
+export const invitationIssued = (
+  invitationId: string,
+  channel: InvitationChannel,
+  at: string,
+  s: RatingSubject = subject(),
+): InvitationEvent => {
   const data: InvitationIssued['data'] = {
     invitationId,
     channel,
@@ -106,11 +138,18 @@ export const invitationIssued = (invitationId: string, channel: InvitationChanne
   };
   return { type: 'InvitationIssued', data };
 };
-export const invitationOpened = (invitationId: string, via: InvitationChannel, at: string): InvitationEvent => ({
+export const invitationOpened = (
+  invitationId: string,
+  via: InvitationChannel,
+  at: string,
+): InvitationEvent => ({
   type: 'InvitationOpened',
   data: { invitationId, openedAt: at, via },
 });
-export const invitationExpired = (invitationId: string, at: string): InvitationEvent => ({ type: 'InvitationExpired', data: { invitationId, expiredAt: at } });
+export const invitationExpired = (invitationId: string, at: string): InvitationEvent => ({
+  type: 'InvitationExpired',
+  data: { invitationId, expiredAt: at },
+});
 
 export interface RatingInput {
   readonly overall: SatisfactionLevel;
@@ -121,7 +160,11 @@ export interface RatingInput {
   readonly subject?: RatingSubject;
 }
 
-export const evaluationSubmitted = (invitationId: string, at: string, input: RatingInput): InvitationEvent => {
+export const evaluationSubmitted = (
+  invitationId: string,
+  at: string,
+  input: RatingInput,
+): InvitationEvent => {
   const data: EvaluationSubmitted['data'] = {
     invitationId,
     submittedAt: at,
@@ -141,7 +184,12 @@ export const evaluationSubmitted = (invitationId: string, at: string, input: Rat
 };
 
 /** A whole rating: issued, opened and submitted, in the invitation's stream. Returns the rating event id. */
-export const rate = async (store: EventStore, invitationId: string, at: string, input: RatingInput): Promise<string> => {
+export const rate = async (
+  store: EventStore,
+  invitationId: string,
+  at: string,
+  input: RatingInput,
+): Promise<string> => {
   const channel = input.channel ?? 'sms';
   const s = input.subject ?? subject();
   const opened = new Date(Date.parse(at) - 60_000).toISOString();
@@ -156,7 +204,13 @@ export const rate = async (store: EventStore, invitationId: string, at: string, 
 export const warningRaised = (
   warningId: string,
   at: string,
-  options: { ratingEventId?: string; department?: string; matterCode?: string; windowId?: string; caseId?: string } = {},
+  options: {
+    ratingEventId?: string;
+    department?: string;
+    matterCode?: string;
+    windowId?: string;
+    caseId?: string;
+  } = {},
 ): WarningEvent => {
   const data: WarningRaised['data'] = {
     warningId,
@@ -168,42 +222,108 @@ export const warningRaised = (
       ...(options.ratingEventId ? { ratingEventId: options.ratingEventId } : {}),
       ...(options.caseId ? { caseId: options.caseId } : {}),
     },
-    subject: { department: options.department ?? 'D-MKT', matterCode: options.matterCode ?? 'M-LIC', hallId: 'H-SMZJ', windowId: options.windowId ?? 'W-12', staffId: 'S-7' },
+    subject: {
+      department: options.department ?? 'D-MKT',
+      matterCode: options.matterCode ?? 'M-LIC',
+      hallId: 'H-SMZJ',
+      windowId: options.windowId ?? 'W-12',
+      staffId: 'S-7',
+    },
     leadDepartment: options.department ?? 'D-MKT',
     cooperatingDepartments: [],
     routingTableVersion: 1,
-    dispatch: { dueAt: new Date(Date.parse(at) + 3_600_000).toISOString(), reminderAt: new Date(Date.parse(at) + 3_000_000).toISOString() },
+    dispatch: {
+      dueAt: new Date(Date.parse(at) + 3_600_000).toISOString(),
+      reminderAt: new Date(Date.parse(at) + 3_000_000).toISOString(),
+    },
     citizenContactRef: null,
     raisedAt: at,
   };
   return { type: 'WarningRaised', data };
 };
 
-const plus = (at: string, minutes: number): string => new Date(Date.parse(at) + minutes * 60_000).toISOString();
+const plus = (at: string, minutes: number): string =>
+  new Date(Date.parse(at) + minutes * 60_000).toISOString();
 
 /** The facts of a warning that goes the whole way: dispatched, replied, both call-backs satisfied, closed. */
 export const rectifiedWarning = (
   warningId: string,
   at: string,
-  options: Parameters<typeof warningRaised>[2] & { dispatchAfterMinutes?: number; replyOnTime?: boolean; replyText?: string } = {},
+  options: Parameters<typeof warningRaised>[2] & {
+    dispatchAfterMinutes?: number;
+    replyOnTime?: boolean;
+    replyText?: string;
+  } = {},
 ): WarningEvent[] => {
   const dispatched = plus(at, options.dispatchAfterMinutes ?? 30);
   const replied = plus(dispatched, 24 * 60);
   return [
     warningRaised(warningId, at, options),
-    { type: 'WarningDispatched', data: { by: 'u-dispatcher', leadDepartment: options.department ?? 'D-MKT', cooperatingDepartments: [], at: dispatched } },
+    {
+      type: 'WarningDispatched',
+      data: {
+        by: 'u-dispatcher',
+        leadDepartment: options.department ?? 'D-MKT',
+        cooperatingDepartments: [],
+        at: dispatched,
+      },
+    },
     {
       type: 'ReplyDeadlineSet',
-      data: { round: 0, deadline: { dueAt: plus(dispatched, 3 * 24 * 60), reminderAt: plus(dispatched, 2 * 24 * 60) }, workingDays: 3, countedFrom: dispatched, calendarCoverage: {}, calendarFallbackYears: [], at: dispatched },
+      data: {
+        round: 0,
+        deadline: { dueAt: plus(dispatched, 3 * 24 * 60), reminderAt: plus(dispatched, 2 * 24 * 60) },
+        workingDays: 3,
+        countedFrom: dispatched,
+        calendarCoverage: {},
+        calendarFallbackYears: [],
+        at: dispatched,
+      },
     },
-    { type: 'WarningReplied', data: { round: 0, by: 'u-handler', department: options.department ?? 'D-MKT', text: options.replyText ?? '已增设叫号提示并培训窗口人员', evidence: [], onTime: options.replyOnTime ?? true, at: replied } },
-    { type: 'PhoneCallbackRecorded', data: { round: 0, by: 'u-callback', calledAt: plus(replied, 60), satisfied: true, notes: '', at: plus(replied, 60) } },
+    {
+      type: 'WarningReplied',
+      data: {
+        round: 0,
+        by: 'u-handler',
+        department: options.department ?? 'D-MKT',
+        text: options.replyText ?? '已增设叫号提示并培训窗口人员',
+        evidence: [],
+        onTime: options.replyOnTime ?? true,
+        at: replied,
+      },
+    },
+    {
+      type: 'PhoneCallbackRecorded',
+      data: {
+        round: 0,
+        by: 'u-callback',
+        calledAt: plus(replied, 60),
+        satisfied: true,
+        notes: '',
+        at: plus(replied, 60),
+      },
+    },
     {
       type: 'OnSiteCheckRecorded',
-      data: { round: 0, by: 'u-callback', checkedAt: plus(replied, 120), satisfied: true, notes: '', photo: { blobKey: 'b', sha256: 'a'.repeat(64), mediaType: 'image/jpeg' }, at: plus(replied, 120) },
+      data: {
+        round: 0,
+        by: 'u-callback',
+        checkedAt: plus(replied, 120),
+        satisfied: true,
+        notes: '',
+        photo: { blobKey: 'b', sha256: 'a'.repeat(64), mediaType: 'image/jpeg' },
+        at: plus(replied, 120),
+      },
     },
-    { type: 'WarningClosed', data: { outcome: 'rectified', ratingExcludedFromAppraisal: false, at: plus(replied, 121) } },
+    {
+      type: 'WarningClosed',
+      data: { outcome: 'rectified', ratingExcludedFromAppraisal: false, at: plus(replied, 121) },
+    },
   ];
 };
 
-export const appendWarning = (store: EventStore, warningId: string, facts: readonly WarningEvent[]): Promise<string[]> => appendFacts(store, warningStreamId(warningId), facts);
+export const appendWarning = (
+  store: EventStore,
+  warningId: string,
+  facts: readonly WarningEvent[],
+): Promise<string[]> => appendFacts(store, warningStreamId(warningId), facts);

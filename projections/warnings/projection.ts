@@ -12,7 +12,12 @@ export interface WarningTables {
 }
 
 const toDraft = (row: Record<string, unknown>): WarningRowDraft =>
-  Object.fromEntries(Object.entries(row).map(([column, value]) => [column, value instanceof Date ? value.toISOString() : value])) as WarningRowDraft;
+  Object.fromEntries(
+    Object.entries(row).map(([column, value]) => [
+      column,
+      value instanceof Date ? value.toISOString() : value,
+    ]),
+  ) as WarningRowDraft;
 
 const replace: Merge = (_existing, incoming) => incoming;
 
@@ -28,7 +33,15 @@ export const warningsProjection: Projection<WarningTables> = {
   async apply(trx, events) {
     const facts = events.flatMap((event) => {
       const warningId = warningIdOf(event.streamId);
-      return warningId ? [{ warningId, event: event as RecordedEvent as unknown as WarningEvent, version: event.streamVersion }] : [];
+      return warningId
+        ? [
+            {
+              warningId,
+              event: event as RecordedEvent as unknown as WarningEvent,
+              version: event.streamVersion,
+            },
+          ]
+        : [];
     });
     if (facts.length === 0) return;
     const ids = [...new Set(facts.map((fact) => fact.warningId))];
@@ -43,9 +56,17 @@ export const warningsProjection: Projection<WarningTables> = {
         changed.add(warningId);
       }
     }
-    const writes = [...changed].map((id) => rows.get(id)).filter((row): row is WarningRowDraft => row !== null && row !== undefined);
+    const writes = [...changed]
+      .map((id) => rows.get(id))
+      .filter((row): row is WarningRowDraft => row !== null && row !== undefined);
     if (writes.length === 0) return;
     const columns = Object.keys(writes[0]!).filter((column) => column !== 'warning_id');
-    await upsertRows(trx, 'warnings', ['warning_id'], writes, Object.fromEntries(columns.map((column) => [column, replace])));
+    await upsertRows(
+      trx,
+      'warnings',
+      ['warning_id'],
+      writes,
+      Object.fromEntries(columns.map((column) => [column, replace])),
+    );
   },
 };

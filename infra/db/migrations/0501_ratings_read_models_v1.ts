@@ -48,9 +48,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       variant_id            text        not null
     )`.execute(db);
   await sql`create index rating_facts_day on rm_ratings_v1.rating_facts (day_key)`.execute(db);
-  await sql`create index rating_facts_month_department on rm_ratings_v1.rating_facts (month_key, department_code)`.execute(db);
-  await sql`create index rating_facts_department_day on rm_ratings_v1.rating_facts (department_code, day_key)`.execute(db);
-  await sql`create index rating_facts_window_day on rm_ratings_v1.rating_facts (window_code, day_key)`.execute(db);
+  await sql`create index rating_facts_month_department on rm_ratings_v1.rating_facts (month_key, department_code)`.execute(
+    db,
+  );
+  await sql`create index rating_facts_department_day on rm_ratings_v1.rating_facts (department_code, day_key)`.execute(
+    db,
+  );
+  await sql`create index rating_facts_window_day on rm_ratings_v1.rating_facts (window_code, day_key)`.execute(
+    db,
+  );
   await sql`create index rating_facts_case on rm_ratings_v1.rating_facts (case_id)`.execute(db);
 
   // 指标得分: one row per answered indicator item of a rating.
@@ -68,7 +74,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       month_key       text     not null,
       primary key (rating_id, code)
     )`.execute(db);
-  await sql`create index indicator_answers_month on rm_ratings_v1.indicator_answers (month_key, code)`.execute(db);
+  await sql`create index indicator_answers_month on rm_ratings_v1.indicator_answers (month_key, code)`.execute(
+    db,
+  );
 
   // 回收率漏斗: one row per invitation, invited → opened → submitted (or expired: 未评).
   await sql`
@@ -93,7 +101,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       submitted_via    text,
       expired_at       timestamptz
     )`.execute(db);
-  await sql`create index invitation_funnel_issued on rm_ratings_v1.invitation_funnel (issued_day_key)`.execute(db);
+  await sql`create index invitation_funnel_issued on rm_ratings_v1.invitation_funnel (issued_day_key)`.execute(
+    db,
+  );
 
   // 办件: completion and whether any rating came for it (未评 is a state, never a default score).
   await sql`
@@ -120,7 +130,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index case_facts_completed on rm_ratings_v1.case_facts (completed_day_key)`.execute(db);
 
   for (const table of ['rating_facts', 'indicator_answers', 'invitation_funnel', 'case_facts']) {
-    await sql`create view ${sql.id('app', table)} as select * from ${sql.id('rm_ratings_v1', table)}`.execute(db);
+    await sql`create view ${sql.id('app', table)} as select * from ${sql.id('rm_ratings_v1', table)}`.execute(
+      db,
+    );
   }
   await sql`insert into app.projection_active (projection, version) values ('ratings', 1)`.execute(db);
 }

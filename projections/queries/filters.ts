@@ -1,0 +1,84 @@
+import type { RawBuilder } from 'kysely';
+import { sql } from 'kysely';
+import * as v from 'valibot';
+
+const DAY = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD'));
+const CODE = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+
+/**
+ * What a dashboard may filter ratings by. Days are Beijing-time calendar days, both ends included.
+ * The console's API parses its query string with this schema (bad input → problem+json naming the
+ * field) before calling any query here.
+ */
+export const RatingFilterSchema = v.strictObject({
+  from: v.optional(DAY),
+  to: v.optional(DAY),
+  department: v.optional(CODE),
+  matter: v.optional(CODE),
+  hall: v.optional(CODE),
+  window: v.optional(CODE),
+  staff: v.optional(CODE),
+  channel: v.optional(v.picklist(['sms', 'qr_case', 'qr_static'])),
+  channelGroup: v.optional(v.picklist(['online', 'offline'])),
+  applicantType: v.optional(CODE),
+  enterpriseType: v.optional(CODE),
+  stage: v.optional(v.picklist(['accepted', 'in_progress', 'concluded'])),
+});
+export type RatingFilter = v.InferOutput<typeof RatingFilterSchema>;
+
+/** Dimensions ratings roll up by, and the column (and display-name column) behind each. */
+export const ratingDimensions = {
+  department: { key: 'department_code', label: 'department_name' },
+  matter: { key: 'matter_code', label: 'matter_name' },
+  hall: { key: 'hall_code', label: 'hall_name' },
+  window: { key: 'window_code', label: 'window_name' },
+  staff: { key: 'staff_id', label: 'staff_name' },
+  channel: { key: 'channel', label: 'channel' },
+  channelGroup: { key: 'channel_group', label: 'channel_group' },
+  applicantType: { key: 'applicant_type', label: 'applicant_type' },
+  enterpriseType: { key: 'enterprise_type', label: 'enterprise_type' },
+  stage: { key: 'stage', label: 'stage' },
+} as const;
+export type RatingDimension = keyof typeof ratingDimensions;
+export const RatingDimensionSchema = v.picklist(
+  Object.keys(ratingDimensions) as [RatingDimension, ...RatingDimension[]],
+);
+
+export const periods = { day: 'day_key', week: 'week_key', month: 'month_key' } as const;
+export type Period = keyof typeof periods;
+export const PeriodSchema = v.picklist(['day', 'week', 'month']);
+
+const columnOf: Record<Exclude<keyof RatingFilter, 'from' | 'to'>, string> = {
+  department: 'department_code',
+  matter: 'matter_code',
+  hall: 'hall_code',
+  window: 'window_code',
+  staff: 'staff_id',
+  channel: 'channel',
+  channelGroup: 'channel_group',
+  applicantType: 'applicant_type',
+  enterpriseType: 'enterprise_type',
+  stage: 'stage',
+};
+
+/**
+ * The WHERE conditions of a rating filter over a table with the given day column; `only` limits it
+ * to the dimensions that table has. Column names come from the fixed map above, values are parameters.
+ */
+export const ratingConditions = (
+  filter: RatingFilter,
+  options: { alias?: string; dayColumn?: string; only?: readonly (keyof typeof columnOf)[] } = {},
+): RawBuilder<unknown> => {
+  const ref = (column: string) => sql.ref(options.alias ? `${options.alias}.${column}` : column);
+  const parts: RawBuilder<unknown>[] = [sql`true`];
+  const day = options.dayColumn ?? 'day_key';
+  if (filter.from) parts.push(sql`${ref(day)} >= ${filter.from}`);
+  if (filter.to) parts.push(sql`${ref(day)} <= ${filter.to}`);
+  for (const [name, column] of Object.entries(columnOf) as [keyof typeof columnOf, string][]) {
+    const value = filter[name];
+    if (value === undefined) continue;
+    if (options.only && !options.only.includes(name)) continue;
+    parts.push(sql`${ref(column)} = ${value}`);
+  }
+  return sql.join(parts, sql` and `);
+};

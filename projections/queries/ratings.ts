@@ -1,0 +1,153 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { SatisfactionLevel } from '../../core/questionnaire/types.ts';
+import type { LevelCounts, Rate } from '../metrics/definitions.ts';
+import { goodRate, negativeRate, ratedCount, satisfiedRate } from '../metrics/definitions.ts';
+import type { Period, RatingDimension, RatingFilter } from './filters.ts';
+import { periods, ratingConditions, ratingDimensions } from './filters.ts';
+
+export interface RatingSummary {
+  readonly levels: LevelCounts;
+  readonly rated: number;
+  readonly goodRate: Rate;
+  readonly satisfiedRate: Rate;
+  readonly negativeRate: Rate;
+}
+
+export interface RatingRollupRow extends RatingSummary {
+  /** The period key ('2025-10-30', '2025-W44', '2025-10'), or null when not split by period. */
+  readonly period: string | null;
+  /** The dimension's code and display name, or null when not split by a dimension. */
+  readonly key: string | null;
+  readonly label: string | null;
+}
+
+interface LevelRow {
+  period: string | null;
+  key: string | null;
+  label: string | null;
+  l1: number;
+  l2: number;
+  l3: number;
+  l4: number;
+  l5: number;
+}
+
+export const summarise = (levels: LevelCounts): RatingSummary => ({
+  levels,
+  rated: ratedCount(levels),
+  goodRate: goodRate.compute(levels),
+  satisfiedRate: satisfiedRate.compute(levels),
+  negativeRate: negativeRate.compute(levels),
+});
+
+const levelsOf = (row: Pick<LevelRow, 'l1' | 'l2' | 'l3' | 'l4' | 'l5'>): LevelCounts => ({
+  1: row.l1,
+  2: row.l2,
+  3: row.l3,
+  4: row.l4,
+  5: row.l5,
+});
+
+const levelCounts = sql`
+  count(*) filter (where level = 1)::int as l1, count(*) filter (where level = 2)::int as l2,
+  count(*) filter (where level = 3)::int as l3, count(*) filter (where level = 4)::int as l4,
+  count(*) filter (where level = 5)::int as l5`;
+
+/**
+ * Ratings rolled up by a dimension (department, matter, hall, window, staff, channel, applicant or
+ * enterprise type, stage) and/or a period (day, week, month in Beijing time), with the level counts
+ * and the three rating rates. Sorted by period, then by the number of ratings (most first).
+ */
+export const ratingRollup = async (
+  db: Kysely<unknown>,
+  options: { readonly filter?: RatingFilter; readonly by?: RatingDimension; readonly period?: Period } = {},
+): Promise<RatingRollupRow[]> => {
+  const dimension = options.by ? ratingDimensions[options.by] : null;
+  const period = options.period ? sql.ref(periods[options.period]) : sql`null::text`;
+  const key = dimension ? sql.ref(dimension.key) : sql`null::text`;
+  const label = dimension ? sql`max(${sql.ref(dimension.label)})` : sql`null::text`;
+  const { rows } = await sql<LevelRow>`
+    select ${period} as period, ${key} as key, ${label} as label, ${levelCounts}
+    from app.rating_facts
+    where ${ratingConditions(options.filter ?? {})}
+    group by 1, 2
+    order by 1 nulls first, count(*) desc, 2`.execute(db);
+  return rows.map((row) => ({
+    period: row.period,
+    key: row.key,
+    label: row.label,
+    ...summarise(levelsOf(row)),
+  }));
+};
+
+/** One summary for everything the filter selects. */
+export const ratingSummary = async (
+  db: Kysely<unknown>,
+  filter: RatingFilter = {},
+): Promise<RatingSummary> => {
+  const [row] = await ratingRollup(db, { filter });
+  return row ? summarise(row.levels) : summarise({ 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 });
+};
+
+export interface RatingListItem {
+  readonly ratingId: string;
+  readonly submittedAt: string;
+  readonly level: SatisfactionLevel;
+  readonly negative: boolean;
+  readonly department: string;
+  readonly matter: string;
+  readonly hall: string;
+  readonly window: string;
+  readonly channel: string;
+  readonly reasons: readonly string[];
+  /** The citizen's comment with phone and ID numbers masked. */
+  readonly comment: string | null;
+  readonly attachments: number;
+}
+
+/** The ratings behind a number (drill-down), newest first; `negativeOnly` lists the 差评清单. */
+export const ratingList = async (
+  db: Kysely<unknown>,
+  options: {
+    readonly filter?: RatingFilter;
+    readonly negativeOnly?: boolean;
+    readonly limit?: number;
+    readonly offset?: number;
+  } = {},
+): Promise<RatingListItem[]> => {
+  const { rows } = await sql<{
+    rating_id: string;
+    submitted_at: string;
+    level: number;
+    negative: boolean;
+    department_name: string;
+    matter_name: string;
+    hall_name: string;
+    window_name: string;
+    channel: string;
+    reasons: string[];
+    comment_masked: string | null;
+    attachments: number;
+  }>`
+    select rating_id, to_json(submitted_at) #>> '{}' as submitted_at, level, negative, department_name, matter_name, hall_name,
+           window_name, channel, reasons, comment_masked, jsonb_array_length(attachments)::int as attachments
+    from app.rating_facts
+    where ${ratingConditions(options.filter ?? {})} ${options.negativeOnly ? sql`and negative` : sql``}
+    order by submitted_at desc, rating_id
+    limit ${Math.min(options.limit ?? 50, 500)} offset ${options.offset ?? 0}`.execute(db);
+  return rows.map((row) => ({
+    ratingId: row.rating_id,
+    submittedAt: new Date(row.submitted_at).toISOString(),
+    level: row.level as SatisfactionLevel,
+    negative: row.negative,
+    department: row.department_name,
+    matter: row.matter_name,
+    hall: row.hall_name,
+    window: row.window_name,
+    channel: row.channel,
+    reasons: row.reasons,
+    comment: row.comment_masked,
+    attachments: row.attachments,
+  }));
+};

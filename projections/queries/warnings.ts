@@ -1,0 +1,267 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import * as v from 'valibot';
+import type { WarningPhase } from '../../core/warning/state.ts';
+import type { Rate } from '../metrics/definitions.ts';
+import {
+  callbackRectificationRate,
+  callbackSatisfactionRate,
+  negativeReplyRate,
+  onTimeDispatchRate,
+  onTimeReplyRate,
+  rectificationCompletionRate,
+} from '../metrics/definitions.ts';
+import type { RatingFilter } from './filters.ts';
+import { ratingConditions } from './filters.ts';
+
+/** Roles of DESIGN.md that have a warning inbox. */
+export const InboxRoleSchema = v.picklist([
+  'dispatcher',
+  'department_handler',
+  'callback_officer',
+  'working_group_lead',
+  'auditor',
+]);
+export type InboxRole = v.InferOutput<typeof InboxRoleSchema>;
+
+export interface InboxItem {
+  readonly warningId: string;
+  readonly kind: string;
+  readonly severity: string;
+  readonly phase: WarningPhase;
+  readonly round: number;
+  readonly leadDepartment: string;
+  readonly cooperatingDepartments: readonly string[];
+  readonly matterCode: string | null;
+  readonly windowCode: string | null;
+  readonly raisedAt: string;
+  /** The deadline in force for the phase (派单 1 h / 答复 3 working days / 回访), null when closed. */
+  readonly dueAt: string | null;
+  readonly overdue: boolean;
+  readonly escalation: number;
+  readonly appealStatus: string;
+}
+
+/** The deadline in force, in SQL (mirrors `currentDeadline` in read-models/warnings.ts). */
+const dueAt = sql`case phase
+  when 'awaiting_dispatch' then dispatch_due_at
+  when 'awaiting_reply' then reply_due_at
+  when 'awaiting_callback' then least(case when phone_satisfied is null then phone_due_at end, case when on_site_satisfied is null then on_site_due_at end)
+  end`;
+
+/** Which warnings a role sees: a department only its own (lead or cooperating) — enforced here, not in the UI. */
+const scope = (role: InboxRole, department: string | undefined) => {
+  switch (role) {
+    case 'dispatcher':
+      return sql`phase = 'awaiting_dispatch'`;
+    case 'department_handler':
+      if (!department) throw new Error('a department handler inbox needs the department');
+      // Dispatch (派单) hands a warning to a department: before it, the dispatcher holds it.
+      return sql`phase in ('awaiting_reply', 'awaiting_callback') and (lead_department = ${department} or ${department} = any(cooperating_departments))`;
+    case 'callback_officer':
+      return sql`phase = 'awaiting_callback'`;
+    case 'working_group_lead':
+    case 'auditor':
+      return sql`phase <> 'closed'`;
+    default: {
+      const _never: never = role;
+      return sql`false`;
+    }
+  }
+};
+
+/** A role's warning inbox, most urgent first (overdue, then by deadline). */
+export const warningInbox = async (
+  db: Kysely<unknown>,
+  options: {
+    readonly role: InboxRole;
+    readonly department?: string;
+    readonly now: Date;
+    readonly overdueOnly?: boolean;
+    readonly limit?: number;
+  },
+): Promise<InboxItem[]> => {
+  const now = options.now.toISOString();
+  const { rows } = await sql<{
+    warning_id: string;
+    kind: string;
+    severity: string;
+    phase: WarningPhase;
+    round: number;
+    lead_department: string;
+    cooperating_departments: string[];
+    matter_code: string | null;
+    window_code: string | null;
+    raised_at: string;
+    due_at: string | null;
+    overdue: boolean;
+    escalation: number;
+    appeal_status: string;
+  }>`
+    select * from (
+      select warning_id, kind, severity, phase, round, lead_department, cooperating_departments, matter_code, window_code,
+             to_json(raised_at) #>> '{}' as raised_at, to_json(${dueAt}) #>> '{}' as due_at,
+             coalesce(${dueAt} < ${now}::timestamptz, false) as overdue,
+             greatest(dispatch_escalation, reply_escalation) as escalation, appeal_status
+      from app.warnings where ${scope(options.role, options.department)}
+    ) w
+    ${options.overdueOnly ? sql`where overdue` : sql``}
+    order by overdue desc, due_at nulls last, warning_id
+    limit ${Math.min(options.limit ?? 100, 1000)}`.execute(db);
+  return rows.map((row) => ({
+    warningId: row.warning_id,
+    kind: row.kind,
+    severity: row.severity,
+    phase: row.phase,
+    round: row.round,
+    leadDepartment: row.lead_department,
+    cooperatingDepartments: row.cooperating_departments,
+    matterCode: row.matter_code,
+    windowCode: row.window_code,
+    raisedAt: new Date(row.raised_at).toISOString(),
+    dueAt: row.due_at === null ? null : new Date(row.due_at).toISOString(),
+    overdue: row.overdue,
+    escalation: row.escalation,
+    appealStatus: row.appeal_status,
+  }));
+};
+
+export interface PhaseCount {
+  readonly phase: WarningPhase;
+  readonly open: number;
+  /** Past the deadline in force (SLA breach). */
+  readonly overdue: number;
+}
+
+/** Warnings by phase with SLA breaches, optionally for one lead department. */
+export const warningsByPhase = async (
+  db: Kysely<unknown>,
+  options: { readonly now: Date; readonly department?: string },
+): Promise<PhaseCount[]> => {
+  const { rows } = await sql<PhaseCount>`
+    select phase, count(*)::int as open, count(*) filter (where ${dueAt} < ${options.now.toISOString()}::timestamptz)::int as overdue
+    from app.warnings
+    where true ${options.department ? sql`and lead_department = ${options.department}` : sql``}
+    group by phase order by phase`.execute(db);
+  return rows;
+};
+
+export interface Distribution {
+  /** How many durations the distribution is made of. */
+  readonly count: number;
+  /** Minutes at the 50th / 90th percentile, null when count is 0. */
+  readonly p50Minutes: number | null;
+  readonly p90Minutes: number | null;
+  /** Upper bounds in minutes; the last bucket is open-ended (null). */
+  readonly buckets: readonly { readonly upToMinutes: number | null; readonly count: number }[];
+}
+
+const bucketBounds = {
+  dispatch: [15, 30, 60, 120, 240, 1440],
+  reply: [240, 1440, 2880, 4320, 7200, 10080],
+} as const;
+
+/**
+ * Time-to-dispatch (raised → dispatched) or time-to-reply (dispatched → first reply) for warnings
+ * raised in the filter's days, in wall-clock minutes (the SLA itself counts working days).
+ */
+export const timeDistribution = async (
+  db: Kysely<unknown>,
+  options: { readonly measure: 'dispatch' | 'reply'; readonly filter?: RatingFilter },
+): Promise<Distribution> => {
+  const minutes =
+    options.measure === 'dispatch'
+      ? sql`extract(epoch from (dispatched_at - raised_at)) / 60`
+      : sql`extract(epoch from (first_replied_at - dispatched_at)) / 60`;
+  const present =
+    options.measure === 'dispatch'
+      ? sql`dispatched_at is not null`
+      : sql`first_replied_at is not null and dispatched_at is not null`;
+  const bounds = bucketBounds[options.measure];
+  const { rows } = await sql<{ minutes: number }>`
+    select (${minutes})::float8 as minutes from app.warnings
+    where ${present} and ${ratingConditions(options.filter ?? {}, { dayColumn: 'raised_day_key', only: ['department', 'matter', 'window'] })}
+    order by 1`.execute(db);
+  const values = rows.map((row) => Number(row.minutes));
+  const percentile = (p: number) =>
+    values.length === 0 ? null : values[Math.min(values.length - 1, Math.ceil(p * values.length) - 1)]!;
+  const buckets = [...bounds, null].map((upTo, index) => {
+    const lower = index === 0 ? -Infinity : bounds[index - 1]!;
+    return {
+      upToMinutes: upTo,
+      count: values.filter((m) => m > lower && (upTo === null || m <= upTo)).length,
+    };
+  });
+  return { count: values.length, p50Minutes: percentile(0.5), p90Minutes: percentile(0.9), buckets };
+};
+
+export interface RectificationRates {
+  readonly negativeReplyRate: Rate;
+  readonly callbackRectificationRate: Rate;
+  readonly callbackSatisfactionRate: Rate;
+  readonly rectificationCompletionRate: Rate;
+  readonly onTimeDispatchRate: Rate;
+  readonly onTimeReplyRate: Rate;
+}
+
+/**
+ * The rectification rates of warnings raised in the filter's days (negative ratings: by rating day).
+ * Warnings closed by an upheld appeal (申诉成立) leave every denominator.
+ */
+export const rectificationRates = async (
+  db: Kysely<unknown>,
+  options: { readonly now: Date; readonly filter?: RatingFilter },
+): Promise<RectificationRates> => {
+  const filter = options.filter ?? {};
+  const now = options.now.toISOString();
+  const { rows: warningRows } = await sql<{
+    warnings: number;
+    verified: number;
+    rectified: number;
+    callbacks: number;
+    satisfied: number;
+    dispatch_due: number;
+    dispatch_on_time: number;
+    reply_due: number;
+    reply_on_time: number;
+  }>`
+    select count(*)::int as warnings,
+           count(*) filter (where outcome = 'rectified' or (phone_satisfied is not null and on_site_satisfied is not null))::int as verified,
+           count(*) filter (where outcome = 'rectified')::int as rectified,
+           coalesce(sum(callbacks), 0)::int as callbacks,
+           coalesce(sum(callbacks_satisfied), 0)::int as satisfied,
+           count(*) filter (where dispatched_at is not null or dispatch_due_at < ${now}::timestamptz)::int as dispatch_due,
+           count(*) filter (where dispatch_on_time)::int as dispatch_on_time,
+           (coalesce(sum(replies), 0) + count(*) filter (where phase = 'awaiting_reply' and reply_due_at < ${now}::timestamptz))::int as reply_due,
+           coalesce(sum(replies_on_time), 0)::int as reply_on_time
+    from app.warnings
+    where appeal_status <> 'upheld' and coalesce(outcome, '') <> 'appeal_upheld'
+      and ${ratingConditions(filter, { dayColumn: 'raised_day_key', only: ['department', 'matter', 'window'] })}`.execute(
+    db,
+  );
+  const { rows: negativeRows } = await sql<{ negative: number; replied: number }>`
+    select count(*)::int as negative,
+           count(*) filter (where exists (
+             select 1 from app.warnings w where w.rating_id = r.rating_id and w.first_replied_at is not null))::int as replied
+    from app.rating_facts r
+    where r.negative and ${ratingConditions(filter, { alias: 'r' })}`.execute(db);
+  const w = warningRows[0]!;
+  const n = negativeRows[0]!;
+  return {
+    negativeReplyRate: negativeReplyRate.compute({ negativeRatings: n.negative, replied: n.replied }),
+    callbackRectificationRate: callbackRectificationRate.compute({
+      warnings: w.warnings,
+      verified: w.verified,
+    }),
+    callbackSatisfactionRate: callbackSatisfactionRate.compute({
+      callbacks: w.callbacks,
+      satisfied: w.satisfied,
+    }),
+    rectificationCompletionRate: rectificationCompletionRate.compute({
+      warnings: w.warnings,
+      rectified: w.rectified,
+    }),
+    onTimeDispatchRate: onTimeDispatchRate.compute({ due: w.dispatch_due, onTime: w.dispatch_on_time }),
+    onTimeReplyRate: onTimeReplyRate.compute({ due: w.reply_due, onTime: w.reply_on_time }),
+  };
+};
