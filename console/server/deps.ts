@@ -1,5 +1,5 @@
 import type { AccessDeps } from '../../core/access/service.ts';
-import type { AccessScope } from '../../core/access/scope.ts';
+import type { AccessScope, StaffPrincipal } from '../../core/access/scope.ts';
 import type { BlobStore } from '../../core/blobs/types.ts';
 import type { EventStore } from '../../core/eventstore/types.ts';
 import type { WarningPhase } from '../../core/warning/state.ts';
@@ -10,32 +10,29 @@ export interface WarningInboxItem {
   readonly kind: string;
   readonly severity: string;
   readonly phase: WarningPhase;
+  readonly round: number;
   readonly leadDepartment: string;
   readonly cooperatingDepartments: readonly string[];
-  readonly subject: { readonly department?: string; readonly matterCode?: string; readonly hallId?: string; readonly windowId?: string; readonly staffId?: string };
-  readonly round: number;
+  readonly matterCode: string | null;
+  readonly windowCode: string | null;
   readonly raisedAt: string;
   /** The deadline in force for the current phase (派单 / 答复 / 回访), or null. */
   readonly dueAt: string | null;
-  readonly appealStatus: 'none' | 'pending' | 'upheld' | 'rejected';
+  readonly overdue: boolean;
+  readonly escalation: number;
+  readonly appealStatus: string;
 }
 
 export interface WarningInboxFilter {
+  readonly principal: StaffPrincipal;
   readonly scope: AccessScope;
-  readonly phase?: WarningPhase;
+  readonly overdueOnly: boolean;
   readonly limit: number;
-  /** Opaque cursor from the previous page. */
-  readonly after?: string;
-}
-
-export interface WarningInboxPage {
-  readonly items: readonly WarningInboxItem[];
-  readonly nextCursor: string | null;
 }
 
 /** The read side the staff API needs; supplied by projections/ (the API never builds read models). */
 export interface StaffQueries {
-  readonly warningInbox: (filter: WarningInboxFilter) => Promise<WarningInboxPage>;
+  readonly warningInbox: (filter: WarningInboxFilter) => Promise<readonly WarningInboxItem[]>;
 }
 
 export interface StaffApiConfig {

@@ -65,8 +65,7 @@ export const AppealReviewSchema = v.strictObject({
 });
 
 export const InboxQuerySchema = v.strictObject({
-  phase: v.optional(v.picklist(['awaiting_dispatch', 'awaiting_reply', 'awaiting_callback', 'closed'])),
-  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(200)), '50'),
-  after: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  overdue: v.optional(v.picklist(['true', 'false']), 'false'),
+  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(500)), '100'),
   lang: v.optional(v.string()),
 });
