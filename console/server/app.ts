@@ -4,6 +4,7 @@ import type { StaffApiDeps } from './deps.ts';
 import type { StaffEnv } from './env.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { staffSession } from './middleware/session.ts';
+import { accountRoutes } from './routes/accounts.ts';
 import { blobRoutes } from './routes/blobs.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { warningActionRoutes } from './routes/warning-actions.ts';
@@ -38,5 +39,6 @@ export const createStaffApi = (deps: StaffApiDeps): Hono<StaffEnv> => {
   app.route('/warnings', warningReadRoutes(deps));
   app.route('/warnings', warningActionRoutes(deps));
   app.route('/blobs', blobRoutes(deps));
+  app.route('/accounts', accountRoutes(deps));
   return app;
 };

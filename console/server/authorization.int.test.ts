@@ -19,6 +19,11 @@ const routes: readonly { method: string; path: string; action: StaffAction }[] =
   { method: 'POST', path: '/api/staff/warnings/w-scj/appeal', action: 'warning.appeal' },
   { method: 'POST', path: '/api/staff/warnings/w-scj/appeal-review', action: 'warning.appeal_review' },
   { method: 'POST', path: '/api/staff/blobs', action: 'blob.upload' },
+  { method: 'POST', path: '/api/staff/accounts', action: 'account.manage' },
+  { method: 'GET', path: '/api/staff/accounts/auditor', action: 'account.manage' },
+  { method: 'POST', path: '/api/staff/accounts/auditor/lock', action: 'account.manage' },
+  { method: 'POST', path: '/api/staff/accounts/auditor/unlock', action: 'account.manage' },
+  { method: 'POST', path: '/api/staff/accounts/auditor/disable', action: 'account.manage' },
 ];
 
 describe('authorization of the staff API (权限与数据范围)', () => {

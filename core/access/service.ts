@@ -196,3 +196,33 @@ export const ownDisplayName = async (deps: AccessDeps, accountId: string): Promi
   const created = events.find((event) => event.type === 'AccountCreated');
   return created?.type === 'AccountCreated' ? deps.vault.open(created.data.displayName, 'name') : null;
 };
+
+const administer = async (
+  deps: AccessDeps,
+  administrator: StaffPrincipal,
+  accountId: string,
+  commandId: string,
+  build: (at: Date, actor: Actor) => Parameters<typeof accountDecider.decide>[0],
+) => {
+  const now = deps.clock.now();
+  const actor = actorOf(administrator);
+  return handleCommand(deps.store, accountStreamId(normalizeUsername(accountId)), accountDecider, build(now, actor), { commandId, actor, now });
+};
+
+/** 停用账号: the account can no longer sign in, and every session of it ends at once. */
+export const disableAccount = async (deps: AccessDeps, administrator: StaffPrincipal, accountId: string, reason: string, commandId: string) => {
+  const result = await administer(deps, administrator, accountId, commandId, (at, actor) => ({ type: 'DisableAccount', at, actor, reason }));
+  await endAllSessions(deps.db, normalizeUsername(accountId));
+  return result.state;
+};
+
+/** 解除锁定: ends a lockout (or an administrator lock) before it runs out. */
+export const unlockAccount = async (deps: AccessDeps, administrator: StaffPrincipal, accountId: string, commandId: string) =>
+  (await administer(deps, administrator, accountId, commandId, (at, actor) => ({ type: 'UnlockAccount', at, actor }))).state;
+
+/** 锁定账号 (administrator): until a given instant, or until unlocked; live sessions end. */
+export const lockAccount = async (deps: AccessDeps, administrator: StaffPrincipal, accountId: string, until: Date | null, commandId: string) => {
+  const result = await administer(deps, administrator, accountId, commandId, (at, actor) => ({ type: 'LockAccount', at, actor, until }));
+  await endAllSessions(deps.db, normalizeUsername(accountId));
+  return result.state;
+};

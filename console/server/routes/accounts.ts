@@ -1,0 +1,81 @@
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import type { ExistingAccount } from '../../../core/access/account/state.ts';
+import { roleNames, staffRoles } from '../../../core/access/roles.ts';
+import { createAccount, disableAccount, loadAccount, lockAccount, unlockAccount } from '../../../core/access/service.ts';
+import type { AccountState } from '../../../core/access/account/state.ts';
+import { idempotencyKey, readBody } from '../body.ts';
+import type { StaffApiDeps } from '../deps.ts';
+import type { StaffEnv } from '../env.ts';
+import { principalOf, requirePermission } from '../middleware/session.ts';
+import { DomainError } from '../../../core/shared/errors.ts';
+import { PASSWORD_MAX_LENGTH } from '../../../core/access/passwords.ts';
+
+const CreateAccountSchema = v.strictObject({
+  username: v.pipe(v.string(), v.trim(), v.toLowerCase(), v.regex(/^[a-z0-9][a-z0-9._-]{2,63}$/)),
+  displayName: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(50)),
+  role: v.picklist(staffRoles),
+  department: v.nullable(v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9_-]{1,32}$/))),
+  password: v.pipe(v.string(), v.maxLength(PASSWORD_MAX_LENGTH)),
+});
+const DisableSchema = v.strictObject({ reason: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(500)) });
+const LockSchema = v.strictObject({ until: v.nullable(v.pipe(v.string(), v.isoTimestamp())) });
+
+const notFound = () => new DomainError('ACCOUNT_NOT_FOUND', '账号不存在', { status: 404, details: { en: 'No such account.' } });
+
+/** What an administrator sees of an account: never the hash, the name only masked. */
+const view = (state: AccountState) => {
+  if (state.status === 'none') throw notFound();
+  const account: ExistingAccount = state;
+  return {
+    id: account.accountId,
+    username: account.username,
+    displayNameMasked: account.displayNameMasked,
+    role: account.role,
+    roleName: roleNames[account.role],
+    department: account.department,
+    status: account.status,
+    lockedUntil: account.lock === null ? null : (account.lock.until ?? 'until_unlocked'),
+    consecutiveFailures: account.consecutiveFailures,
+  };
+};
+
+/** 账号管理 (administrators only): create, read, lock, unlock, disable. Every change takes an Idempotency-Key. */
+export const accountRoutes = (deps: StaffApiDeps) => {
+  const app = new Hono<StaffEnv>();
+  app.use('*', requirePermission('account.manage'));
+
+  app.post('/', async (c) => {
+    const principal = principalOf(c);
+    const key = idempotencyKey(c);
+    const input = await readBody(c, CreateAccountSchema);
+    const id = await createAccount(deps.access, { id: principal.accountId, role: principal.role }, input, `staff:${principal.accountId}:${key}`);
+    return c.json({ account: view(await loadAccount(deps.store, id)) }, 201);
+  });
+
+  app.get('/:id', async (c) => c.json({ account: view(await loadAccount(deps.store, c.req.param('id').toLowerCase())) }));
+
+  app.post('/:id/unlock', async (c) => {
+    const principal = principalOf(c);
+    const state = await unlockAccount(deps.access, principal, c.req.param('id'), `staff:${principal.accountId}:${idempotencyKey(c)}`);
+    return c.json({ account: view(state) });
+  });
+
+  app.post('/:id/lock', async (c) => {
+    const principal = principalOf(c);
+    const key = idempotencyKey(c);
+    const { until } = await readBody(c, LockSchema);
+    const state = await lockAccount(deps.access, principal, c.req.param('id'), until === null ? null : new Date(until), `staff:${principal.accountId}:${key}`);
+    return c.json({ account: view(state) });
+  });
+
+  app.post('/:id/disable', async (c) => {
+    const principal = principalOf(c);
+    const key = idempotencyKey(c);
+    const { reason } = await readBody(c, DisableSchema);
+    const state = await disableAccount(deps.access, principal, c.req.param('id'), reason, `staff:${principal.accountId}:${key}`);
+    return c.json({ account: view(state) });
+  });
+
+  return app;
+};
