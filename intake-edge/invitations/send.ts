@@ -1,6 +1,7 @@
 import type { InvitationIssued } from '../../core/invitation/events.ts';
 import { invitationSmsText } from '../../core/invitation/sms-text.ts';
 import type { SmsSendResult } from '../../core/sms/types.ts';
+import { DomainError } from '../../core/shared/errors.ts';
 import type { IntakeDeps } from '../deps.ts';
 
 /**
@@ -15,7 +16,15 @@ export const sendInvitationSms = async (
   kind: 'invite' | 'remind',
 ): Promise<SmsSendResult | null> => {
   if (!issued.recipient) return null;
-  const to = await deps.vault.open(issued.recipient.sealed, 'phone');
+  let to: string;
+  try {
+    to = await deps.vault.open(issued.recipient.sealed, 'phone');
+  } catch (error) {
+    // A number that no longer opens (key destroyed by crypto-shredding, or corrupt) cannot be
+    // reached; retrying would block the reactor forever on this one event.
+    if (error instanceof DomainError && (error.code === 'PII_KEY_DESTROYED' || error.code === 'PII_SEALED_INVALID')) return null;
+    throw error;
+  }
   const text = invitationSmsText({ signName: deps.config.sms.signName, link, kind });
   return deps.sms.send({
     idempotencyKey: `invitation:${issued.invitationId}:${kind === 'invite' ? 'send' : 'remind'}`,

@@ -1,0 +1,255 @@
+import { samples } from '../../core/blobs/testing/samples.ts';
+import type { EvaluationSubmitted, InvitationIssued } from '../../core/invitation/events.ts';
+import { sweepInvitations } from '../invitations/sweeper.ts';
+import { assert, assertEqual } from './assert.ts';
+import { caseEvent, form, tokenFromSms } from './fixtures.ts';
+import type { Harness } from './harness.ts';
+import { freshNonce } from './harness.ts';
+
+type Problem = { status: number; code: string; errors?: { field: string; message: string }[] };
+
+const problemOf = async (response: Response): Promise<Problem> => {
+  assert(response.headers.get('content-type')?.startsWith('application/problem+json'), `expected problem+json, got ${response.headers.get('content-type')} (${response.status})`);
+  return (await response.json()) as Problem;
+};
+
+const assertFieldProblem = async (response: Response, status: number, field: string): Promise<Problem> => {
+  assertEqual(response.status, status, `status for ${field}`);
+  const problem = await problemOf(response);
+  assert(problem.errors?.some((error) => error.field === field), `problem names ${field}: ${JSON.stringify(problem)}`);
+  return problem;
+};
+
+/** Posts a completed case and returns the invitation token the SMS carried. */
+export const completeCaseAndGetToken = async (h: Harness, caseOverrides: Record<string, unknown> = {}): Promise<{ token: string; caseId: string }> => {
+  const event = caseEvent({}, caseOverrides);
+  const response = await h.postCaseEvents(event);
+  assertEqual(response.status, 200, 'case event accepted');
+  await h.react();
+  const sms = (await h.outbox()).filter((row) => row.purpose === 'invitation').at(-1);
+  assert(sms, 'an invitation SMS is in the outbox');
+  return { token: tokenFromSms(sms.text), caseId: event.caseId };
+};
+
+const postRating = (h: Harness, token: string, fields: Record<string, string | string[]>, options: { json?: boolean; files?: Parameters<typeof form>[1] } = {}) =>
+  h.app.request(`/e/${token}`, { method: 'POST', body: form(fields, options.files), headers: options.json ? { accept: 'application/json' } : { accept: 'text/html' } });
+
+/**
+ * The intake suite: plain async functions over a harness, run by vitest on Node
+ * (intake.int.test.ts) and by `deno test` on Deno (intake.deno.ts) against real Postgres.
+ */
+export const intakeCases: Record<string, (h: Harness) => Promise<void>> = {
+  async 'completed case → SMS invitation in the outbox within one segment, phone masked, none in plain text'(h) {
+    const { token, caseId } = await completeCaseAndGetToken(h);
+    const sms = (await h.outbox()).at(-1)!;
+    assert(token.length <= 24, 'token ≤ 24 characters');
+    assert(sms.text.length <= 70 && sms.text.startsWith('【咸安政务服务】'), `one segment with sign name: ${sms.text}`);
+    assertEqual(sms.phone_masked, '138****1234', 'masked phone');
+    assert(sms.idempotency_key.startsWith('invitation:') && sms.idempotency_key.endsWith(':send'), 'idempotency key invitation:<id>:send');
+    const all = JSON.stringify(await h.backend.store.readAll({ limit: 100_000 }), (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+    assert(!all.includes('13812341234'), 'no plain phone number in any event');
+    const issued = (await h.eventsOfType('InvitationIssued')).map((e) => e.data as InvitationIssued['data']).find((d) => d.subject.caseNumber === caseId);
+    assert(issued && issued.channel === 'sms' && issued.questionnaireVersion === 1 && issued.variantId === 'enterprise_licence', 'issued with version and 千人千面 variant');
+    assertEqual((await h.eventsOfType('InvitationSent')).length > 0, true, 'InvitationSent recorded');
+  },
+
+  async 'the reactor issues one invitation per case even when the case event is re-sent'(h) {
+    const event = caseEvent();
+    await h.postCaseEvents(event);
+    await h.postCaseEvents(event);
+    await h.react();
+    const issued = (await h.eventsOfType('InvitationIssued')).filter((e) => (e.data as InvitationIssued['data']).subject.caseNumber === event.caseId);
+    assertEqual(issued.length, 1, 'one invitation');
+    const sends = (await h.outbox()).filter((row) => row.idempotency_key === `invitation:${(issued[0]!.data as InvitationIssued['data']).invitationId}:send`);
+    assertEqual(sends.length, 1, 'one SMS');
+  },
+
+  async 'signatures: unknown key, wrong secret, skewed clock and replayed nonce are refused with the header named, nothing stored'(h) {
+    const before = await h.eventCount();
+    await assertFieldProblem(await h.postCaseEvents(caseEvent(), { keyId: 'nobody' }), 401, 'headers.x-pinggai-key-id');
+    await assertFieldProblem(await h.postCaseEvents(caseEvent(), { secret: 'wrong-secret-wrong-secret-wrong-secret' }), 401, 'headers.x-pinggai-signature');
+    const skewed = Math.floor(h.clock.now().getTime() / 1000) - 301;
+    await assertFieldProblem(await h.postCaseEvents(caseEvent(), { timestamp: skewed }), 401, 'headers.x-pinggai-timestamp');
+    const nonce = freshNonce();
+    assertEqual((await h.postCaseEvents(caseEvent(), { nonce })).status, 200, 'first use of a nonce');
+    const afterFirst = await h.eventCount();
+    const replay = await assertFieldProblem(await h.postCaseEvents(caseEvent(), { nonce }), 401, 'headers.x-pinggai-nonce');
+    assertEqual(replay.code, 'CASE_API_REPLAYED', 'replay code');
+    assertEqual(await h.eventCount(), afterFirst, 'replay stored nothing');
+    assert(afterFirst > before, 'the genuine request stored its events');
+  },
+
+  async 'a body changed after signing is refused'(h) {
+    const event = caseEvent();
+    const headers = await (await import('../case-api/signature.ts')).signCaseRequest({
+      method: 'POST',
+      pathWithQuery: '/api/v1/case-events',
+      body: JSON.stringify(event),
+      keyId: 'zwfw-2025',
+      secret: 'case-system-secret-0123456789abcdef',
+      timestamp: Math.floor(h.clock.now().getTime() / 1000),
+      nonce: freshNonce(),
+    });
+    const response = await h.app.request('/api/v1/case-events', { method: 'POST', body: JSON.stringify({ ...event, sequence: 9 }), headers: { 'content-type': 'application/json', ...headers } });
+    await assertFieldProblem(response, 401, 'headers.x-pinggai-signature');
+  },
+
+  async 'idempotent by case id and sequence; older sequences are ignored with a clear answer; batches answer per event'(h) {
+    const registered = caseEvent({ type: 'registered', sequence: 1, stage: 'accepted' });
+    const id = registered.caseId;
+    const first = (await (await h.postCaseEvents(registered)).json()) as { results: { outcome: string }[] };
+    assertEqual(first.results[0]!.outcome, 'recorded', 'first report recorded');
+    const again = (await (await h.postCaseEvents(registered)).json()) as { results: { outcome: string; events: number }[] };
+    assertEqual(again.results[0], { index: 0, caseId: id, sequence: 1, outcome: 'duplicate', events: 0 } as never, 'same sequence never appended twice');
+    const batch = {
+      events: [
+        caseEvent({ caseId: id, type: 'overdue', sequence: 5, dueAt: '2025-10-30T17:00:00+08:00' }),
+        caseEvent({ caseId: id, type: 'stage_changed', sequence: 4, stage: 'in_progress' }),
+        caseEvent({ caseId: id, type: 'completed', sequence: 6 }),
+      ],
+    };
+    const answer = (await (await h.postCaseEvents(batch)).json()) as { results: { outcome: string }[] };
+    assertEqual(answer.results.map((r) => r.outcome), ['recorded', 'stale', 'recorded'], 'batch outcomes');
+    const stream = await h.backend.store.readStream(`case-zwfw:${id}`);
+    assertEqual(stream.map((e) => e.type), ['CaseRegistered', 'CaseOverdue', 'CaseStageChanged', 'CaseCompleted'], 'case stream');
+  },
+
+  async 'invalid case events: problem+json names each field by its dotted path and nothing is stored'(h) {
+    const before = await h.eventCount();
+    const missingCode = caseEvent();
+    delete (missingCode.case.matter as Record<string, unknown>)['code'];
+    const problem = await assertFieldProblem(await h.postCaseEvents(missingCode), 422, 'case.matter.code');
+    assertEqual(problem.code, 'VALIDATION_FAILED', 'code');
+    await assertFieldProblem(await h.postCaseEvents({ events: [caseEvent(), caseEvent({ sequence: -1 })] }), 422, 'events.1.sequence');
+    await assertFieldProblem(await h.postCaseEvents(caseEvent({}, { applicantPhone: '12345' })), 422, 'case.applicantPhone');
+    await assertFieldProblem(await h.postCaseEvents(null, { raw: '{"type":' }), 400, 'body');
+    assertEqual(await h.eventCount(), before, 'nothing stored');
+  },
+
+  async 'citizen page: opens in zh-CN, small, records the view; 不满意 with reason and picture is recorded with national fields; the thank-you page promises an answer'(h) {
+    const { token, caseId } = await completeCaseAndGetToken(h);
+    const page = await h.app.request(`/e/${token}`);
+    assertEqual(page.status, 200, 'page opens');
+    const body = await page.text();
+    assert(body.includes('<html lang="zh-CN">') && body.includes('非常满意'), 'zh-CN questionnaire');
+    assert(new TextEncoder().encode(body).byteLength <= 50 * 1024, `first load ≤ 50 KB (${body.length})`);
+    const opened = (await h.eventsOfType('InvitationOpened')).length;
+    await h.app.request(`/e/${token}`);
+    assertEqual((await h.eventsOfType('InvitationOpened')).length, opened, 're-opening is not a new viewer');
+
+    const response = await postRating(h, token, { overall: '2', reasons: ['R04', 'R03'], 'answers.PC04': '2', comment: '等了很久,电话13812345678', via: 'sms' }, {
+      files: [{ name: 'queue.png', type: 'image/png', bytes: samples.png(4096) }],
+    });
+    assertEqual(response.status, 200, 'rating accepted');
+    const thanks = await response.text();
+    assert(thanks.includes('感谢您的评价') && thanks.includes('3 个工作日内'), 'thank-you page says they will hear back');
+    const evaluation = (await h.eventsOfType('EvaluationSubmitted')).map((e) => e.data as EvaluationSubmitted['data']).find((d) => d.subject.caseNumber === caseId);
+    assert(evaluation, 'EvaluationSubmitted in the store');
+    assertEqual(
+      [evaluation.overall, evaluation.channel, evaluation.subject.matter.code, evaluation.subject.department.code, evaluation.subject.regionCode, evaluation.subject.stage, evaluation.subject.applicantType],
+      [2, 'sms', '11421202MB1234567X4000117001', 'SCJGJ', '421202', 'concluded', 'enterprise'],
+      'national fields',
+    );
+    assertEqual(evaluation.reasons, ['R04', 'R03'], 'reasons');
+    assertEqual(evaluation.answers, [{ code: 'PC04', level: 2 }], 'indicator answers by code');
+    assertEqual(evaluation.attachments[0]?.mediaType, 'image/png', 'picture stored by content type');
+    assert(/^[0-9a-f]{64}$/.test(evaluation.attachments[0]!.sha256), 'attachment sha256');
+    assertEqual(evaluation.comment, '等了很久,电话138****5678', 'phone typed into the comment is masked');
+    assertEqual(evaluation.negative, true, 'negative');
+    assertEqual(evaluation.evaluator.identity, 'real_name', 'real-name by default for SMS');
+  },
+
+  async '一次一评: a second submission is refused with a clear message and no event'(h) {
+    const { token } = await completeCaseAndGetToken(h);
+    assertEqual((await postRating(h, token, { overall: '5' })).status, 200, 'top rating in two taps: level + submit');
+    const count = await h.eventCount();
+    const again = await postRating(h, token, { overall: '1' });
+    assertEqual(again.status, 409, 'second submission refused');
+    assert((await again.text()).includes('您已评价过本次服务'), 'already-used page');
+    const problem = await problemOf(await postRating(h, token, { overall: '1' }, { json: true }));
+    assertEqual([problem.status, problem.code], [409, 'INVITATION_ALREADY_RATED'], 'problem+json for API clients');
+    assertEqual(await h.eventCount(), count, 'no event');
+    assertEqual((await h.app.request(`/e/${token}`)).status, 409, 'the link now shows the already-used page');
+  },
+
+  async 'tampered and unknown tokens get the invalid page and no event'(h) {
+    const { token } = await completeCaseAndGetToken(h);
+    const count = await h.eventCount();
+    const last = token.at(-1) === 'A' ? 'B' : 'A';
+    for (const bad of [`${token.slice(0, -1)}${last}`, token.slice(0, -2), 'aaaaaaaaaaaaaaaaaaaaaaa', '../../etc/passwd']) {
+      const page = await h.app.request(`/e/${encodeURIComponent(bad)}`);
+      assertEqual(page.status, 404, `invalid page for ${bad}`);
+      assert((await page.text()).includes('评价链接无效'), 'invalid page text');
+      assertEqual((await postRating(h, encodeURIComponent(bad), { overall: '5' })).status, 404, 'cannot rate through a tampered link');
+    }
+    assertEqual(await h.eventCount(), count, 'no event');
+  },
+
+  async 'expiry: after 7 days the link shows the expired page, the sweeper records InvitationExpired, no score is given'(h) {
+    const { token } = await completeCaseAndGetToken(h);
+    h.clock.advanceHours(24 * 7 + 1);
+    const page = await h.app.request(`/e/${token}?lang=en`);
+    assertEqual(page.status, 410, 'expired page');
+    assert((await page.text()).includes('This rating link has expired'), 'in the user’s language');
+    const before = (await h.eventsOfType('EvaluationSubmitted')).length;
+    assertEqual((await postRating(h, token, { overall: '5' })).status, 410, 'no rating after expiry');
+    const report = await sweepInvitations(h.services);
+    assert(report.expired >= 1, `sweeper expired it: ${JSON.stringify(report)}`);
+    assertEqual((await h.eventsOfType('EvaluationSubmitted')).length, before, 'unrated stays unrated');
+  },
+
+  async 'one reminder after the configured delay, through the SMS gateway with its own idempotency key'(h) {
+    const { token } = await completeCaseAndGetToken(h);
+    h.clock.advanceHours(25);
+    await sweepInvitations(h.services);
+    await sweepInvitations(h.services);
+    const reminders = (await h.outbox()).filter((row) => row.purpose === 'reminder' && row.text.endsWith(token));
+    assertEqual(reminders.length, 1, 'one reminder');
+    assert(reminders[0]!.text.length <= 70, 'reminder fits one segment');
+    assert(reminders[0]!.idempotency_key.endsWith(':remind'), 'reminder key');
+    assertEqual((await postRating(h, token, { overall: '4' })).status, 200, 'still ratable after the reminder');
+  },
+
+  async 'static QR: one tap on the matter, then the questionnaire; rated through channel qr_static; rate-limited per device and window'(h) {
+    const page = await h.app.request('/q/SMZJ/W07');
+    assertEqual(page.status, 200, 'window page');
+    assert((await page.text()).includes('食品经营许可'), 'matters listed');
+    const tap = await h.app.request('/q/SMZJ/W07', { method: 'POST', body: form({ matter: 'M-FOOD' }), headers: { cookie: 'pg_dev=AAAAAAAAAAAAAAAAAAAAAA' } });
+    assertEqual(tap.status, 303, 'redirect to the questionnaire');
+    const location = tap.headers.get('location')!;
+    const token = /\/e\/([^?]+)/.exec(location)![1]!;
+    assertEqual((await h.app.request(location)).status, 200, 'questionnaire opens');
+    assertEqual((await postRating(h, token, { overall: '5' })).status, 200, 'rated');
+    const evaluation = (await h.eventsOfType('EvaluationSubmitted')).map((e) => e.data as EvaluationSubmitted['data']).find((d) => d.channel === 'qr_static');
+    assert(evaluation && evaluation.subject.matter.code === 'M-FOOD' && evaluation.subject.caseNumber === null && evaluation.evaluator.identity === 'anonymous', 'static QR rating');
+    let last = 0;
+    for (let i = 0; i < 3; i++) last = (await h.app.request('/q/SMZJ/W07', { method: 'POST', body: form({ matter: 'M-REG' }), headers: { cookie: 'pg_dev=AAAAAAAAAAAAAAAAAAAAAA' } })).status;
+    assertEqual(last, 429, 'fourth scan within the hour from the same device is refused');
+    const unknownMatter = await h.app.request('/q/SMZJ/W07', { method: 'POST', body: form({ matter: 'NOPE' }), headers: { accept: 'application/json', cookie: 'pg_dev=BBBBBBBBBBBBBBBBBBBBBB' } });
+    await assertFieldProblem(unknownMatter, 422, 'matter');
+  },
+
+  async 'submission errors name the field; an indicator outside the variant is refused; nothing is stored'(h) {
+    const { token } = await completeCaseAndGetToken(h);
+    const count = await h.eventCount();
+    await assertFieldProblem(await postRating(h, token, { comment: 'no score' }, { json: true }), 422, 'overall');
+    await assertFieldProblem(await postRating(h, token, { overall: '5', 'answers.SM01': '9' }, { json: true }), 422, 'answers.SM01');
+    await assertFieldProblem(await postRating(h, token, { overall: '5', 'answers.RS04': '5' }, { json: true }), 422, 'answers.RS04');
+    await assertFieldProblem(await postRating(h, token, { overall: '5', reasons: ['R77'] }, { json: true }), 422, 'reasons.0');
+    await assertFieldProblem(await postRating(h, token, { overall: '5' }, { json: true, files: [{ name: 'x.png', type: 'image/png', bytes: samples.html(512) }] }), 422, 'attachments.0');
+    const html = await postRating(h, token, { comment: 'no score' });
+    assertEqual(html.status, 422, 'the page is shown again');
+    assert((await html.text()).includes('请修改以下内容'), 'with the errors listed');
+    assertEqual(await h.eventCount(), count, 'nothing stored');
+  },
+
+  async 'English and elder mode are one tap away'(h) {
+    const { token } = await completeCaseAndGetToken(h);
+    const english = await (await h.app.request(`/e/${token}?lang=en`)).text();
+    assert(english.includes('<html lang="en">') && english.includes('Very satisfied'), 'English page');
+    const elder = await (await h.app.request(`/e/${token}?elder=1`)).text();
+    assert(elder.includes('<body class="elder">'), 'elder mode');
+    const accept = await (await h.app.request(`/e/${token}`, { headers: { 'accept-language': 'en-US,en;q=0.9' } })).text();
+    assert(accept.includes('<html lang="en">'), 'Accept-Language chooses English');
+  },
+};
