@@ -21,12 +21,13 @@ import { warningDecider } from '../../core/warning/decider.ts';
 import { warningStreamId } from '../../core/warning/stream.ts';
 import { cst, raiseCommand } from '../../core/warning/testing.ts';
 import { createStaffApi } from './app.ts';
-import type { StaffApiDeps, StaffQueries } from './deps.ts';
+import type { StaffApiDeps } from './deps.ts';
+import { projectionQueries } from './inbox.ts';
 
 // Generated per run, never a constant secret.
 export const testPassword = `pw-${crypto.randomUUID()}`;
 
-export const createStaffApiHarness = async (options: { queries?: StaffQueries } = {}) => {
+export const createStaffApiHarness = async (options: { inbox?: boolean } = {}) => {
   const { pglite, db } = await createTestPglite();
   const store = createPgliteEventStore({ pglite, db });
   const blobRoot = await mkdtemp(path.join(tmpdir(), 'pinggai-staff-blobs-'));
@@ -44,7 +45,7 @@ export const createStaffApiHarness = async (options: { queries?: StaffQueries } 
     store,
     clock,
     blobs: createLocalBlobStore({ root: blobRoot }),
-    ...(options.queries ? { queries: options.queries } : {}),
+    ...(options.inbox ? { queries: projectionQueries(db, clock) } : {}),
     log: (line) => console.error(line),
   };
   await seedDemoAccounts(access, { password: testPassword });
