@@ -1,0 +1,74 @@
+import type { Kysely } from 'kysely';
+import type { BlobStore } from '../core/blobs/types.ts';
+import { createPgPool, postgresKysely } from '../core/db/postgres.ts';
+import { createPgEventStore } from '../core/eventstore/pg.ts';
+import type { Subscription } from '../core/eventstore/types.ts';
+import { piiKeyringFromEnv } from '../core/pii/keyring.ts';
+import { createPiiVault } from '../core/pii/vault.ts';
+import { createOutboxSmsGateway } from '../core/sms/outbox.ts';
+import type { SmsDatabase } from '../core/sms/send-log.ts';
+import type { SmsGateway } from '../core/sms/types.ts';
+import { createIntakeApp, intakeServices } from './app.ts';
+import { parseIntakeConfig } from './config.ts';
+import { systemClock, webCryptoIds } from './deps.ts';
+import { startInvitationReactor } from './invitations/reactor.ts';
+import { startSweeper } from './invitations/sweeper.ts';
+import type { IntakeDatabase } from './tables.ts';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const required = (env: Env, name: string): string => {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') throw new Error(`${name} is not set`);
+  return value;
+};
+
+/**
+ * The intake deployable's composition root, shared by node.ts and deno.ts: Postgres server for
+ * events and working tables, the PII vault from PINGGAI_PII_KEYS, configuration from
+ * PINGGAI_INTAKE_CONFIG (JSON). The runtime passes what differs (blob store; an SMS adapter other
+ * than the development outbox).
+ */
+export const composeIntake = (env: Env, runtime: { blobs: BlobStore; sms?: (db: Kysely<SmsDatabase>) => SmsGateway; log?: (line: string) => void }) => {
+  const databaseUrl = required(env, 'PINGGAI_DATABASE_URL');
+  let configJson: unknown;
+  try {
+    configJson = JSON.parse(required(env, 'PINGGAI_INTAKE_CONFIG'));
+  } catch (error) {
+    throw new Error(`PINGGAI_INTAKE_CONFIG is not valid JSON: ${(error as Error).message}`);
+  }
+  const config = parseIntakeConfig(configJson);
+  const vault = createPiiVault({ keyring: piiKeyringFromEnv(env) });
+  const store = createPgEventStore({ connectionString: databaseUrl });
+  const db = postgresKysely<IntakeDatabase & SmsDatabase>(createPgPool({ connectionString: databaseUrl, applicationName: 'pinggai-intake' }));
+  const log = runtime.log ?? ((line: string) => console.log(line));
+  const services = intakeServices({
+    store,
+    db: db as unknown as Kysely<IntakeDatabase>,
+    vault,
+    sms: runtime.sms?.(db as unknown as Kysely<SmsDatabase>) ?? createOutboxSmsGateway({ db: db as unknown as Kysely<SmsDatabase>, vault, log }),
+    blobs: runtime.blobs,
+    clock: systemClock(),
+    ids: webCryptoIds(),
+    config,
+    log,
+  });
+  const app = createIntakeApp(services);
+  let reactor: Subscription | null = null;
+  let sweeper: { stop(): void } | null = null;
+  return {
+    app,
+    services,
+    /** Starts the invitation reactor and the reminder/expiry sweeper (one instance of each per deployment). */
+    startBackground(): void {
+      reactor ??= startInvitationReactor(services);
+      sweeper ??= startSweeper(services);
+    },
+    async close(): Promise<void> {
+      sweeper?.stop();
+      await reactor?.stop();
+      await store.close();
+      await db.destroy();
+    },
+  };
+};
