@@ -76,6 +76,7 @@ export interface HeatCell {
   readonly weekday: number;
   readonly hour: number;
   readonly rated: number;
+  readonly negative: number;
   readonly negativeRate: Rate;
 }
 
@@ -92,6 +93,7 @@ export const weekdayHourHeatmap = async (
     weekday: row.weekday,
     hour: row.hour,
     rated: row.rated,
+    negative: row.negative,
     negativeRate: rate(row.negative, row.rated),
   }));
 };

@@ -26,7 +26,13 @@ import { responseFunnel, unratedCases } from './funnel.ts';
 import { indicatorScores } from './indicators.ts';
 import { recurringProblems, weekdayHourHeatmap, worstSteps } from './problems.ts';
 import { ratingList, ratingRollup, ratingSummary } from './ratings.ts';
-import { rectificationRates, timeDistribution, warningInbox, warningsByPhase } from './warnings.ts';
+import {
+  rectificationRates,
+  timeDistribution,
+  warningDashboard,
+  warningInbox,
+  warningsByPhase,
+} from './warnings.ts';
 
 const mkt = subject({ caseId: 'hall:Q1' });
 const tax = subject({
@@ -189,6 +195,21 @@ for (const engine of engines('dashboard queries')) {
       ]);
     });
 
+    it('drill-down from a chart: a heatmap cell, a level, a radar item', async () => {
+      // Friday 10:00 Beijing time holds the 非常不满意 rating.
+      expect(
+        (await ratingList(e.db, { drill: { weekday: 5, hour: 10 } })).map((item) => item.ratingId),
+      ).toEqual([ratingIds.mkt5]);
+      expect((await ratingList(e.db, { drill: { level: 5 } })).length).toBe(3);
+      // SM01 answered at 2 or below: the 不满意 and 非常不满意 ratings.
+      expect(
+        (await ratingList(e.db, { drill: { indicator: 'SM01', indicatorLevelAtMost: 2 } })).map(
+          (item) => item.ratingId,
+        ),
+      ).toEqual([ratingIds.mkt5, ratingIds.mkt4]);
+      expect(await ratingList(e.db, { drill: { indicator: 'RS04' } })).toEqual([]);
+    });
+
     it('indicator scores per item', async () => {
       expect(await indicatorScores(e.db)).toEqual([
         {
@@ -241,6 +262,13 @@ for (const engine of engines('dashboard queries')) {
         onTimeDispatchRate: { value: 1 / 3, numerator: 1, denominator: 3 },
         onTimeReplyRate: { value: 0.5, numerator: 1, denominator: 2 },
       });
+    });
+
+    it('the warning panel: rates and phases together; the phases of one department', async () => {
+      const panel = await warningDashboard(e.db, { now: NOW, filter: { department: 'D-TAX' } });
+      expect(panel.byPhase).toEqual([{ phase: 'awaiting_reply', open: 1, overdue: 1 }]);
+      expect(panel.onTimeDispatchRate).toEqual({ value: 0, numerator: 0, denominator: 1 });
+      expect(panel.negativeReplyRate).toEqual({ value: null, numerator: 0, denominator: 0 });
     });
 
     it('inboxes per role and department, phases with SLA breaches', async () => {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
+import * as v from 'valibot';
 import type { SatisfactionLevel } from '../../core/questionnaire/types.ts';
 import type { LevelCounts, Rate } from '../metrics/definitions.ts';
 import { goodRate, negativeRate, ratedCount, satisfiedRate } from '../metrics/definitions.ts';
@@ -106,11 +107,38 @@ export interface RatingListItem {
   readonly attachments: number;
 }
 
+/** What a chart can be clicked on, beyond the dashboard filter: a heatmap cell, a level, a radar item. */
+export const RatingDrillSchema = v.strictObject({
+  weekday: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7))),
+  hour: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(23))),
+  level: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5))),
+  /** Ratings that answered this indicator item (at or below `indicatorLevelAtMost`, when given). */
+  indicator: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{2}\d{2}$/, 'an indicator code such as SM01'))),
+  indicatorLevelAtMost: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5))),
+});
+export type RatingDrill = v.InferOutput<typeof RatingDrillSchema>;
+
+const drillConditions = (drill: RatingDrill) => {
+  const parts = [sql`true`];
+  if (drill.weekday !== undefined) parts.push(sql`weekday = ${drill.weekday}`);
+  if (drill.hour !== undefined) parts.push(sql`hour = ${drill.hour}`);
+  if (drill.level !== undefined) parts.push(sql`level = ${drill.level}`);
+  if (drill.indicator !== undefined) {
+    const atMost =
+      drill.indicatorLevelAtMost !== undefined ? sql`and a.level <= ${drill.indicatorLevelAtMost}` : sql``;
+    parts.push(
+      sql`exists (select 1 from app.indicator_answers a where a.rating_id = rating_facts.rating_id and a.code = ${drill.indicator} ${atMost})`,
+    );
+  }
+  return sql.join(parts, sql` and `);
+};
+
 /** The ratings behind a number (drill-down), newest first; `negativeOnly` lists the 差评清单. */
 export const ratingList = async (
   db: Kysely<unknown>,
   options: {
     readonly filter?: RatingFilter;
+    readonly drill?: RatingDrill;
     readonly negativeOnly?: boolean;
     readonly limit?: number;
     readonly offset?: number;
@@ -133,7 +161,7 @@ export const ratingList = async (
     select rating_id, to_json(submitted_at) #>> '{}' as submitted_at, level, negative, department_name, matter_name, hall_name,
            window_name, channel, reasons, comment_masked, jsonb_array_length(attachments)::int as attachments
     from app.rating_facts
-    where ${ratingConditions(options.filter ?? {})} ${options.negativeOnly ? sql`and negative` : sql``}
+    where ${ratingConditions(options.filter ?? {})} and ${drillConditions(options.drill ?? {})} ${options.negativeOnly ? sql`and negative` : sql``}
     order by submitted_at desc, rating_id
     limit ${Math.min(options.limit ?? 50, 500)} offset ${options.offset ?? 0}`.execute(db);
   return rows.map((row) => ({

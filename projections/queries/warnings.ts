@@ -265,3 +265,19 @@ export const rectificationRates = async (
     onTimeReplyRate: onTimeReplyRate.compute({ due: w.reply_due, onTime: w.reply_on_time }),
   };
 };
+
+export interface WarningDashboard extends RectificationRates {
+  readonly byPhase: readonly PhaseCount[];
+}
+
+/** The warning panel of the dashboard: the rates and the warnings by phase with SLA breaches. */
+export const warningDashboard = async (
+  db: Kysely<unknown>,
+  options: { readonly now: Date; readonly filter?: RatingFilter },
+): Promise<WarningDashboard> => ({
+  ...(await rectificationRates(db, options)),
+  byPhase: await warningsByPhase(db, {
+    now: options.now,
+    ...(options.filter?.department ? { department: options.filter.department } : {}),
+  }),
+});
