@@ -1,0 +1,44 @@
+import { ref } from 'vue';
+import type { Ref } from 'vue';
+import { ApiError } from '../api/http.ts';
+
+export interface Loaded<T> {
+  readonly data: Ref<T | null>;
+  readonly loading: Ref<boolean>;
+  /** The failure of the last load, or null. */
+  readonly error: Ref<ApiError | Error | null>;
+  readonly reload: () => Promise<void>;
+}
+
+/**
+ * Loads data for a panel and remembers how it went, so that each panel can say "loading", "no
+ * data", "not served yet" (a route the staff API does not have yet) or the error, independently of
+ * the other panels on the page.
+ */
+export const useLoad = <T>(load: () => Promise<T>): Loaded<T> => {
+  const data = ref<T | null>(null) as Ref<T | null>;
+  const loading = ref(false);
+  const error = ref<ApiError | Error | null>(null);
+  let generation = 0;
+  const reload = async (): Promise<void> => {
+    const mine = ++generation;
+    loading.value = true;
+    error.value = null;
+    try {
+      const value = await load();
+      if (mine === generation) data.value = value;
+    } catch (failure) {
+      if (mine === generation) {
+        data.value = null;
+        error.value = failure instanceof Error ? failure : new Error(String(failure));
+      }
+    } finally {
+      if (mine === generation) loading.value = false;
+    }
+  };
+  return { data, loading, error, reload };
+};
+
+/** A field error of a problem+json answer, for showing beside the form control it names. */
+export const fieldErrorsOf = (error: unknown): Record<string, string> =>
+  error instanceof ApiError ? Object.fromEntries((error.problem.errors ?? []).map((item) => [item.field, item.message])) : {};
