@@ -21,6 +21,8 @@ import {
   warningRaised,
 } from '../testing/events.ts';
 import { warningsProjection } from '../warnings/projection.ts';
+import { qualityTrends } from '../detection/early-warning.ts';
+import { negativeRateSeries } from '../detection/series.ts';
 import { publicBoard } from './board.ts';
 import { responseFunnel, unratedCases } from './funnel.ts';
 import { indicatorScores } from './indicators.ts';
@@ -347,6 +349,19 @@ for (const engine of engines('dashboard queries')) {
           negatives: 2,
           negativeRate: { numerator: 2, denominator: 6 },
         },
+      ]);
+    });
+
+    it('negative-rate series per department × matter feed the early-warning chart', async () => {
+      const groups = await negativeRateSeries(e.db, { period: 'week' });
+      expect(groups).toEqual([
+        { department: 'D-MKT', matter: 'M-LIC', series: [{ period: '2025-W41', rated: 6, negative: 2 }] },
+        { department: 'D-TAX', matter: 'M-INV', series: [{ period: '2025-W41', rated: 2, negative: 0 }] },
+      ]);
+      // Eight ratings are below the minimum sample: no quality warning, however bad the week.
+      expect(qualityTrends(groups, { baseline: 0.01 })).toEqual([]);
+      expect(qualityTrends(groups, { baseline: 0.01, minSample: 5 })).toMatchObject([
+        { department: 'D-MKT', matter: 'M-LIC', sample: 6 },
       ]);
     });
 
