@@ -23,6 +23,8 @@ const EmbeddedEnv = v.object({
     '127.0.0.1:7233',
   ),
   TEMPORAL_NAMESPACE: v.optional(nonEmpty, 'default'),
+  /** Where citizens open their links (SMS, QR); default: this server. */
+  PINGGAI_PUBLIC_URL: v.optional(v.pipe(v.string(), v.regex(/^https?:\/\/[^/\s]+$/, 'must be scheme and host only, e.g. https://pj.example.gov.cn'))),
 });
 
 export interface EmbeddedConfig {
@@ -32,6 +34,7 @@ export interface EmbeddedConfig {
   readonly host: string;
   readonly temporalAddress: string;
   readonly temporalNamespace: string;
+  readonly publicBaseUrl: string;
   /** `--demo`: fill the stack with a month of realistic data for the four pilot halls. */
   readonly demo: boolean;
 }
@@ -71,6 +74,7 @@ export const parseEmbeddedConfig = (
     host: out.PINGGAI_HOST,
     temporalAddress: out.TEMPORAL_ADDRESS,
     temporalNamespace: out.TEMPORAL_NAMESPACE,
+    publicBaseUrl: out.PINGGAI_PUBLIC_URL ?? `http://${out.PINGGAI_HOST}:${out.PINGGAI_HTTP_PORT}`,
     demo: argv.includes('--demo'),
   };
 };

@@ -4,8 +4,24 @@
  * server on localhost. Single-node by design: the data folder's lock keeps a second process out.
  */
 import { serve } from '@hono/node-server';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { Hono } from 'hono';
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Kysely } from 'kysely';
+import { seedDemoAccounts } from '../../core/access/seed.ts';
+import { createLocalBlobStore } from '../../core/blobs/local.node.ts';
+import { loadPiiKeyring } from '../../core/pii/key-file.node.ts';
+import { createPiiVault } from '../../core/pii/vault.ts';
+import { createOutboxSmsGateway } from '../../core/sms/outbox.ts';
+import type { SmsDatabase } from '../../core/sms/send-log.ts';
+import { startApplication } from '../app/application.ts';
+import { embeddedIntakeConfig } from '../app/embedded-intake-config.ts';
+import { loadOrCreateEmbeddedSecrets } from '../app/secrets.node.ts';
+import { demoStaffDirectory } from '../app/staff-directory.ts';
 import { problemJson, problemNotFound } from '../../core/http/hono.ts';
 import { DomainError } from '../../core/shared/errors.ts';
 import { eventStoreHealth, temporalHealth } from './components.ts';
@@ -18,6 +34,8 @@ import { openEmbeddedDatabase } from './event-store.ts';
 import { healthRoutes } from './health.ts';
 
 const log = (line: string): void => console.log(`[embedded] ${line}`);
+// The Temporal worker speaks up for warnings and errors only; our own lines say what happens.
+Runtime.install({ logger: new DefaultLogger('WARN') });
 const now = (): Date => new Date();
 
 /** Things to close on the way out, last opened first. */
@@ -51,6 +69,31 @@ const startEmbedded = async (): Promise<void> => {
   const connection = await connectTemporal(config);
   closers.push({ name: 'Temporal connection', close: () => connection.close() });
 
+  const keyring = await loadPiiKeyring({ env: process.env, dataDir: config.dataDir });
+  const vault = createPiiVault({ keyring });
+  const { secrets, created, file: secretsFile } = await loadOrCreateEmbeddedSecrets(config.dataDir);
+  log(created ? `created link-token and case-system keys in ${secretsFile}` : `keys from ${secretsFile}`);
+  const sms = createOutboxSmsGateway({ db: database.db as Kysely<SmsDatabase>, vault, log: (line) => log(`SMS outbox: ${line}`) });
+  const blobs = createLocalBlobStore({ root: path.join(config.dataDir, 'blobs') });
+  const workerConnection = await NativeConnection.connect({ address: config.temporalAddress });
+  closers.push({ name: 'Temporal worker connection', close: () => workerConnection.close() });
+  const application = await startApplication({
+    store: database.store,
+    db: database.db,
+    vault,
+    sms,
+    blobs,
+    intakeConfig: embeddedIntakeConfig({ publicBaseUrl: config.publicBaseUrl, secrets }),
+    temporal: { connection: workerConnection, client: new Client({ connection, namespace: config.temporalNamespace }), namespace: config.temporalNamespace },
+    staffDirectory: demoStaffDirectory,
+    clock: { now },
+    log,
+    consoleDist: fileURLToPath(new URL('../../console/dist', import.meta.url)),
+  });
+  closers.push({ name: 'reactors, projectors and the warning worker', close: () => application.stop() });
+
+  if (config.demo) await loadDemo(config.dataDir, application);
+
   const app = new Hono();
   app.onError(
     problemJson({
@@ -71,6 +114,8 @@ const startEmbedded = async (): Promise<void> => {
     }),
   );
 
+  app.route('/', application.app);
+
   const server = await listen(app, config);
   closers.push({
     name: 'HTTP server',
@@ -80,10 +125,24 @@ const startEmbedded = async (): Promise<void> => {
         if ('closeAllConnections' in server) server.closeAllConnections();
       }),
   });
-  log(`health page at http://${config.host}:${config.httpPort}/ (/healthz, /readyz)`);
+  const base = `http://${config.host}:${config.httpPort}`;
+  log(`ready: 控制台 console ${base}/console/ · health ${base}/healthz · case API ${base}/api/v1/case-events`);
+};
 
-  if (config.demo)
-    log('--demo: demo data (演示数据) is not available yet; starting with what is in the data folder');
+/** `--demo`: demo accounts for every role (their password is written to a key file, never logged). */
+const loadDemo = async (dataDir: string, application: Awaited<ReturnType<typeof startApplication>>): Promise<void> => {
+  const passwordFile = path.join(dataDir, 'keys', 'demo-password.txt');
+  let password = process.env.PINGGAI_DEMO_PASSWORD;
+  if (!password) {
+    try {
+      password = (await fs.readFile(passwordFile, 'utf8')).trim();
+    } catch {
+      password = randomBytes(12).toString('base64url');
+      await fs.writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+    }
+  }
+  const created = await seedDemoAccounts(application.access, { password });
+  log(`--demo: accounts ${created.length > 0 ? `created: ${created.join(', ')}` : 'already present'}; password in ${passwordFile}`);
 };
 
 let stopping: Promise<void> | undefined;

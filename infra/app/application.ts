@@ -1,0 +1,142 @@
+/**
+ * The whole of PingGai in one process, for the embedded deployable (and the demo): intake, the staff
+ * API and console, the reactors (invitations, warning policy), the projectors, and the Temporal side
+ * of warnings. Each piece is built by its own module's factory; this file only connects them.
+ */
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
+import { Hono } from 'hono';
+import type { Kysely } from 'kysely';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { defaultSessionPolicy, purgeExpiredSessions } from '../../core/access/index.ts';
+import type { AccessDeps } from '../../core/access/service.ts';
+import type { BlobStore } from '../../core/blobs/types.ts';
+import type { EventStore, Subscription } from '../../core/eventstore/types.ts';
+import type { PiiVault } from '../../core/pii/vault.ts';
+import type { SmsGateway } from '../../core/sms/types.ts';
+import { startWarningPolicy } from '../../core/warning-policy/reactor.ts';
+import { createStaffApi, staffApiBase } from '../../console/server/index.ts';
+import { projectionQueries } from '../../console/server/inbox.ts';
+import { createIntakeApp, intakeServices } from '../../intake-edge/app.ts';
+import type { IntakeConfig } from '../../intake-edge/config.ts';
+import { webCryptoIds } from '../../intake-edge/deps.ts';
+import { startInvitationReactor } from '../../intake-edge/invitations/reactor.ts';
+import { startSweeper } from '../../intake-edge/invitations/sweeper.ts';
+import type { IntakeDatabase } from '../../intake-edge/tables.ts';
+import { ratingsProjection } from '../../projections/ratings/projection.ts';
+import type { Projector } from '../../projections/runtime/projector.ts';
+import { startProjector } from '../../projections/runtime/projector.ts';
+import { warningsProjection } from '../../projections/warnings/projection.ts';
+import type { StaffRecipient } from '../../workflows/activities.ts';
+import type { RunningLifecycle } from './warning-lifecycle.ts';
+import { startWarningLifecycle } from './warning-lifecycle.ts';
+
+export const liveProjections = [ratingsProjection, warningsProjection] as const;
+
+export interface ApplicationDeps {
+  readonly store: EventStore;
+  readonly db: Kysely<unknown>;
+  readonly vault: PiiVault;
+  readonly sms: SmsGateway;
+  readonly blobs: BlobStore;
+  readonly intakeConfig: IntakeConfig;
+  readonly temporal: { readonly connection: NativeConnection; readonly client: Client; readonly namespace: string } | null;
+  readonly staffDirectory: Readonly<Record<string, readonly StaffRecipient[]>>;
+  readonly clock: { now(): Date };
+  readonly log: (line: string) => void;
+  /** Where the built console lives (console/dist); served at /console when present. */
+  readonly consoleDist?: string;
+}
+
+export interface RunningApplication {
+  /** Mount under the deployable's own app (after its health routes). */
+  readonly app: Hono;
+  readonly access: AccessDeps;
+  readonly projectors: readonly Projector[];
+  readonly subscriptions: readonly Subscription[];
+  /** Resolves once every reactor and projector has processed everything committed before the call. */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const startApplication = async (deps: ApplicationDeps): Promise<RunningApplication> => {
+  const { store, db, clock, log } = deps;
+  const intake = intakeServices({
+    store,
+    db: db as Kysely<IntakeDatabase>,
+    vault: deps.vault,
+    sms: deps.sms,
+    blobs: deps.blobs,
+    clock,
+    ids: webCryptoIds(),
+    config: deps.intakeConfig,
+    log,
+  });
+  const access: AccessDeps = {
+    store,
+    db: db as AccessDeps['db'],
+    vault: deps.vault,
+    clock,
+    newId: () => crypto.randomUUID(),
+  };
+
+  const projectors = liveProjections.map((projection) =>
+    startProjector({ store, db }, projection, { onError: (error) => log(`projector ${projection.name}: ${String(error)}`) }),
+  );
+  const invitations = startInvitationReactor(intake);
+  const sweeper = startSweeper(intake);
+  const policy = startWarningPolicy({
+    store,
+    clock: () => clock.now(),
+    reasons: async () => (await intake.questionnaires.current()).config.reasons,
+  });
+  const lifecycle: RunningLifecycle | null = deps.temporal
+    ? await startWarningLifecycle({
+        store,
+        vault: deps.vault,
+        sms: deps.sms,
+        connection: deps.temporal.connection,
+        client: deps.temporal.client,
+        namespace: deps.temporal.namespace,
+        staff: deps.staffDirectory,
+        clock: () => clock.now(),
+        log,
+      })
+    : null;
+  const sessionSweep = setInterval(() => {
+    purgeExpiredSessions(access.db, clock.now(), defaultSessionPolicy).catch((error: unknown) => log(`session purge: ${String(error)}`));
+  }, 10 * 60_000);
+  sessionSweep.unref();
+
+  const app = new Hono();
+  app.route(staffApiBase, createStaffApi({ access, store, clock, blobs: deps.blobs, queries: projectionQueries(db, clock), log }));
+  if (deps.consoleDist && existsSync(path.join(deps.consoleDist, 'index.html'))) {
+    const root = path.relative(process.cwd(), deps.consoleDist);
+    app.get('/console', (c) => c.redirect('/console/'));
+    app.use('/console/*', serveStatic({ root, rewriteRequestPath: (p) => p.replace(/^\/console/, '') }));
+    app.get('/console/*', serveStatic({ root, path: 'index.html' }));
+  }
+  app.route('/', createIntakeApp(intake));
+
+  const subscriptions = [invitations, policy, ...(lifecycle ? [lifecycle.forwarder] : [])];
+  return {
+    app,
+    access,
+    projectors,
+    subscriptions,
+    async settled() {
+      // Reactors feed each other (case → invitation → rating → warning), so settle twice.
+      for (let round = 0; round < 2; round++) {
+        await Promise.all([...subscriptions.map((s) => s.caughtUp()), ...projectors.map((p) => p.caughtUp())]);
+      }
+    },
+    async stop() {
+      clearInterval(sessionSweep);
+      sweeper.stop();
+      await lifecycle?.stop();
+      await Promise.all([invitations.stop(), policy.stop(), ...projectors.map((p) => p.stop())]);
+    },
+  };
+};

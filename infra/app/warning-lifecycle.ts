@@ -1,0 +1,76 @@
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import { loadWorkingCalendar } from '../../core/calendar/load.ts';
+import type { EventStore, Subscription } from '../../core/eventstore/types.ts';
+import type { PiiVault } from '../../core/pii/vault.ts';
+import type { SmsGateway } from '../../core/sms/types.ts';
+import type { StaffRecipient } from '../../workflows/activities.ts';
+import { createWarningActivities } from '../../workflows/activities.ts';
+import type { LifecycleConfig } from '../../workflows/config.ts';
+import { startWarningForwarder } from '../../workflows/forwarder.ts';
+import { createDirectoryRecipients } from '../../workflows/recipients.ts';
+import { bundleWarningWorkflows, createWarningWorker, defaultWarningTaskQueue } from '../../workflows/worker.ts';
+import { citizenPhoneResolver } from './citizen-phone.ts';
+
+export interface WarningLifecycleDeps {
+  readonly store: EventStore;
+  readonly vault: PiiVault;
+  readonly sms: SmsGateway;
+  readonly connection: NativeConnection;
+  readonly client: Client;
+  readonly namespace: string;
+  readonly taskQueue?: string;
+  readonly config?: LifecycleConfig;
+  /** Who receives alerts, by audience (`dispatchers`, `supervisor`, `department_head@SCJ` …). */
+  readonly staff: Readonly<Record<string, readonly StaffRecipient[]>>;
+  readonly clock: () => Date;
+  readonly log: (line: string) => void;
+}
+
+export interface RunningLifecycle {
+  readonly forwarder: Subscription;
+  readonly worker: Worker;
+  stop(): Promise<void>;
+}
+
+/**
+ * The Temporal side of warnings: the worker that runs one lifecycle workflow per warning, and the
+ * checkpointed forwarder that signals every warning event to its workflow.
+ */
+export const startWarningLifecycle = async (deps: WarningLifecycleDeps): Promise<RunningLifecycle> => {
+  const taskQueue = deps.taskQueue ?? defaultWarningTaskQueue;
+  const activities = createWarningActivities({
+    store: deps.store,
+    sms: deps.sms,
+    calendar: () => loadWorkingCalendar(deps.store),
+    clock: deps.clock,
+    recipients: createDirectoryRecipients({ staff: deps.staff, citizenPhone: citizenPhoneResolver(deps.store, deps.vault) }),
+    log: deps.log,
+  });
+  deps.log(`bundling the warning workflow for task queue ${taskQueue}`);
+  const worker = await createWarningWorker({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue,
+    activities,
+    workflowBundle: await bundleWarningWorkflows(),
+  });
+  const running = worker.run().catch((error: unknown) => deps.log(`warning worker stopped: ${String(error)}`));
+  const forwarder = startWarningForwarder({
+    store: deps.store,
+    client: deps.client,
+    taskQueue,
+    ...(deps.config ? { config: deps.config } : {}),
+    onError: (error) => deps.log(`warning forwarder: ${String(error)} (retrying)`),
+  });
+  deps.log('warning lifecycle worker and forwarder running');
+  return {
+    forwarder,
+    worker,
+    async stop() {
+      await forwarder.stop();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
+};
