@@ -22,6 +22,7 @@ describe('embedded configuration', () => {
       host: '127.0.0.1',
       temporalAddress: '127.0.0.1:7233',
       temporalNamespace: 'default',
+      publicBaseUrl: 'http://127.0.0.1:8080',
       demo: false,
     });
   });
