@@ -17,7 +17,7 @@ import type { EventStore, Subscription } from '../../core/eventstore/types.ts';
 import type { PiiVault } from '../../core/pii/vault.ts';
 import type { SmsGateway } from '../../core/sms/types.ts';
 import { startWarningPolicy } from '../../core/warning-policy/reactor.ts';
-import { createStaffApi, staffApiBase } from '../../console/server/index.ts';
+import { createStaffApi } from '../../console/server/index.ts';
 import { projectionQueries } from '../../console/server/inbox.ts';
 import { createIntakeApp, intakeServices } from '../../intake-edge/app.ts';
 import type { IntakeConfig } from '../../intake-edge/config.ts';
@@ -42,7 +42,12 @@ export interface ApplicationDeps {
   readonly sms: SmsGateway;
   readonly blobs: BlobStore;
   readonly intakeConfig: IntakeConfig;
-  readonly temporal: { readonly connection: NativeConnection; readonly client: Client; readonly namespace: string } | null;
+  readonly temporal: {
+    readonly connection: NativeConnection;
+    readonly client: Client;
+    readonly namespace: string;
+    readonly taskQueue?: string;
+  } | null;
   readonly staffDirectory: Readonly<Record<string, readonly StaffRecipient[]>>;
   readonly clock: { now(): Date };
   readonly log: (line: string) => void;
@@ -100,6 +105,7 @@ export const startApplication = async (deps: ApplicationDeps): Promise<RunningAp
         connection: deps.temporal.connection,
         client: deps.temporal.client,
         namespace: deps.temporal.namespace,
+        ...(deps.temporal.taskQueue ? { taskQueue: deps.temporal.taskQueue } : {}),
         staff: deps.staffDirectory,
         clock: () => clock.now(),
         log,
@@ -111,7 +117,8 @@ export const startApplication = async (deps: ApplicationDeps): Promise<RunningAp
   sessionSweep.unref();
 
   const app = new Hono();
-  app.route(staffApiBase, createStaffApi({ access, store, clock, blobs: deps.blobs, queries: projectionQueries(db, clock), log }));
+  // The staff API carries its own base path (staffApiBase).
+  app.route('/', createStaffApi({ access, store, clock, blobs: deps.blobs, queries: projectionQueries(db, clock), log }));
   if (deps.consoleDist && existsSync(path.join(deps.consoleDist, 'index.html'))) {
     const root = path.relative(process.cwd(), deps.consoleDist);
     app.get('/console', (c) => c.redirect('/console/'));
