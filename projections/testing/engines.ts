@@ -10,6 +10,8 @@ import { needs, testEnv } from '../../tests/support/env.ts';
 export interface Engine {
   readonly store: EventStore;
   readonly db: Kysely<unknown>;
+  /** The database's URL on a Postgres server (for child processes); absent for PGlite. */
+  readonly url?: string;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ const postgres = (baseUrl: string): EngineFactory => ({
     return {
       store,
       db,
+      url: database.url,
       async close() {
         await store.close();
         await db.destroy();
