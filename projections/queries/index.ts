@@ -7,3 +7,4 @@ export * from './indicators.ts';
 export * from './problems.ts';
 export * from './ratings.ts';
 export * from './warnings.ts';
+export * from './scorecards.ts';
