@@ -33,9 +33,12 @@ export class ApiError extends Error {
     super(problem.detail ?? problem.title ?? `HTTP ${status}`);
   }
 
-  /** The route is not there yet (or the read model behind it is not wired). */
+  /**
+   * The route is not there yet (the API's generic 404 `NOT_FOUND`, as opposed to a domain 404 such as
+   * WARNING_NOT_FOUND), or the read model behind it is not wired (503).
+   */
   get unavailable(): boolean {
-    return this.status === 404 || this.status === 405 || this.status === 501 || this.status === 503;
+    return (this.status === 404 && this.code === 'NOT_FOUND') || this.status === 405 || this.status === 501 || this.status === 503;
   }
 }
 

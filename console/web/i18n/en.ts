@@ -59,6 +59,7 @@ export const en: Messages = {
     yes: 'Yes',
     no: 'No',
     unavailable: 'This data is not served yet ({path} answered {status})',
+    notServed: 'Not served yet: {path}',
     loadFailed: 'Could not load: {detail}',
     submitted: 'Submitted',
     duplicate: 'This was submitted before; nothing was done twice',

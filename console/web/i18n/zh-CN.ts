@@ -60,6 +60,7 @@ export const zhCN = {
     yes: '是',
     no: '否',
     unavailable: '该数据接口尚未接入(请求 {path} 返回 {status})',
+    notServed: '接口未接入:{path}',
     loadFailed: '加载失败:{detail}',
     submitted: '已提交',
     duplicate: '该操作此前已提交,未重复执行',

@@ -39,7 +39,8 @@ export const router = createRouter({
       path: '/',
       component: () => import('../layout/AppShell.vue'),
       children: [
-        { path: '', name: 'home', redirect: () => (hasRole(dashboardRoles) ? { name: 'dashboard' } : { name: 'warnings' }) },
+        // The start page depends on the role, known only after the session check: the guard below sends on.
+        { path: '', name: 'home', component: { render: () => null } },
         { path: 'dashboard', name: 'dashboard', component: () => import('../views/dashboard/DashboardPage.vue'), meta: { title: 'nav.dashboard', roles: dashboardRoles } },
         { path: 'warnings', name: 'warnings', component: () => import('../views/warnings/InboxPage.vue'), meta: { title: 'nav.warnings', permission: 'warning.list' } },
         {
@@ -69,5 +70,6 @@ router.beforeEach(async (to) => {
   if (!session.checked) await restoreSession();
   if (to.meta.public) return session.account && to.name === 'signin' ? { name: 'home' } : true;
   if (!session.account) return { name: 'signin', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
+  if (to.name === 'home') return hasRole(dashboardRoles) ? { name: 'dashboard' } : { name: 'warnings' };
   return allowed(to) ? true : { name: 'forbidden' };
 });
