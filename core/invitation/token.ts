@@ -1,4 +1,4 @@
-import { bytesToBase64Url, hmac, sha256Hex, utf8 } from '../pii/encoding.ts';
+import { bytesToBase64Url, sha256Hex, utf8 } from '../pii/encoding.ts';
 
 /**
  * Link tokens: `<kid:1><invitationId:10><mac:12>` = 23 characters of base62/base64url, short enough
@@ -17,7 +17,10 @@ export const invitationIdPattern = /^[0-9A-Za-z]{10}$/;
 const tokenPattern = /^([0-9A-Za-z])([0-9A-Za-z]{10})([A-Za-z0-9_-]{12})$/;
 const base62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-const mac = async (secret: string, kid: string, id: string): Promise<string> => bytesToBase64Url((await hmac('SHA-256', secret, `${kid}${id}`)).slice(0, 9));
+const mac = async (key: CryptoKey, kid: string, id: string): Promise<string> =>
+  bytesToBase64Url(new Uint8Array(await crypto.subtle.sign('HMAC', key, utf8(`${kid}${id}`))).slice(0, 9));
+
+const importKey = (secret: string): Promise<CryptoKey> => crypto.subtle.importKey('raw', utf8(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
 
 /** Constant-time comparison of two equal-length strings. */
 const sameText = (a: string, b: string): boolean => {
@@ -29,19 +32,27 @@ const sameText = (a: string, b: string): boolean => {
 
 export const createLinkTokens = (keys: LinkTokenKeys) => {
   if (!/^[0-9A-Za-z]$/.test(keys.active) || !keys.keys[keys.active]) throw new Error(`link token key "${keys.active}" is not configured`);
+  // Imported once per key: every page view verifies a token.
+  const cryptoKeys = new Map<string, Promise<CryptoKey>>();
+  const keyFor = (kid: string): Promise<CryptoKey> | undefined => {
+    const secret = keys.keys[kid];
+    if (!secret) return undefined;
+    if (!cryptoKeys.has(kid)) cryptoKeys.set(kid, importKey(secret));
+    return cryptoKeys.get(kid);
+  };
   return {
     async issue(invitationId: string): Promise<string> {
       if (!invitationIdPattern.test(invitationId)) throw new Error('invitation ids are 10 base62 characters');
-      return `${keys.active}${invitationId}${await mac(keys.keys[keys.active]!, keys.active, invitationId)}`;
+      return `${keys.active}${invitationId}${await mac(await keyFor(keys.active)!, keys.active, invitationId)}`;
     },
     /** The invitation id of a genuine token, or null for anything tampered, truncated or signed by an unknown key. */
     async verify(token: string): Promise<string | null> {
       const match = tokenPattern.exec(token);
       if (!match) return null;
       const [, kid, id, given] = match as unknown as [string, string, string, string];
-      const secret = keys.keys[kid];
-      if (!secret) return null;
-      return sameText(await mac(secret, kid, id), given) ? id : null;
+      const key = keyFor(kid);
+      if (!key) return null;
+      return sameText(await mac(await key, kid, id), given) ? id : null;
     },
   };
 };

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
 import type { CaseCommand, CaseReportOutcome } from '../../core/case/decider.ts';
 import { caseDecider, classifyCaseReport } from '../../core/case/decider.ts';
@@ -11,7 +12,8 @@ import type { IntakeDeps } from '../deps.ts';
 import type { CaseEventInput } from './schema.ts';
 import { caseEventBatchSchema, caseEventSchema } from './schema.ts';
 import type { VerifiedCaseSystem } from './signature.ts';
-import { verifyCaseSystemSignature } from './signature.ts';
+import { maxCaseApiBodyBytes, verifyCaseSystemSignature } from './signature.ts';
+import { DomainError } from '../../core/shared/errors.ts';
 
 export interface CaseEventResult {
   readonly index: number;
@@ -75,7 +77,14 @@ const toCommand = async (deps: Pick<IntakeDeps, 'vault'>, system: string, input:
  */
 export const caseApiRoutes = (deps: IntakeDeps) => {
   const app = new Hono<{ Variables: { caseSystem: VerifiedCaseSystem } }>();
-  app.post('/case-events', verifyCaseSystemSignature(deps), async (c) => {
+  // The limit is enforced while the body streams in, before the signature check reads it.
+  const limit = bodyLimit({
+    maxSize: maxCaseApiBodyBytes,
+    onError: () => {
+      throw new DomainError('PAYLOAD_TOO_LARGE', '请求体过大', { status: 413, details: { en: `The body exceeds ${maxCaseApiBodyBytes} bytes.`, field: 'body' } });
+    },
+  });
+  app.post('/case-events', limit, verifyCaseSystemSignature(deps), async (c) => {
     const { system, keyId, body } = c.get('caseSystem');
     const inputs = validateBody(parseJson(body));
     const results: CaseEventResult[] = [];

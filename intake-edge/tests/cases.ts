@@ -123,6 +123,7 @@ export const intakeCases: Record<string, (h: Harness) => Promise<void>> = {
     await assertFieldProblem(await h.postCaseEvents({ events: [caseEvent(), caseEvent({ sequence: -1 })] }), 422, 'events.1.sequence');
     await assertFieldProblem(await h.postCaseEvents(caseEvent({}, { applicantPhone: '12345' })), 422, 'case.applicantPhone');
     await assertFieldProblem(await h.postCaseEvents(null, { raw: '{"type":' }), 400, 'body');
+    await assertFieldProblem(await h.postCaseEvents(null, { raw: `{"pad":"${'x'.repeat(1024 * 1024)}"}` }), 413, 'body');
     assertEqual(await h.eventCount(), before, 'nothing stored');
   },
 
