@@ -65,6 +65,6 @@ export const parseIntakeConfig = (input: unknown): IntakeConfig => {
   const config = result.output;
   if (!config.linkTokens.keys[config.linkTokens.active]) throw new Error('intake configuration: linkTokens.active names no key in linkTokens.keys');
   const link = `${config.publicBaseUrl}/e/${'x'.repeat(23)}`;
-  for (const kind of ['invite', 'remind'] as const) invitationSmsText({ signName: config.sms.signName, link, kind });
+  for (const kind of ['invite', 'invite_stage', 'remind'] as const) invitationSmsText({ signName: config.sms.signName, link, kind });
   return config;
 };

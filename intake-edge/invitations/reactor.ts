@@ -22,10 +22,10 @@ type ReactorDeps = IntakeDeps & { tokens: LinkTokens; questionnaires: Questionna
 const triggerOf = (event: RecordedEvent, alsoAtStages: readonly string[]): InvitationTrigger | null => {
   const caseEvent = event as unknown as CaseEvent;
   if (caseEvent.type === 'CaseCompleted') return 'case_completed';
-  if (caseEvent.type === 'CaseStageChanged' && alsoAtStages.includes(caseEvent.data.to) && caseEvent.data.to !== 'concluded') {
-    return caseEvent.data.to === 'accepted' ? 'stage_accepted' : 'stage_in_progress';
-  }
-  return null;
+  // A stage is reached by a change, or by registration at that stage (受理 is usually where a case starts).
+  const reached = caseEvent.type === 'CaseStageChanged' ? caseEvent.data.to : caseEvent.type === 'CaseRegistered' ? caseEvent.data.stage : null;
+  if (reached === null || reached === 'concluded' || !alsoAtStages.includes(reached)) return null;
+  return reached === 'accepted' ? 'stage_accepted' : 'stage_in_progress';
 };
 
 export const subjectOfCase = (state: CaseState): RatingSubject => {

@@ -25,7 +25,7 @@ export const sendInvitationSms = async (
     if (error instanceof DomainError && (error.code === 'PII_KEY_DESTROYED' || error.code === 'PII_SEALED_INVALID')) return null;
     throw error;
   }
-  const text = invitationSmsText({ signName: deps.config.sms.signName, link, kind });
+  const text = invitationSmsText({ signName: deps.config.sms.signName, link, kind: kind === 'invite' && issued.trigger !== 'case_completed' && issued.trigger !== 'static_qr' ? 'invite_stage' : kind });
   return deps.sms.send({
     idempotencyKey: `invitation:${issued.invitationId}:${kind === 'invite' ? 'send' : 'remind'}`,
     to,

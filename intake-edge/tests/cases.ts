@@ -4,7 +4,7 @@ import { sweepInvitations } from '../invitations/sweeper.ts';
 import { assert, assertEqual } from './assert.ts';
 import { caseEvent, form, tokenFromSms } from './fixtures.ts';
 import type { Harness } from './harness.ts';
-import { freshNonce } from './harness.ts';
+import { createHarness, freshNonce } from './harness.ts';
 
 type Problem = { status: number; code: string; errors?: { field: string; message: string }[] };
 
@@ -242,6 +242,23 @@ export const intakeCases: Record<string, (h: Harness) => Promise<void>> = {
     assertEqual(html.status, 422, 'the page is shown again');
     assert((await html.text()).includes('请修改以下内容'), 'with the errors listed');
     assertEqual(await h.eventCount(), count, 'nothing stored');
+  },
+
+  async '一事多评: stages enabled by configuration invite too, with the questionnaire for that stage'(base) {
+    const h = await createHarness(base.backend, { config: { ...base.services.config, invitations: { ...base.services.config.invitations, alsoAtStages: ['accepted'] } } });
+    try {
+      const registered = caseEvent({ type: 'registered', sequence: 1, stage: 'accepted' });
+      await h.postCaseEvents(registered);
+      await h.postCaseEvents(caseEvent({ caseId: registered.caseId, type: 'stage_changed', sequence: 2, stage: 'in_progress' }));
+      await h.postCaseEvents(caseEvent({ caseId: registered.caseId, sequence: 3 }));
+      await h.react();
+      const issued = (await h.eventsOfType('InvitationIssued')).map((e) => e.data as InvitationIssued['data']).filter((d) => d.subject.caseNumber === registered.caseId);
+      assertEqual(issued.map((d) => [d.trigger, d.subject.stage, d.variantId]), [['stage_accepted', 'accepted', 'in_progress'], ['case_completed', 'concluded', 'enterprise_licence']], 'one invitation per enabled stage');
+      const texts = (await h.outbox()).filter((row) => issued.some((d) => row.idempotency_key === `invitation:${d.invitationId}:send`)).map((row) => row.text.slice(0, 18));
+      assertEqual(texts, ['【咸安政务服务】请评价本次政务服务:', '【咸安政务服务】您的办件已办结,请评'], 'an earlier-stage SMS does not say the case is done');
+    } finally {
+      await h.close();
+    }
   },
 
   async 'English and elder mode are one tap away'(h) {

@@ -12,6 +12,7 @@ import type { SmsDatabase } from '../../core/sms/send-log.ts';
 import type { IntakeServices } from '../app.ts';
 import { createIntakeApp, intakeServices } from '../app.ts';
 import { signCaseRequest } from '../case-api/signature.ts';
+import type { IntakeConfig } from '../config.ts';
 import { parseIntakeConfig } from '../config.ts';
 import type { IntakeDatabase } from '../tables.ts';
 import { webCryptoIds } from '../deps.ts';
@@ -81,7 +82,7 @@ export const freshNonce = (): string => `n${Date.now().toString(36)}${(nonceCoun
 /** One keyring per test process: every harness on a shared database must open what the others sealed. */
 const keyring = generatePiiKeyring();
 
-export const createHarness = async (backend: IntakeBackend): Promise<Harness> => {
+export const createHarness = async (backend: IntakeBackend, options: { config?: IntakeConfig } = {}): Promise<Harness> => {
   const clock = testClock();
   const db = backend.db as Kysely<IntakeDatabase & SmsDatabase>;
   const vault = createPiiVault({ keyring });
@@ -94,7 +95,7 @@ export const createHarness = async (backend: IntakeBackend): Promise<Harness> =>
     blobs,
     clock,
     ids: webCryptoIds(),
-    config: testConfig,
+    config: options.config ?? testConfig,
     log: (line) => console.warn(line),
   });
   const app = createIntakeApp(services);
