@@ -61,6 +61,22 @@ for (const engine of engines('projection supervisor')) {
       ).toEqual(['ratings@v2', 'warnings@v1']);
       expect(await count(e, 'rating_facts')).toBe(10);
       await second.stop();
+
+      // The next release drops v1 and keeps the code as v1 (an operator rebuild took it to v2): v2 still runs live.
+      const third = await startProjections(e, [ratingsProjection, warningsProjection], {
+        pollIntervalMs: 20,
+        log: () => {},
+      });
+      expect(
+        third
+          .projectors()
+          .map((p) => `${p.projection.name}@v${p.projection.version}`)
+          .sort(),
+      ).toEqual(['ratings@v2', 'warnings@v1']);
+      await rate(e.store, 'after-restart', '2025-10-21T02:00:00.000Z', { overall: 4 });
+      await third.caughtUp();
+      expect(await count(e, 'rating_facts')).toBe(11);
+      await third.stop();
     });
   });
 }

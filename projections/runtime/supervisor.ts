@@ -51,7 +51,11 @@ export const startProjections = async (
       await activateVersion(deps.db, versions[0]!);
       active = versions[0]!.version;
     }
-    const serving = versions.find((projection) => projection.version === active);
+    // A version rebuilt by the operator with the newest code (`npm run projections -- rebuild`) has no
+    // code of its own: it runs the newest code under its number.
+    const serving =
+      versions.find((projection) => projection.version === active) ??
+      (active > newest.version ? { ...newest, version: active } : undefined);
     if (serving) live.set(name, startProjector(deps, serving, options));
     else
       log(
