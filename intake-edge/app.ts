@@ -4,6 +4,7 @@ import { createLinkTokens } from '../core/invitation/token.ts';
 import { caseApiRoutes } from './case-api/routes.ts';
 import { citizenRoutes } from './citizen/routes.ts';
 import type { IntakeDeps } from './deps.ts';
+import { qrRoutes } from './qr-routes.ts';
 import { questionnaireSource } from './questionnaires.ts';
 import { staticQrRoutes } from './static-qr/routes.ts';
 
@@ -31,6 +32,7 @@ export const createIntakeApp = (deps: IntakeDeps | IntakeServices): Hono => {
   app.notFound(problemNotFound());
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/api/v1', caseApiRoutes(services));
+  app.route('/', qrRoutes(services));
   app.route('/', citizenRoutes(services));
   app.route('/', staticQrRoutes(services));
   return app;

@@ -261,6 +261,31 @@ export const intakeCases: Record<string, (h: Harness) => Promise<void>> = {
     }
   },
 
+  async 'QR images: a hall’s printable sheet, and the signed per-case QR of an open invitation'(h) {
+    const sheet = await h.app.request('/q/SMZJ/sheet/1');
+    assertEqual(sheet.status, 200, 'sheet');
+    assert(sheet.headers.get('content-type')?.startsWith('image/svg+xml') && (await sheet.text()).includes('7号窗口'), 'SVG sheet with window labels');
+    await assertFieldProblem(await h.app.request('/q/SMZJ/sheet/9', { headers: { accept: 'application/json' } }), 422, 'page');
+    const { caseId } = await completeCaseAndGetToken(h);
+    const signed = async (path: string) =>
+      h.app.request(path, {
+        headers: await (await import('../case-api/signature.ts')).signCaseRequest({
+          method: 'GET',
+          pathWithQuery: path,
+          body: '',
+          keyId: 'zwfw-2025',
+          secret: 'case-system-secret-0123456789abcdef',
+          timestamp: Math.floor(h.clock.now().getTime() / 1000),
+          nonce: freshNonce(),
+        }),
+      });
+    const qr = await signed(`/api/v1/cases/${caseId}/invitation-qr`);
+    assertEqual(qr.status, 200, 'case QR');
+    assert((await qr.text()).startsWith('<svg'), 'SVG');
+    await assertFieldProblem(await signed('/api/v1/cases/NO-SUCH-CASE/invitation-qr'), 404, 'caseId');
+    await assertFieldProblem(await h.app.request(`/api/v1/cases/${caseId}/invitation-qr`), 401, 'headers.x-pinggai-key-id');
+  },
+
   async 'English and elder mode are one tap away'(h) {
     const { token } = await completeCaseAndGetToken(h);
     const english = await (await h.app.request(`/e/${token}?lang=en`)).text();
