@@ -2,6 +2,7 @@ import type { Insertable, Selectable } from 'kysely';
 import type { WarningEvent } from '../../core/warning/events.ts';
 import type { WarningPhase } from '../../core/warning/state.ts';
 import { shanghaiKeys } from '../time/shanghai.ts';
+import { maskFreeText } from './mask-text.ts';
 import type { Instant, NullableInstant } from './columns.ts';
 
 /**
@@ -170,7 +171,7 @@ export const evolveWarningRow = (
         phase: 'awaiting_callback',
         first_replied_at: row.first_replied_at ?? event.data.at,
         last_replied_at: event.data.at,
-        last_reply_text: event.data.text,
+        last_reply_text: maskFreeText(event.data.text),
         replies: row.replies + 1,
         replies_on_time: row.replies_on_time + (event.data.onTime ? 1 : 0),
       };

@@ -43,6 +43,13 @@ describe('evolveWarningRow', () => {
     expect(evolveWarningRow(null, facts[1]!, 2)).toBeNull();
   });
 
+  it('keeps the reply text for the public board with phone and ID numbers masked', () => {
+    const masked = rectifiedWarning('w', '2025-10-01T02:00:00.000Z', {
+      replyText: '已整改, 如有疑问请致电 13912345678',
+    });
+    expect(fold(masked.slice(0, 4))?.last_reply_text).toBe('已整改, 如有疑问请致电 139****5678');
+  });
+
   it('a dispatch after the one-hour deadline is late', () => {
     const late = rectifiedWarning('w', '2025-10-01T02:00:00.000Z', { dispatchAfterMinutes: 61 });
     expect(fold(late.slice(0, 2))).toMatchObject({ dispatch_on_time: false });
