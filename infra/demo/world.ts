@@ -78,7 +78,24 @@ export interface DemoHall extends CodeAndName {
   readonly windows: readonly DemoWindow[];
 }
 
-const staffNames = ['王敏', '李娜', '张伟', '刘洋', '陈静', '杨帆', '赵磊', '黄婷', '周杰', '吴霞', '徐涛', '孙丽', '胡斌', '朱琳', '高翔', '林芳'];
+const staffNames = [
+  '王敏',
+  '李娜',
+  '张伟',
+  '刘洋',
+  '陈静',
+  '杨帆',
+  '赵磊',
+  '黄婷',
+  '周杰',
+  '吴霞',
+  '徐涛',
+  '孙丽',
+  '胡斌',
+  '朱琳',
+  '高翔',
+  '林芳',
+];
 // 工号 from 0411, so the demo account staff-0412 (rated_staff, SCJ: core/access/seed.ts) is a real window officer.
 let staffSeq = 410;
 const window = (hall: string, n: number, department: string, staffCount = 2): DemoWindow => ({
@@ -108,9 +125,24 @@ export const halls: readonly DemoHall[] = [
       window('H01', 8, 'YBJ'),
     ],
   },
-  { code: 'H02', name: '温泉街道便民服务中心', share: 0.17, windows: [window('H02', 1, 'RSJ'), window('H02', 2, 'YBJ'), window('H02', 3, 'SCJ', 1)] },
-  { code: 'H03', name: '浮山街道便民服务中心', share: 0.15, windows: [window('H03', 1, 'RSJ'), window('H03', 2, 'YBJ'), window('H03', 3, 'WJJ', 1)] },
-  { code: 'H04', name: '永安街道便民服务中心', share: 0.13, windows: [window('H04', 1, 'RSJ'), window('H04', 2, 'YBJ', 1), window('H04', 3, 'SCJ', 1)] },
+  {
+    code: 'H02',
+    name: '温泉街道便民服务中心',
+    share: 0.17,
+    windows: [window('H02', 1, 'RSJ'), window('H02', 2, 'YBJ'), window('H02', 3, 'SCJ', 1)],
+  },
+  {
+    code: 'H03',
+    name: '浮山街道便民服务中心',
+    share: 0.15,
+    windows: [window('H03', 1, 'RSJ'), window('H03', 2, 'YBJ'), window('H03', 3, 'WJJ', 1)],
+  },
+  {
+    code: 'H04',
+    name: '永安街道便民服务中心',
+    share: 0.13,
+    windows: [window('H04', 1, 'RSJ'), window('H04', 2, 'YBJ', 1), window('H04', 3, 'SCJ', 1)],
+  },
 ];
 
 /**
@@ -125,7 +157,12 @@ export const applicantMix: readonly {
 }[] = [
   { type: 'natural_person', weight: 70, phoneShare: 0.88 },
   { type: 'individual_business', weight: 14, phoneShare: 0.8 },
-  { type: 'enterprise', weight: 14, phoneShare: 0.7, enterpriseTypes: ['private', 'sme', 'state_owned', 'foreign_invested'] },
+  {
+    type: 'enterprise',
+    weight: 14,
+    phoneShare: 0.7,
+    enterpriseTypes: ['private', 'sme', 'state_owned', 'foreign_invested'],
+  },
   { type: 'social_org', weight: 2, phoneShare: 0.6 },
 ];
 
@@ -156,7 +193,10 @@ export const departmentByCode = (code: string): DemoDepartment => {
  * Who gets the lifecycle's SMS alerts in the demo, by audience (`department_handlers@SCJ` …), with
  * made-up numbers (1390000xxxx) that the SMS outbox seals like any other. Ids are the demo accounts'.
  */
-export const demoStaffDirectory = (): Record<string, readonly { readonly id: string; readonly phone: string }[]> => {
+export const demoStaffDirectory = (): Record<
+  string,
+  readonly { readonly id: string; readonly phone: string }[]
+> => {
   const people = new Map<string, { id: string; phone: string }>();
   const person = (id: string) => {
     if (!people.has(id)) people.set(id, { id, phone: `1390000${String(people.size + 1).padStart(4, '0')}` });
