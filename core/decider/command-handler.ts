@@ -1,4 +1,4 @@
-import type { Actor, EventStore, RecordedEvent } from '../eventstore/types.ts';
+import type { Actor, EventStore, NewEvent } from '../eventstore/types.ts';
 import { WrongExpectedVersion } from '../eventstore/types.ts';
 import type { Decider, DomainEvent } from './decider.ts';
 import { fold } from './decider.ts';
@@ -14,10 +14,16 @@ export interface CommandContext {
   readonly traceparent?: string;
 }
 
+/** An event this call appended, with its place in the stream (no second read needed to know it). */
+export interface AppendedEvent<Type extends string = string, Data = unknown> extends NewEvent<Type, Data> {
+  readonly streamId: string;
+  readonly streamVersion: number;
+}
+
 export interface CommandResult<Event extends DomainEvent, State> {
   readonly state: State;
   /** Events appended by this call (empty when nothing changed or the command was already handled). */
-  readonly appended: readonly RecordedEvent<Event['type'], Event['data']>[];
+  readonly appended: readonly AppendedEvent<Event['type'], Event['data']>[];
   readonly alreadyHandled: boolean;
   readonly streamVersion: number;
 }
@@ -38,7 +44,7 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
 ): Promise<CommandResult<Event, State>> => {
   const maxAttempts = options.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
-    const recorded = (await store.readStream(streamId)) as unknown as RecordedEvent<Event['type'], Event['data']>[];
+    const recorded = await store.readStream(streamId);
     const state = fold(decider, recorded as unknown as Event[]);
     const version = recorded.length === 0 ? 0 : recorded[recorded.length - 1]!.streamVersion;
     if (recorded.some((event) => event.metadata.commandId === context.commandId)) {
@@ -66,11 +72,16 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
       const result = await store.append(streamId, newEvents, {
         expectedVersion: version === 0 ? 'no_stream' : version,
       });
-      const appended = await store.readStream(streamId, { fromVersion: version + 1 });
-      const mine = appended.filter((event) => ids.includes(event.id)) as RecordedEvent<Event['type'], Event['data']>[];
+      if (result.alreadyAppended) {
+        return { state: decided.reduce(decider.evolve, state), appended: [], alreadyHandled: true, streamVersion: result.nextExpectedVersion };
+      }
+      const appended = newEvents.map((event, index) => ({ ...event, streamId, streamVersion: version + index + 1 })) as AppendedEvent<
+        Event['type'],
+        Event['data']
+      >[];
       return {
         state: decided.reduce(decider.evolve, state),
-        appended: mine,
+        appended,
         alreadyHandled: result.alreadyAppended,
         streamVersion: result.nextExpectedVersion,
       };
