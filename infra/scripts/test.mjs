@@ -144,6 +144,24 @@ export const test = async ({ root, args, services }) => {
     });
   }
 
+  // The intake suite again under real Deno against the Postgres server (same cases as the int tier).
+  if (filters.length > 0) results.push({ name: 'deno tests', code: 0, ms: 0, line: 'skipped — a file filter was given' });
+  else if (!env.DENO_PATH || !env.PINGGAI_TEST_PG_URL)
+    results.push({ name: 'deno tests', code: 0, ms: 0, line: 'skipped — needs Deno and PINGGAI_TEST_PG_URL' });
+  else {
+    say('── deno tests: deno test --allow-all intake-edge/tests/intake.deno.ts');
+    const began = Date.now();
+    const outcome = await run(env.DENO_PATH, ['test', '--allow-all', 'intake-edge/tests/intake.deno.ts'], { cwd: root, env: { ...env, NO_COLOR: '1' }, tee: true });
+    // Deno prints e.g. "ok | 1 passed (16 steps) | 0 failed": each step is one intake case.
+    const steps = /(\d+) passed \((\d+) steps?\)/.exec(outcome.output);
+    const failedSteps = /(\d+) failed \((\d+) steps?\)/.exec(outcome.output);
+    const passed = steps ? Number(steps[2]) : 0;
+    const failed = failedSteps ? Number(failedSteps[2]) : outcome.code === 0 ? 0 : 1;
+    totals.passed += passed;
+    totals.failed += failed;
+    results.push({ name: 'deno tests', code: outcome.code, ms: Date.now() - began, line: `${passed} passed, ${failed} failed (intake cases under Deno)` });
+  }
+
   await services.stopAll();
   const ok = results.every((result) => result.code === 0) && totals.failed === 0;
   if (ok) rmSync(workDir, { recursive: true, force: true });
