@@ -50,13 +50,18 @@ export const applyBatch = async (
     const found = (rows[0]?.position as LogPosition | undefined) ?? null;
     if (found !== expected) throw new ProjectorConflict(projection, expected, found);
     await projection.apply(trx.withSchema(schema), events as Parameters<AnyProjection['apply']>[1]);
-    await sql`
+    // The move is conditional too: two projectors that both started from no checkpoint pass the check
+    // above (there is no row to lock); the second one's insert meets the first one's row here.
+    const moved = await sql<{ position: string }>`
       insert into app.projection_checkpoints (projection, version, position, events_applied)
       values (${projection.name}, ${projection.version}, ${last.logPosition}, ${events.length})
       on conflict (projection, version) do update
         set position = excluded.position,
             events_applied = app.projection_checkpoints.events_applied + excluded.events_applied,
-            updated_at = now()`.execute(trx);
+            updated_at = now()
+        where app.projection_checkpoints.position is not distinct from ${expected}::text
+      returning position`.execute(trx);
+    if (moved.rows.length !== 1) throw new ProjectorConflict(projection, expected, null);
   });
   return last.logPosition;
 };

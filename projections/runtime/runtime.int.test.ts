@@ -150,5 +150,29 @@ for (const engine of engines('projector runtime')) {
       expect(await tableRows(e.db, schemaOf(v5), 'warnings')).toEqual(before);
       await dropVersion(e.db, v5);
     });
+
+    it('two projectors of one version starting together from no checkpoint: one batch wins, the other is refused', async () => {
+      const v6 = { ...ratingsProjection, version: 6 };
+      await rebuildProjection(e, v6, { activate: false });
+      await sql`delete from app.projection_checkpoints where projection = 'ratings' and version = 6`.execute(
+        e.db,
+      );
+      for (const table of v6.tables) await sql`truncate table ${sql.id(schemaOf(v6), table)}`.execute(e.db);
+      const events = await e.store.readAll({ after: null, limit: 20, categories: v6.categories });
+      const results = await Promise.allSettled([
+        applyBatch(e.db, v6, schemaOf(v6), null, events),
+        applyBatch(e.db, v6, schemaOf(v6), null, events),
+      ]);
+      expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const refused = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;
+      expect(refused.reason).toBeInstanceOf(ProjectorConflict);
+      const applied = await sql<{
+        n: number;
+      }>`select events_applied::int as n from app.projection_checkpoints where projection = 'ratings' and version = 6`.execute(
+        e.db,
+      );
+      expect(applied.rows[0]?.n).toBe(20);
+      await dropVersion(e.db, v6);
+    });
   });
 }
