@@ -34,7 +34,10 @@ export interface WorkerChildOptions {
   readonly config?: LifecycleConfig;
   readonly forwarder?: boolean;
   readonly smsLog?: string;
+  /** Asks the worker to report its sticky-cache size this often (onCache). */
+  readonly statusEveryMs?: number;
   readonly onLateness?: (key: string, ms: number) => void;
+  readonly onCache?: (cache: { cached: number; max: number }) => void;
   readonly onLog?: (line: string) => void;
 }
 
@@ -65,6 +68,7 @@ export const startWorkerChild = (options: WorkerChildOptions): WorkerChild => {
       ...(options.bundlePath ? { WORKER_BUNDLE_PATH: options.bundlePath } : {}),
       ...(options.config ? { WORKER_LIFECYCLE_CONFIG: JSON.stringify(options.config) } : {}),
       ...(options.smsLog ? { WORKER_SMS_LOG: options.smsLog } : {}),
+      ...(options.statusEveryMs ? { WORKER_STATUS_EVERY_MS: String(options.statusEveryMs) } : {}),
     },
   });
   const pid = child.pid;
@@ -78,7 +82,7 @@ export const startWorkerChild = (options: WorkerChildOptions): WorkerChild => {
   });
   const ready = new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      let message: { ready?: boolean; lateness?: { key: string; ms: number }; log?: string };
+      let message: { ready?: boolean; lateness?: { key: string; ms: number }; cache?: { cached: number; max: number }; log?: string };
       try {
         message = JSON.parse(line) as typeof message;
       } catch {
@@ -87,6 +91,7 @@ export const startWorkerChild = (options: WorkerChildOptions): WorkerChild => {
       }
       if (message.ready) resolve();
       else if (message.lateness) options.onLateness?.(message.lateness.key, message.lateness.ms);
+      else if (message.cache) options.onCache?.(message.cache);
       else if (message.log) options.onLog?.(message.log);
     });
     void exited.then(({ code, signal }) => reject(new Error(`worker process ${pid} exited (${code ?? signal}) before it was ready: ${stderr}`)));
