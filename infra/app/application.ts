@@ -25,15 +25,11 @@ import { webCryptoIds } from '../../intake-edge/deps.ts';
 import { startInvitationReactor } from '../../intake-edge/invitations/reactor.ts';
 import { startSweeper } from '../../intake-edge/invitations/sweeper.ts';
 import type { IntakeDatabase } from '../../intake-edge/tables.ts';
-import { ratingsProjection } from '../../projections/ratings/projection.ts';
-import type { Projector } from '../../projections/runtime/projector.ts';
-import { startProjector } from '../../projections/runtime/projector.ts';
-import { warningsProjection } from '../../projections/warnings/projection.ts';
+import { projectionRegistry, startProjections } from '../../projections/index.ts';
+import type { Projections } from '../../projections/index.ts';
 import type { StaffRecipient } from '../../workflows/activities.ts';
 import type { RunningLifecycle } from './warning-lifecycle.ts';
 import { startWarningLifecycle } from './warning-lifecycle.ts';
-
-export const liveProjections = [ratingsProjection, warningsProjection] as const;
 
 export interface ApplicationDeps {
   readonly store: EventStore;
@@ -59,7 +55,7 @@ export interface RunningApplication {
   /** Mount under the deployable's own app (after its health routes). */
   readonly app: Hono;
   readonly access: AccessDeps;
-  readonly projectors: readonly Projector[];
+  readonly projections: Projections;
   readonly subscriptions: readonly Subscription[];
   /** Resolves once every reactor and projector has processed everything committed before the call. */
   settled(): Promise<void>;
@@ -87,9 +83,10 @@ export const startApplication = async (deps: ApplicationDeps): Promise<RunningAp
     newId: () => crypto.randomUUID(),
   };
 
-  const projectors = liveProjections.map((projection) =>
-    startProjector({ store, db }, projection, { onError: (error) => log(`projector ${projection.name}: ${String(error)}`) }),
-  );
+  const projections = await startProjections({ store, db }, projectionRegistry, {
+    log,
+    onError: (error) => log(`projector: ${String(error)} (retrying)`),
+  });
   const invitations = startInvitationReactor(intake);
   const sweeper = startSweeper(intake);
   const policy = startWarningPolicy({
@@ -131,19 +128,19 @@ export const startApplication = async (deps: ApplicationDeps): Promise<RunningAp
   return {
     app,
     access,
-    projectors,
+    projections,
     subscriptions,
     async settled() {
       // Reactors feed each other (case → invitation → rating → warning), so settle twice.
       for (let round = 0; round < 2; round++) {
-        await Promise.all([...subscriptions.map((s) => s.caughtUp()), ...projectors.map((p) => p.caughtUp())]);
+        await Promise.all([...subscriptions.map((s) => s.caughtUp()), projections.caughtUp()]);
       }
     },
     async stop() {
       clearInterval(sessionSweep);
       sweeper.stop();
       await lifecycle?.stop();
-      await Promise.all([invitations.stop(), policy.stop(), ...projectors.map((p) => p.stop())]);
+      await Promise.all([invitations.stop(), policy.stop(), projections.stop()]);
     },
   };
 };

