@@ -31,6 +31,10 @@ export interface DemoCounts {
   readonly warningsClosed: number;
   readonly warningsOpen: number;
   readonly appeals: number;
+  /** 重新整改: a call-back found the problem not rectified. */
+  readonly reopened: number;
+  readonly dispatchEscalated: number;
+  readonly replyEscalated: number;
 }
 
 export type DemoEvent = {

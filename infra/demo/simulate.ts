@@ -27,7 +27,7 @@ import type { IntakeConfig } from '../../intake-edge/config.ts';
 import type { IntakeDatabase } from '../../intake-edge/tables.ts';
 import { startInvitationReactor } from '../../intake-edge/invitations/reactor.ts';
 import { sweepInvitations } from '../../intake-edge/invitations/sweeper.ts';
-import type { WarningRecipients } from '../../workflows/activities.ts';
+import type { StaffRecipient } from '../../workflows/activities.ts';
 import { createWarningActivities } from '../../workflows/activities.ts';
 import type { LifecycleConfig } from '../../workflows/config.ts';
 import { defaultLifecycleConfig } from '../../workflows/config.ts';
@@ -56,8 +56,11 @@ export interface DemoDeps {
   readonly blobs: BlobStore;
   /** The intake configuration in force (link-token keys, base URL, SMS sign name). Demo halls and a demo case-system key are added for the run. */
   readonly config: IntakeConfig;
-  /** Who gets warning alerts; default: the demo staff directory (fake numbers, sealed in the outbox). */
-  readonly recipients?: WarningRecipients;
+  /**
+   * Who gets the lifecycle's SMS alerts, by audience (as `startApplication` takes it); pass the live
+   * one so the Temporal workflows taking over find the same recipients. Default: the demo directory.
+   */
+  readonly staffDirectory?: Readonly<Record<string, readonly StaffRecipient[]>>;
   readonly lifecycle?: LifecycleConfig;
 }
 
@@ -171,12 +174,10 @@ export const simulateDemoMonth = async (deps: DemoDeps, options: DemoOptions = {
   const agenda = createAgenda<Action>();
   const schedule = (at: number, action: Action) => agenda.schedule(Math.max(at, sim.now), action);
   const lifecycle = deps.lifecycle ?? defaultLifecycleConfig;
-  const recipients =
-    deps.recipients ??
-    createDirectoryRecipients({
-      staff: demoStaffDirectory(),
-      citizenPhone: citizenPhoneResolver(deps.store, deps.vault),
-    });
+  const recipients = createDirectoryRecipients({
+    staff: deps.staffDirectory ?? demoStaffDirectory(),
+    citizenPhone: citizenPhoneResolver(deps.store, deps.vault),
+  });
   const activities = createWarningActivities({
     store: deps.store,
     sms: deps.sms,
@@ -362,7 +363,8 @@ export const simulateDemoMonth = async (deps: DemoDeps, options: DemoOptions = {
     `[demo] done in ${(tookMs / 1000).toFixed(1)} s: ${counts.cases} cases on ${workingDays} working days (${counts.completed} completed, ${counts.overdue} overdue); ` +
       `invitations ${JSON.stringify(counts.invitations)}, opened ${JSON.stringify(counts.opened)}, rated ${JSON.stringify(counts.submitted)} ` +
       `(回收率 online ${rate(counts.submitted['online'], counts.opened['online'])}, offline ${rate(counts.submitted['offline'], counts.opened['offline'])}), ` +
-      `${counts.reminded} reminded, ${counts.expired} expired; warnings ${counts.warnings} (${counts.warningsClosed} closed, ${counts.warningsOpen} open, ${counts.appeals} appeals)`,
+      `${counts.reminded} reminded, ${counts.expired} expired; warnings ${counts.warnings} (${counts.warningsClosed} closed, ${counts.warningsOpen} open, ${counts.reopened} reopened, ` +
+      `${counts.appeals} appeals; escalations: dispatch ${counts.dispatchEscalated}, reply ${counts.replyEscalated})`,
   );
   return { skipped: false, parameters, counts, tookMs };
 };
@@ -386,7 +388,7 @@ const summarise = async (
   const { rows } = await sql<{ kind: string; n: number }>`
     select case when event_type = 'InvitationIssued' then 'issued:' || (data->>'channel') else event_type end as kind, count(*)::int as n
     from eventstore.events
-    where event_type in ('InvitationIssued', 'InvitationExpired', 'InvitationReminded', 'WarningRaised', 'WarningClosed', 'AppealFiled')
+    where event_type in ('InvitationIssued', 'InvitationExpired', 'InvitationReminded', 'WarningRaised', 'WarningClosed', 'AppealFiled', 'WarningReopened', 'DispatchEscalated', 'ReplyEscalated')
       and (metadata->>'occurredAt') >= ${fromIso} and (metadata->>'occurredAt') <= ${endIso}
     group by 1`.execute(db);
   const count = (kind: string) => rows.find((row) => row.kind === kind)?.n ?? 0;
@@ -411,5 +413,9 @@ const summarise = async (
     warningsClosed: closed,
     warningsOpen: warnings - closed,
     appeals: count('AppealFiled'),
+    reopened: count('WarningReopened'),
+    // Levels of one warning count once each: a reply two levels late counts twice.
+    dispatchEscalated: count('DispatchEscalated'),
+    replyEscalated: count('ReplyEscalated'),
   };
 };

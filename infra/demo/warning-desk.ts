@@ -203,7 +203,7 @@ export const createWarningDesk = (deps: {
       warning.kind === 'negative_rating' &&
       warning.source.ratingEventId !== undefined &&
       warning.subject.staffId !== undefined;
-    if (eligibleForAppeal && counts.appeals < deps.appeals && random.chance(0.5)) {
+    if (eligibleForAppeal && counts.appeals < deps.appeals && random.chance(0.7)) {
       counts.appeals++;
       staffAt(from + random.int(2, 6) * HOUR, { warningId: id, step: 'appeal', round: counts.appeals });
     }
