@@ -1,7 +1,8 @@
 /**
  * The warning worker composed like infra/app/warning-lifecycle.ts (lifecycle worker, optional
  * checkpointed forwarder, citizen phones from the PII vault), with the hooks the crash test and the
- * benchmark need: the timer-lateness hook, a provider log of first sends, a prebuilt bundle.
+ * benchmark need: the timer-lateness hook, a log of first sends, a prebuilt bundle, and the choice of
+ * the development outbox or the Aliyun adapter (pointed at the provider emulator in tests).
  */
 import { appendFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
@@ -12,6 +13,8 @@ import { loadWorkingCalendar } from '../../core/calendar/load.ts';
 import type { EventStore } from '../../core/eventstore/types.ts';
 import type { PiiVault } from '../../core/pii/vault.ts';
 import { createOutboxSmsGateway } from '../../core/sms/outbox.ts';
+import type { AliyunSmsConfig } from '../../core/sms/aliyun/gateway.ts';
+import { createAliyunSmsGateway } from '../../core/sms/aliyun/gateway.ts';
 import type { SmsDatabase } from '../../core/sms/send-log.ts';
 import type { SmsGateway } from '../../core/sms/types.ts';
 import { citizenPhoneResolver } from '../../infra/app/citizen-phone.ts';
@@ -31,6 +34,8 @@ export interface ComposedWorkerDeps {
   readonly bundle?: WorkflowBundleWithSourceMap;
   readonly config?: LifecycleConfig;
   readonly forwarder: boolean;
+  /** Send through the Aliyun adapter (e.g. to a local emulator) instead of the development outbox. */
+  readonly aliyun?: AliyunSmsConfig;
   /** File that gets one JSON line per message the outbox accepted for the first time. */
   readonly smsLog?: string;
   readonly onTimerLateness?: (key: string, ms: number) => void;
@@ -46,7 +51,9 @@ export interface ComposedWorker {
 }
 
 export const composeWarningWorker = async (deps: ComposedWorkerDeps): Promise<ComposedWorker> => {
-  const outbox = createOutboxSmsGateway({ db: deps.smsDb, vault: deps.vault });
+  const outbox = deps.aliyun
+    ? createAliyunSmsGateway(deps.aliyun, { db: deps.smsDb, vault: deps.vault })
+    : createOutboxSmsGateway({ db: deps.smsDb, vault: deps.vault });
   const { smsLog } = deps;
   // The provider log: a retry that finds its key already stored gets `duplicate: true` and sent nothing.
   const sms: SmsGateway = {

@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { AliyunSmsConfig } from '../../core/sms/aliyun/gateway.ts';
 import type { LifecycleConfig } from '../config.ts';
 import { bundleWarningWorkflows } from '../worker.ts';
 
@@ -34,6 +35,8 @@ export interface WorkerChildOptions {
   readonly config?: LifecycleConfig;
   readonly forwarder?: boolean;
   readonly smsLog?: string;
+  /** Send through the Aliyun adapter (to the provider emulator) instead of the development outbox. */
+  readonly aliyun?: AliyunSmsConfig;
   /** Asks the worker to report its sticky-cache size this often (onCache). */
   readonly statusEveryMs?: number;
   readonly onLateness?: (key: string, ms: number) => void;
@@ -68,6 +71,7 @@ export const startWorkerChild = (options: WorkerChildOptions): WorkerChild => {
       ...(options.bundlePath ? { WORKER_BUNDLE_PATH: options.bundlePath } : {}),
       ...(options.config ? { WORKER_LIFECYCLE_CONFIG: JSON.stringify(options.config) } : {}),
       ...(options.smsLog ? { WORKER_SMS_LOG: options.smsLog } : {}),
+      ...(options.aliyun ? { WORKER_ALIYUN_CONFIG: JSON.stringify(options.aliyun) } : {}),
       ...(options.statusEveryMs ? { WORKER_STATUS_EVERY_MS: String(options.statusEveryMs) } : {}),
     },
   });

@@ -1,7 +1,7 @@
 /**
  * The warning worker as its own OS process, for the crash test and the benchmark: the lifecycle
  * worker and (optionally) the checkpointed forwarder over a Postgres event store and the development
- * SMS outbox (compose-worker.ts). Run it as `node --import tsx workflows/testing/worker-process.ts` —
+ * SMS outbox or the Aliyun adapter (compose-worker.ts). Run it as `node --import tsx workflows/testing/worker-process.ts` —
  * one process, so `kill -9` of its pid kills everything in it (the `tsx` launcher would leave its
  * node child behind).
  *
@@ -16,6 +16,7 @@ import { createPgPool, postgresKysely } from '../../core/db/postgres.ts';
 import { createPgEventStore } from '../../core/eventstore/pg.ts';
 import { piiKeyringFromEnv } from '../../core/pii/keyring.ts';
 import { createPiiVault } from '../../core/pii/vault.ts';
+import { AliyunSmsConfigSchema } from '../../core/sms/aliyun/gateway.ts';
 import type { SmsDatabase } from '../../core/sms/send-log.ts';
 import { composeWarningWorker } from './compose-worker.ts';
 import { lifecycleConfigSchema } from './worker-options.ts';
@@ -29,6 +30,8 @@ const envSchema = v.object({
   WORKER_LIFECYCLE_CONFIG: v.optional(v.pipe(v.string(), v.parseJson(), lifecycleConfigSchema)),
   WORKER_FORWARDER: v.optional(v.picklist(['0', '1']), '1'),
   WORKER_SMS_LOG: v.optional(v.pipe(v.string(), v.minLength(1))),
+  /** Send through the Aliyun adapter with this configuration (JSON) instead of the development outbox. */
+  WORKER_ALIYUN_CONFIG: v.optional(v.pipe(v.string(), v.parseJson(), AliyunSmsConfigSchema)),
   WORKER_STATUS_EVERY_MS: v.optional(v.pipe(v.string(), v.transform(Number), v.number(), v.integer(), v.minValue(100))),
 });
 
@@ -56,6 +59,7 @@ const composed = await composeWarningWorker({
   ...(env.WORKER_LIFECYCLE_CONFIG ? { config: env.WORKER_LIFECYCLE_CONFIG } : {}),
   forwarder: env.WORKER_FORWARDER === '1',
   ...(env.WORKER_SMS_LOG ? { smsLog: env.WORKER_SMS_LOG } : {}),
+  ...(env.WORKER_ALIYUN_CONFIG ? { aliyun: env.WORKER_ALIYUN_CONFIG } : {}),
   onTimerLateness: (key, ms) => report({ lateness: { key, ms } }),
   log: (line) => report({ log: line }),
 });
