@@ -11,6 +11,10 @@ import { createPiiVault } from '../../core/pii/vault.ts';
 import { createOutboxSmsGateway } from '../../core/sms/outbox.ts';
 import type { SmsDatabase } from '../../core/sms/send-log.ts';
 import { parseIntakeConfig } from '../../intake-edge/config.ts';
+import { responseFunnel, timeDistribution, warningsByPhase } from '../../projections/queries/index.ts';
+import { ratingsProjection } from '../../projections/ratings/projection.ts';
+import { startProjector } from '../../projections/runtime/projector.ts';
+import { warningsProjection } from '../../projections/warnings/projection.ts';
 import { createTestPglite } from '../../tests/support/databases.ts';
 import type { DemoResult } from './simulate.ts';
 import { simulateDemoMonth } from './simulate.ts';
@@ -195,6 +199,30 @@ describe('demo month on PGlite', () => {
   it('prints one progress line per simulated day and a summary', () => {
     expect(lines.filter((line) => /^\[demo\] 2026-10-\d\d/.test(line)).length).toBeGreaterThanOrEqual(8);
     expect(lines.at(-1)).toMatch(/^\[demo\] done in .* warnings \d+/);
+  });
+
+  it('feeds the dashboards: the projected response funnel shows the seed rates, dispatch mostly within the hour', async () => {
+    const projectors = [ratingsProjection, warningsProjection].map((projection) =>
+      startProjector({ store: opened.deps.store, db }, projection),
+    );
+    try {
+      await Promise.all(projectors.map((projector) => projector.caughtUp()));
+      const funnel = await responseFunnel(db, { by: 'channelGroup' });
+      const online = funnel.find((row) => row.channel === 'online')!;
+      const offline = funnel.find((row) => row.channel === 'offline')!;
+      expect(online.submitted / online.opened).toBeGreaterThan(0.1);
+      expect(online.submitted / online.opened).toBeLessThan(0.18);
+      expect(offline.submitted / offline.opened).toBeGreaterThan(0.36);
+      expect(offline.submitted / offline.opened).toBeLessThan(0.56);
+      expect(online.expired).toBeGreaterThan(0);
+      const dispatch = await timeDistribution(db, { measure: 'dispatch' });
+      expect(dispatch.count).toBeGreaterThan(0);
+      const phases = await warningsByPhase(db, { now: options.end });
+      expect(phases.reduce((sum, row) => sum + row.open, 0)).toBe(result.counts!.warnings);
+      expect(dispatch.p50Minutes!).toBeLessThanOrEqual(60);
+    } finally {
+      await Promise.all(projectors.map((projector) => projector.stop()));
+    }
   });
 
   it('a second run adds nothing', async () => {
