@@ -1,6 +1,6 @@
 import type { IntakeConfig } from '../../intake-edge/config.ts';
 import { parseIntakeConfig } from '../../intake-edge/config.ts';
-import { departmentByCode, halls, regionCode } from '../demo/world.ts';
+import { demoIntakeHalls } from '../demo/world.ts';
 import type { EmbeddedSecrets } from './secrets.node.ts';
 
 /**
@@ -13,18 +13,5 @@ export const embeddedIntakeConfig = (options: { publicBaseUrl: string; secrets: 
     sms: { signName: '咸安政务' },
     linkTokens: options.secrets.linkTokens,
     caseSystems: options.secrets.caseSystems,
-    halls: halls.map((hall) => ({
-      code: hall.code,
-      name: hall.name,
-      regionCode,
-      windows: hall.windows.map((window) => {
-        const department = departmentByCode(window.department);
-        return {
-          code: window.code,
-          name: window.name,
-          department: { code: department.code, name: department.name },
-          matters: department.matters.map((matter) => ({ code: matter.code, name: matter.name, type: matter.type })),
-        };
-      }),
-    })),
+    halls: demoIntakeHalls(),
   });

@@ -16,7 +16,7 @@ import type { SmsDatabase } from '../../core/sms/send-log.ts';
 import { DomainError } from '../../core/shared/errors.ts';
 import { embeddedIntakeConfig } from '../app/embedded-intake-config.ts';
 import { loadOrCreateEmbeddedSecrets } from '../app/secrets.node.ts';
-import { demoStaffDirectory } from '../app/staff-directory.ts';
+import { demoStaffDirectory } from './world.ts';
 import { ConfigError, parseEmbeddedConfig } from '../embedded/config.ts';
 import { lockDataFolder } from '../embedded/data-lock.ts';
 import { openEmbeddedDatabase } from '../embedded/event-store.ts';
@@ -78,7 +78,7 @@ const main = async (): Promise<void> => {
           sms: createOutboxSmsGateway({ db: database.db as Kysely<SmsDatabase>, vault }),
           blobs: createLocalBlobStore({ root: path.join(config.dataDir, 'blobs') }),
           config: embeddedIntakeConfig({ publicBaseUrl: config.publicBaseUrl, secrets }),
-          staffDirectory: demoStaffDirectory,
+          staffDirectory: demoStaffDirectory(),
         },
         { days: args.days, seed: args.seed, ...(args.end ? { end: args.end } : {}), log },
       );

@@ -21,7 +21,8 @@ import type { SmsDatabase } from '../../core/sms/send-log.ts';
 import { startApplication } from '../app/application.ts';
 import { embeddedIntakeConfig } from '../app/embedded-intake-config.ts';
 import { loadOrCreateEmbeddedSecrets } from '../app/secrets.node.ts';
-import { demoStaffDirectory } from '../app/staff-directory.ts';
+import { simulateDemoMonth } from '../demo/simulate.ts';
+import { demoStaffDirectory } from '../demo/world.ts';
 import { problemJson, problemNotFound } from '../../core/http/hono.ts';
 import { DomainError } from '../../core/shared/errors.ts';
 import { eventStoreHealth, temporalHealth } from './components.ts';
@@ -75,6 +76,14 @@ const startEmbedded = async (): Promise<void> => {
   log(created ? `created link-token and case-system keys in ${secretsFile}` : `keys from ${secretsFile}`);
   const sms = createOutboxSmsGateway({ db: database.db as Kysely<SmsDatabase>, vault, log: (line) => log(`SMS outbox: ${line}`) });
   const blobs = createLocalBlobStore({ root: path.join(config.dataDir, 'blobs') });
+  const intakeConfig = embeddedIntakeConfig({ publicBaseUrl: config.publicBaseUrl, secrets });
+  const staffDirectory = demoStaffDirectory();
+  if (config.demo) {
+    // Before the live reactors start: the month is simulated with its own clock, then they carry on
+    // from its checkpoints. The outbox stays quiet here (thousands of simulated messages).
+    const quietSms = createOutboxSmsGateway({ db: database.db as Kysely<SmsDatabase>, vault });
+    await simulateDemoMonth({ store: database.store, db: database.db, vault, sms: quietSms, blobs, config: intakeConfig, staffDirectory }, { days: 30, log });
+  }
   const workerConnection = await NativeConnection.connect({ address: config.temporalAddress });
   closers.push({ name: 'Temporal worker connection', close: () => workerConnection.close() });
   const application = await startApplication({
@@ -83,9 +92,9 @@ const startEmbedded = async (): Promise<void> => {
     vault,
     sms,
     blobs,
-    intakeConfig: embeddedIntakeConfig({ publicBaseUrl: config.publicBaseUrl, secrets }),
+    intakeConfig,
     temporal: { connection: workerConnection, client: new Client({ connection, namespace: config.temporalNamespace }), namespace: config.temporalNamespace },
-    staffDirectory: demoStaffDirectory,
+    staffDirectory,
     clock: { now },
     log,
     consoleDist: fileURLToPath(new URL('../../console/dist', import.meta.url)),

@@ -21,7 +21,7 @@ import { caseEvent, tokenFromSms } from '../../intake-edge/tests/fixtures.ts';
 import { caseSystemKey, freshNonce, testConfig } from '../../intake-edge/tests/harness.ts';
 import { startApplication } from '../../infra/app/application.ts';
 import type { RunningApplication } from '../../infra/app/application.ts';
-import { demoStaffDirectory } from '../../infra/app/staff-directory.ts';
+import { demoStaffDirectory } from '../../infra/demo/world.ts';
 import { createTestDatabase } from '../support/databases.ts';
 import { needs, testEnv } from '../support/env.ts';
 
@@ -66,7 +66,7 @@ describe.runIf(needs('rating → warning → closure on Postgres and Temporal', 
           namespace: 'default',
           taskQueue: `flow-${crypto.randomUUID()}`,
         },
-        staffDirectory: demoStaffDirectory,
+        staffDirectory: demoStaffDirectory(),
         clock: { now: () => new Date() },
         log: () => {},
       });
