@@ -5,7 +5,11 @@ import type { StaffEnv } from './env.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { staffSession } from './middleware/session.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { departmentRoutes, smsOutboxRoutes } from './routes/admin.ts';
 import { blobRoutes } from './routes/blobs.ts';
+import { configRoutes } from './routes/config.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
+import { ratingRoutes } from './routes/ratings.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { warningActionRoutes } from './routes/warning-actions.ts';
 import { warningReadRoutes } from './routes/warnings.ts';
@@ -14,7 +18,8 @@ export const staffApiBase = '/api/staff';
 
 /**
  * The staff API (工作人员接口) under /api/staff: sessions, the warning inbox and the warning actions,
- * evidence uploads. Every dependency comes in; mount it with `app.route('/', createStaffApi(deps))`.
+ * evidence uploads and downloads, the dashboards and rating lists (scoped to the caller's department),
+ * configuration (read; warning policy published with a reason), the SMS outbox and departments. Every dependency comes in; mount it with `app.route('/', createStaffApi(deps))`.
  *
  * @example
  *   const api = createStaffApi({ access, store, clock, blobs, queries });
@@ -24,7 +29,10 @@ export const createStaffApi = (deps: StaffApiDeps): Hono<StaffEnv> => {
   const app = new Hono<StaffEnv>().basePath(staffApiBase);
   app.onError(
     problemJson({
-      onBug: (error, where) => deps.log?.(`[staff-api] ${where.method} ${where.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      onBug: (error, where) =>
+        deps.log?.(
+          `[staff-api] ${where.method} ${where.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        ),
     }),
   );
   app.notFound(problemNotFound());
@@ -40,5 +48,10 @@ export const createStaffApi = (deps: StaffApiDeps): Hono<StaffEnv> => {
   app.route('/warnings', warningActionRoutes(deps));
   app.route('/blobs', blobRoutes(deps));
   app.route('/accounts', accountRoutes(deps));
+  app.route('/dashboard', dashboardRoutes(deps));
+  app.route('/ratings', ratingRoutes(deps));
+  app.route('/config', configRoutes(deps));
+  app.route('/sms-outbox', smsOutboxRoutes(deps));
+  app.route('/departments', departmentRoutes(deps));
   return app;
 };

@@ -24,6 +24,22 @@ const routes: readonly { method: string; path: string; action: StaffAction }[] =
   { method: 'POST', path: '/api/staff/accounts/auditor/lock', action: 'account.manage' },
   { method: 'POST', path: '/api/staff/accounts/auditor/unlock', action: 'account.manage' },
   { method: 'POST', path: '/api/staff/accounts/auditor/disable', action: 'account.manage' },
+  { method: 'GET', path: `/api/staff/blobs/${'a'.repeat(64)}`, action: 'blob.read' },
+  { method: 'GET', path: '/api/staff/dashboard/ratings/summary', action: 'dashboard.read' },
+  { method: 'GET', path: '/api/staff/dashboard/ratings/rollup', action: 'dashboard.read' },
+  { method: 'GET', path: '/api/staff/dashboard/unrated', action: 'dashboard.read' },
+  { method: 'GET', path: '/api/staff/dashboard/indicators', action: 'dashboard.read' },
+  { method: 'GET', path: '/api/staff/dashboard/funnel', action: 'dashboard.read' },
+  { method: 'GET', path: '/api/staff/dashboard/heatmap', action: 'dashboard.read' },
+  { method: 'GET', path: '/api/staff/dashboard/warnings', action: 'dashboard.read' },
+  { method: 'GET', path: '/api/staff/ratings', action: 'rating.list' },
+  { method: 'GET', path: '/api/staff/departments', action: 'department.list' },
+  { method: 'GET', path: '/api/staff/sms-outbox', action: 'sms.outbox' },
+  { method: 'GET', path: '/api/staff/config/questionnaire', action: 'config.read' },
+  { method: 'GET', path: '/api/staff/config/warning-policy', action: 'config.read' },
+  { method: 'GET', path: '/api/staff/config/calendar', action: 'config.read' },
+  { method: 'PUT', path: '/api/staff/config/warning-policy/routing', action: 'config.manage' },
+  { method: 'PUT', path: '/api/staff/config/warning-policy/rules', action: 'config.manage' },
 ];
 
 describe('authorization of the staff API (权限与数据范围)', () => {

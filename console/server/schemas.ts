@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { PASSWORD_MAX_LENGTH } from '../../core/access/passwords.ts';
+import { routingTableSchema, warningRulesSchema } from '../../core/warning-policy/config.ts';
 
 /** Request bodies of the staff API. Text limits keep one request from filling the event store. */
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
@@ -66,6 +67,15 @@ export const AppealReviewSchema = v.strictObject({
 
 export const InboxQuerySchema = v.strictObject({
   overdue: v.optional(v.picklist(['true', 'false']), 'false'),
-  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(500)), '100'),
+  limit: v.optional(
+    v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(500)),
+    '100',
+  ),
   lang: v.optional(v.string()),
 });
+
+/** PUT /config/warning-policy/routing: the whole new routing table (路由表) and why it changes. */
+export const PublishRoutingSchema = v.strictObject({ table: routingTableSchema, reason: text(1000) });
+
+/** PUT /config/warning-policy/rules: the whole new warning rules (预警规则) and why they change. */
+export const PublishRulesSchema = v.strictObject({ rules: warningRulesSchema, reason: text(1000) });

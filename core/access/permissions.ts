@@ -17,22 +17,36 @@ export const staffActions = [
   'warning.appeal',
   'warning.appeal_review',
   'blob.upload',
+  /** Open a stored file (rating attachment, warning evidence) of a rating or warning in scope. */
+  'blob.read',
   'account.manage',
+  /** Dashboards (看板) and the rating lists behind their numbers; department roles see their own only. */
+  'dashboard.read',
+  'rating.list',
+  'department.list',
+  /** Configuration in force (questionnaire, warning policy, calendar): read, and publish. */
+  'config.read',
+  'config.manage',
+  /** The development SMS outbox (phones masked). */
+  'sms.outbox',
 ] as const;
 
 export type StaffAction = (typeof staffActions)[number];
 
-const readWarnings: readonly StaffAction[] = ['warning.list', 'warning.read'];
+const readWarnings: readonly StaffAction[] = ['warning.list', 'warning.read', 'blob.read'];
+/** What every console role with a dashboard reads (everyone but rated staff). */
+const readDashboards: readonly StaffAction[] = ['dashboard.read', 'rating.list', 'department.list'];
 
 /**
  * The permission matrix (权限矩阵), written once. Which warnings a role sees is a separate question
  * (scope.ts): a department handler may reply, but only to its own department's warnings.
  */
 const matrix: Readonly<Record<StaffRole, ReadonlySet<StaffAction>>> = {
-  administrator: new Set<StaffAction>(['account.manage', ...readWarnings]),
-  dispatcher: new Set<StaffAction>([...readWarnings, 'warning.dispatch']),
+  administrator: new Set<StaffAction>(['account.manage', ...readWarnings, ...readDashboards, 'config.read', 'config.manage', 'sms.outbox']),
+  dispatcher: new Set<StaffAction>([...readWarnings, ...readDashboards, 'warning.dispatch']),
   department_handler: new Set<StaffAction>([
     ...readWarnings,
+    ...readDashboards,
     'warning.reply',
     'warning.collaborate',
     'warning.evidence',
@@ -41,11 +55,12 @@ const matrix: Readonly<Record<StaffRole, ReadonlySet<StaffAction>>> = {
     'warning.appeal',
     'blob.upload',
   ]),
-  callback_officer: new Set<StaffAction>([...readWarnings, 'warning.phone_callback', 'warning.onsite_check', 'blob.upload']),
+  callback_officer: new Set<StaffAction>([...readWarnings, ...readDashboards, 'warning.phone_callback', 'warning.onsite_check', 'blob.upload']),
   // The rectification working group (工作专班) reviews appeals and follows escalations.
-  working_group_lead: new Set<StaffAction>([...readWarnings, 'warning.appeal_review']),
-  auditor: new Set<StaffAction>(readWarnings),
-  appraisal_officer: new Set<StaffAction>(readWarnings),
+  working_group_lead: new Set<StaffAction>([...readWarnings, ...readDashboards, 'warning.appeal_review']),
+  // Auditors also read the configuration, to see what was in force when (never to change it).
+  auditor: new Set<StaffAction>([...readWarnings, ...readDashboards, 'config.read']),
+  appraisal_officer: new Set<StaffAction>([...readWarnings, ...readDashboards]),
   // 被评价人员: appeals only, on warnings about themselves.
   rated_staff: new Set<StaffAction>([...readWarnings, 'warning.appeal', 'blob.upload']),
 };

@@ -9,12 +9,18 @@ describe('permission matrix (权限矩阵)', () => {
     expect(rolesAllowed('account.manage')).toEqual(['administrator']);
   });
   it('keeps auditors and appraisal officers read-only', () => {
-    for (const role of ['auditor', 'appraisal_officer'] as const) {
-      expect(staffActions.filter((action) => can(role, action))).toEqual(['warning.list', 'warning.read']);
-    }
+    const reads = ['warning.list', 'warning.read', 'blob.read', 'dashboard.read', 'rating.list', 'department.list'];
+    expect(staffActions.filter((action) => can('appraisal_officer', action))).toEqual(reads);
+    expect(staffActions.filter((action) => can('auditor', action))).toEqual([...reads, 'config.read']);
   });
   it('gives rated staff appeals only', () => {
-    expect(staffActions.filter((action) => can('rated_staff', action))).toEqual(['warning.list', 'warning.read', 'warning.appeal', 'blob.upload']);
+    expect(staffActions.filter((action) => can('rated_staff', action))).toEqual(['warning.list', 'warning.read', 'warning.appeal', 'blob.upload', 'blob.read']);
+  });
+  it('keeps configuration changes and the SMS outbox with administrators', () => {
+    expect(rolesAllowed('config.manage')).toEqual(['administrator']);
+    expect(rolesAllowed('sms.outbox')).toEqual(['administrator']);
+    expect(rolesAllowed('config.read')).toEqual(['administrator', 'auditor']);
+    expect(rolesAllowed('dashboard.read')).not.toContain('rated_staff');
   });
   it('routes each warning step to its role', () => {
     expect(rolesAllowed('warning.dispatch')).toEqual(['dispatcher']);

@@ -33,5 +33,12 @@ export const actOnWarning = (warningId: string, action: WarningActionPath, body:
 /** POST /blobs: the raw file with its media type; the answer's key goes into the action's body. */
 export const uploadBlob = (file: File): Promise<UploadedBlob> => request<UploadedBlob>('POST', '/blobs', { blob: file });
 
-/** Requested route: GET /blobs/:key streams a stored file (evidence, rating attachments) to signed-in staff. */
-export const blobUrl = (key: string): string => `/api/staff/blobs/${encodeURIComponent(key)}`;
+/**
+ * GET /blobs/:key: a stored file, served only when it belongs to a rating or warning the caller may
+ * see. Name the warning (evidence) or the rating (attachments) it is opened from; without either the
+ * API looks among the ratings in scope only.
+ */
+export const blobUrl = (key: string, from: { warning?: string; rating?: string } = {}): string => {
+  const query = from.warning ? `?warning=${encodeURIComponent(from.warning)}` : from.rating ? `?rating=${encodeURIComponent(from.rating)}` : '';
+  return `/api/staff/blobs/${encodeURIComponent(key)}${query}`;
+};

@@ -1,0 +1,53 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { SmsDatabase } from '../../../core/sms/send-log.ts';
+import type { StaffQueries } from '../deps.ts';
+
+/**
+ * The development SMS outbox page and the department list. The outbox query selects the masked
+ * phone only (as core/sms listSmsOutbox does); it pages by offset, which listSmsOutbox does not.
+ */
+export const adminQueries = (db: Kysely<unknown>): Pick<StaffQueries, 'smsOutbox' | 'departments'> => ({
+  async smsOutbox({ limit, offset }) {
+    const rows = await (db as Kysely<SmsDatabase>)
+      .selectFrom('app.sms_outbox')
+      .select([
+        'idempotency_key',
+        'provider',
+        'purpose',
+        'template_code',
+        'phone_masked',
+        'text',
+        'status',
+        'attempts',
+        'created_at',
+      ])
+      .orderBy('created_at', 'desc')
+      .orderBy('idempotency_key')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+    return rows.map((row) => ({
+      idempotencyKey: row.idempotency_key,
+      provider: row.provider,
+      purpose: row.purpose,
+      templateCode: row.template_code,
+      phoneMasked: row.phone_masked,
+      text: row.text,
+      status: row.status,
+      attempts: Number(row.attempts),
+      createdAt: new Date(row.created_at).toISOString(),
+    }));
+  },
+
+  // The departments the read models know: rated services name them; warnings may route to more.
+  async departments() {
+    const { rows } = await sql<{ code: string; name: string | null }>`
+      select code, max(name) as name from (
+        select department_code as code, department_name as name from app.rating_facts
+        union all select lead_department, null from app.warnings
+        union all select unnest(cooperating_departments), null from app.warnings
+      ) d group by code order by code`.execute(db);
+    return rows;
+  },
+});
