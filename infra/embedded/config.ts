@@ -23,6 +23,8 @@ const EmbeddedEnv = v.object({
     '127.0.0.1:7233',
   ),
   TEMPORAL_NAMESPACE: v.optional(nonEmpty, 'default'),
+  /** How many days `--demo` simulates (a short one for tests). */
+  PINGGAI_DEMO_DAYS: v.optional(v.pipe(v.string(), v.regex(/^\d{1,2}$/, 'must be a number of days from 1 to 90'), v.transform(Number), v.minValue(1), v.maxValue(90)), '30'),
   /** Where citizens open their links (SMS, QR); default: this server. */
   PINGGAI_PUBLIC_URL: v.optional(v.pipe(v.string(), v.regex(/^https?:\/\/[^/\s]+$/, 'must be scheme and host only, e.g. https://pj.example.gov.cn'))),
 });
@@ -35,6 +37,7 @@ export interface EmbeddedConfig {
   readonly temporalAddress: string;
   readonly temporalNamespace: string;
   readonly publicBaseUrl: string;
+  readonly demoDays: number;
   /** `--demo`: fill the stack with a month of realistic data for the four pilot halls. */
   readonly demo: boolean;
 }
@@ -75,6 +78,7 @@ export const parseEmbeddedConfig = (
     temporalAddress: out.TEMPORAL_ADDRESS,
     temporalNamespace: out.TEMPORAL_NAMESPACE,
     publicBaseUrl: out.PINGGAI_PUBLIC_URL ?? `http://${out.PINGGAI_HOST}:${out.PINGGAI_HTTP_PORT}`,
+    demoDays: out.PINGGAI_DEMO_DAYS,
     demo: argv.includes('--demo'),
   };
 };

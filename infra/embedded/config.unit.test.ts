@@ -23,6 +23,7 @@ describe('embedded configuration', () => {
       temporalAddress: '127.0.0.1:7233',
       temporalNamespace: 'default',
       publicBaseUrl: 'http://127.0.0.1:8080',
+      demoDays: 30,
       demo: false,
     });
   });
@@ -35,6 +36,8 @@ describe('embedded configuration', () => {
         PINGGAI_HOST: '0.0.0.0',
         TEMPORAL_ADDRESS: 'temporal:7233',
         TEMPORAL_NAMESPACE: '',
+        PINGGAI_DEMO_DAYS: '5',
+        PINGGAI_PUBLIC_URL: 'https://pj.xianan.gov.cn',
       },
       ['--demo'],
     );
@@ -44,8 +47,11 @@ describe('embedded configuration', () => {
       host: '0.0.0.0',
       temporalAddress: 'temporal:7233',
       temporalNamespace: 'default',
+      publicBaseUrl: 'https://pj.xianan.gov.cn',
+      demoDays: 5,
       demo: true,
     });
+    expect(problemsOf(() => parse({ PINGGAI_DEMO_DAYS: '400' }))[0]).toMatch(/^PINGGAI_DEMO_DAYS: /);
   });
 
   it('fails fast naming each bad variable, in Chinese and English', () => {

@@ -82,7 +82,7 @@ const startEmbedded = async (): Promise<void> => {
     // Before the live reactors start: the month is simulated with its own clock, then they carry on
     // from its checkpoints. The outbox stays quiet here (thousands of simulated messages).
     const quietSms = createOutboxSmsGateway({ db: database.db as Kysely<SmsDatabase>, vault });
-    await simulateDemoMonth({ store: database.store, db: database.db, vault, sms: quietSms, blobs, config: intakeConfig, staffDirectory }, { days: 30, log });
+    await simulateDemoMonth({ store: database.store, db: database.db, vault, sms: quietSms, blobs, config: intakeConfig, staffDirectory }, { days: config.demoDays, log });
   }
   const workerConnection = await NativeConnection.connect({ address: config.temporalAddress });
   closers.push({ name: 'Temporal worker connection', close: () => workerConnection.close() });

@@ -57,7 +57,7 @@ describe.runIf(needs('npm start end to end', 'TEMPORAL_CLI_PATH'))('npm start (l
     const httpPort = await freePort();
     const launcher = spawn(process.execPath, ['infra/scripts/launch.mjs', 'start', '--demo'], {
       cwd: root,
-      env: { ...process.env, PINGGAI_DATA_DIR: dataDir, PINGGAI_HTTP_PORT: String(httpPort) },
+      env: { ...process.env, PINGGAI_DATA_DIR: dataDir, PINGGAI_HTTP_PORT: String(httpPort), PINGGAI_DEMO_DAYS: '2' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -78,7 +78,8 @@ describe.runIf(needs('npm start end to end', 'TEMPORAL_CLI_PATH'))('npm start (l
       const serverPid = Number(output.match(/starting PingGai embedded server \(pid (\d+)\)/)?.[1]);
       expect(isAlive(temporalPid) && isAlive(serverPid)).toBe(true);
       expect(output).toContain(`SQLite file ${path.join(dataDir, 'temporal', 'temporal.sqlite')}`);
-      expect(output).toContain('--demo: demo data (演示数据) is not available yet');
+      expect(output).toMatch(/\[demo\] done in [\d.]+ s: \d+ cases/);
+      expect(output).toContain('--demo: accounts created: admin, dispatcher');
 
       const base = `http://127.0.0.1:${httpPort}`;
       const healthz = await fetch(`${base}/healthz`);
