@@ -35,6 +35,7 @@ const quiet: BulletinFigures = {
     onTimeReplyRate: none,
   },
   recurring: [],
+  windowMinSample: 5,
 };
 
 describe('bulletin formatting', () => {

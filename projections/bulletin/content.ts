@@ -129,14 +129,16 @@ export const bulletinContent = (f: BulletinFigures, options: ContentOptions): Bu
   paragraph(
     f.windows.length === 0
       ? '本月无窗口评价。'
-      : `按好评率由高到低排列(好评率相同的,评价数多者在前)。`,
+      : `按好评率由高到低排列(好评率相同的,评价数多者在前);评价数少于${count(f.windowMinSample)}条的窗口样本不足,不参与排名,列于表末。`,
   );
   blocks.push({
     kind: 'table',
-    headers: ['排名', '窗口', '评价数', '好评率', '差评率'],
-    rows: f.windows.map((w, index) => [
-      String(index + 1),
+    headers: ['排名', '窗口', '大厅', '部门', '评价数', '好评率', '差评率'],
+    rows: f.windows.map((w) => [
+      w.rank === null ? '—' : String(w.rank),
       w.name,
+      w.hall,
+      w.department,
       count(w.summary.rated),
       rateText(w.summary.goodRate),
       rateText(w.summary.negativeRate),

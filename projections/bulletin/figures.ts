@@ -44,7 +44,12 @@ export interface DepartmentFigures {
 export interface WindowFigures {
   readonly code: string;
   readonly name: string;
+  /** Window names repeat across halls (每个大厅都有 1号窗口): the hall and department tell them apart. */
+  readonly hall: string;
+  readonly department: string;
   readonly summary: RatingSummary;
+  /** 1…n among the windows with enough ratings to rank; null below `windowMinSample` (样本不足). */
+  readonly rank: number | null;
 }
 
 export interface WarningFigures extends RectificationRates {
@@ -84,10 +89,12 @@ export interface BulletinFigures {
   readonly previousMonth: { readonly month: string; readonly summary: RatingSummary };
   readonly daily: readonly DailyFigures[];
   readonly departments: readonly DepartmentFigures[];
-  /** Windows with ratings, best 好评率 first (ties: more ratings first). */
+  /** Windows with ratings: ranked ones by 好评率 (ties: more ratings first), then those below the minimum sample. */
   readonly windows: readonly WindowFigures[];
   readonly warnings: WarningFigures;
   readonly recurring: readonly RecurringFigures[];
+  /** The fewest ratings a window needs to be ranked: 100% of 1 rating is no ranking. */
+  readonly windowMinSample: number;
 }
 
 export interface FigureOptions {
@@ -95,6 +102,8 @@ export interface FigureOptions {
   readonly now: Date;
   /** 反复性问题: the same reason at the same matter and window at least this many times in the month. */
   readonly recurringThreshold?: number;
+  /** 窗口排名: windows with fewer ratings are listed after the ranking, unranked (default 5). */
+  readonly windowMinSample?: number;
 }
 
 const previousMonthOf = (month: string): string => {
@@ -127,6 +136,14 @@ const warningCounts = async (db: Kysely<unknown>, from: string, to: string, now:
            count(*) filter (where appeal_status = 'upheld' or outcome = 'appeal_upheld')::int as appeal_upheld
     from app.warnings where raised_day_key between ${from} and ${to}`.execute(db);
   return rows[0]!;
+};
+
+/** The hall and department of each window rated in the month (the rollup carries only the window's name). */
+const windowPlaces = async (db: Kysely<unknown>, from: string, to: string) => {
+  const { rows } = await sql<{ window_code: string; hall: string; department: string }>`
+    select window_code, max(hall_name) as hall, max(department_name) as department
+    from app.rating_facts where day_key between ${from} and ${to} group by 1`.execute(db);
+  return new Map(rows.map((row) => [row.window_code, { hall: row.hall, department: row.department }]));
 };
 
 const reasonText = (code: string): string =>
@@ -162,14 +179,25 @@ export const bulletinFigures = async (db: Kysely<unknown>, options: FigureOption
     });
   }
 
-  const windows = (await ratingRollup(db, { filter, by: 'window' }))
-    .map((row) => ({ code: row.key ?? '', name: row.label ?? row.key ?? '', summary: row as RatingSummary }))
-    .sort(
-      (a, b) =>
-        (b.summary.goodRate.value ?? -1) - (a.summary.goodRate.value ?? -1) ||
-        b.summary.rated - a.summary.rated ||
-        a.code.localeCompare(b.code),
-    );
+  const windowMinSample = options.windowMinSample ?? 5;
+  const places = await windowPlaces(db, from, to);
+  const byRate = (a: { code: string; summary: RatingSummary }, b: { code: string; summary: RatingSummary }) =>
+    (b.summary.goodRate.value ?? -1) - (a.summary.goodRate.value ?? -1) ||
+    b.summary.rated - a.summary.rated ||
+    a.code.localeCompare(b.code);
+  const windowRows = (await ratingRollup(db, { filter, by: 'window' })).map((row) => ({
+    code: row.key ?? '',
+    name: row.label ?? row.key ?? '',
+    hall: places.get(row.key ?? '')?.hall ?? '',
+    department: places.get(row.key ?? '')?.department ?? '',
+    summary: row as RatingSummary,
+  }));
+  const ranked = windowRows.filter((w) => w.summary.rated >= windowMinSample).sort(byRate);
+  const unranked = windowRows.filter((w) => w.summary.rated < windowMinSample).sort(byRate);
+  const windows: WindowFigures[] = [
+    ...ranked.map((w, index) => ({ ...w, rank: index + 1 })),
+    ...unranked.map((w) => ({ ...w, rank: null })),
+  ];
 
   const counts = await warningCounts(db, from, to, options.now);
   const rates = await rectificationRates(db, { now: options.now, filter });
@@ -203,5 +231,6 @@ export const bulletinFigures = async (db: Kysely<unknown>, options: FigureOption
       appealUpheld: counts.appeal_upheld,
     },
     recurring,
+    windowMinSample,
   };
 };

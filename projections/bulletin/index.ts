@@ -28,6 +28,7 @@ export interface BulletinOptions extends Partial<ContentOptions> {
   readonly month: string;
   readonly clock: { now(): Date };
   readonly recurringThreshold?: number;
+  readonly windowMinSample?: number;
 }
 
 export const buildMonthlyBulletin = async (
@@ -39,6 +40,7 @@ export const buildMonthlyBulletin = async (
     month,
     now: options.clock.now(),
     ...(options.recurringThreshold !== undefined ? { recurringThreshold: options.recurringThreshold } : {}),
+    ...(options.windowMinSample !== undefined ? { windowMinSample: options.windowMinSample } : {}),
   });
   const content = bulletinContent(figures, {
     district: options.district ?? '咸安区',
