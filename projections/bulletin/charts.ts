@@ -98,24 +98,28 @@ export interface BarPoint {
   readonly count: number;
 }
 
-/** 各部门好评率: one bar per department, labelled with the rate and the ratings behind it. */
-export const departmentGoodRateChart = (title: string, bars: readonly BarPoint[]): Chart =>
-  chart(
+/**
+ * 各部门好评率: one horizontal bar per department (department names are long: 国家税务总局咸安区税务局),
+ * labelled with the rate and the ratings behind it; the first department is at the top.
+ */
+export const departmentGoodRateChart = (title: string, bars: readonly BarPoint[]): Chart => {
+  const topDown = [...bars].reverse();
+  return chart(
     title,
     {
-      grid: { left: 48, right: 24, top: 40, bottom: 56 },
-      xAxis: { type: 'category', data: bars.map((b) => b.label), axisLabel: { interval: 0, rotate: bars.length > 6 ? 30 : 0 } },
-      yAxis: { type: 'value', name: '好评率(%)', min: 0, max: 100 },
+      grid: { left: 16, right: 112, top: 16, bottom: 32, containLabel: true },
+      xAxis: { type: 'value', name: '好评率(%)', nameLocation: 'middle', nameGap: 24, min: 0, max: 100 },
+      yAxis: { type: 'category', data: topDown.map((b) => b.label), axisLabel: { interval: 0 } },
       series: [
         {
           type: 'bar',
-          barMaxWidth: 48,
-          data: bars.map((b) => (b.percent === null ? '-' : Number(b.percent.toFixed(1)))),
+          barMaxWidth: 22,
+          data: topDown.map((b) => (b.percent === null ? '-' : Number(b.percent.toFixed(1)))),
           label: {
             show: true,
-            position: 'top',
+            position: 'right',
             formatter: (p: { dataIndex: number }) => {
-              const bar = bars[p.dataIndex]!;
+              const bar = topDown[p.dataIndex]!;
               return bar.percent === null ? '—' : `${bar.percent.toFixed(1)}%(${bar.count}条)`;
             },
           },
@@ -124,5 +128,6 @@ export const departmentGoodRateChart = (title: string, bars: readonly BarPoint[]
       ],
     },
     640,
-    320,
+    Math.max(200, 72 + 36 * bars.length),
   );
+};
