@@ -55,6 +55,8 @@ export interface WorkerChild {
   stop(): Promise<void>;
   /** Resident set size in bytes (VmRSS of /proc/<pid>/status). */
   rss(): number;
+  /** CPU time used so far, user + system, in seconds (/proc/<pid>/stat, 100 ticks a second). */
+  cpuSeconds(): number;
 }
 
 export const startWorkerChild = (options: WorkerChildOptions): WorkerChild => {
@@ -121,6 +123,11 @@ export const startWorkerChild = (options: WorkerChildOptions): WorkerChild => {
       const kb = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status)?.[1];
       if (!kb) throw new Error(`no VmRSS for process ${pid}`);
       return Number(kb) * 1024;
+    },
+    cpuSeconds() {
+      // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
     },
   };
 };
