@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rate } from '../metrics/definitions.ts';
 import { summarise } from '../queries/ratings.ts';
+import { departmentGoodRateChart } from './charts.ts';
 import type { BulletinFigures } from './figures.ts';
 import { monthDays } from './figures.ts';
 import { count, monthText, rateText } from './format.ts';
@@ -79,5 +80,14 @@ describe('下一步工作建议', () => {
     expect(lines[1]).toContain('尚有1条差评未答复');
     expect(lines[2]).toContain('仍有1件预警超过办理时限未办结');
     expect(lines.join('')).not.toContain('税务局');
+  });
+});
+
+describe('charts', () => {
+  it('escape the labels they draw (the HTML view inlines the SVG) and rasterise to PNG', () => {
+    const chart = departmentGoodRateChart('各部门好评率', [{ label: '<script>x</script>局', percent: 50, count: 2 }]);
+    expect(chart.svg).not.toMatch(/<script/);
+    expect(chart.svg).toContain('&lt;script&gt;x&lt;/script&gt;局');
+    expect([...chart.png.slice(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
   });
 });
