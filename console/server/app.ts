@@ -10,6 +10,7 @@ import { blobRoutes } from './routes/blobs.ts';
 import { configRoutes } from './routes/config.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { ratingRoutes } from './routes/ratings.ts';
+import { bulletinRoutes } from './routes/bulletins.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { warningActionRoutes } from './routes/warning-actions.ts';
 import { warningReadRoutes } from './routes/warnings.ts';
@@ -53,5 +54,6 @@ export const createStaffApi = (deps: StaffApiDeps): Hono<StaffEnv> => {
   app.route('/config', configRoutes(deps));
   app.route('/sms-outbox', smsOutboxRoutes(deps));
   app.route('/departments', departmentRoutes(deps));
+  app.route('/bulletins', bulletinRoutes(deps));
   return app;
 };

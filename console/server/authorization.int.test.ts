@@ -40,6 +40,7 @@ const routes: readonly { method: string; path: string; action: StaffAction }[] =
   { method: 'GET', path: '/api/staff/config/calendar', action: 'config.read' },
   { method: 'PUT', path: '/api/staff/config/warning-policy/routing', action: 'config.manage' },
   { method: 'PUT', path: '/api/staff/config/warning-policy/rules', action: 'config.manage' },
+  { method: 'GET', path: '/api/staff/bulletins/2026-11.docx', action: 'bulletin.read' },
 ];
 
 describe('authorization of the staff API (权限与数据范围)', () => {

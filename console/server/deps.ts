@@ -135,6 +135,8 @@ export interface StaffQueries {
   }) => Promise<boolean>;
   readonly smsOutbox: (options: { limit: number; offset: number }) => Promise<readonly SmsOutboxItem[]>;
   readonly departments: () => Promise<readonly Department[]>;
+  /** The monthly bulletin (月度通报) of `month` (YYYY-MM) as .docx and HTML. */
+  readonly monthlyBulletin?: (month: string) => Promise<{ readonly docx: Uint8Array; readonly html: string; readonly fileName: string }>;
 }
 
 export interface StaffApiConfig {

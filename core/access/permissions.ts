@@ -29,6 +29,8 @@ export const staffActions = [
   'config.manage',
   /** The development SMS outbox (phones masked). */
   'sms.outbox',
+  /** The district's monthly bulletin (月度通报): district-wide figures, so district roles only. */
+  'bulletin.read',
 ] as const;
 
 export type StaffAction = (typeof staffActions)[number];
@@ -42,8 +44,8 @@ const readDashboards: readonly StaffAction[] = ['dashboard.read', 'rating.list',
  * (scope.ts): a department handler may reply, but only to its own department's warnings.
  */
 const matrix: Readonly<Record<StaffRole, ReadonlySet<StaffAction>>> = {
-  administrator: new Set<StaffAction>(['account.manage', ...readWarnings, ...readDashboards, 'config.read', 'config.manage', 'sms.outbox']),
-  dispatcher: new Set<StaffAction>([...readWarnings, ...readDashboards, 'warning.dispatch']),
+  administrator: new Set<StaffAction>(['account.manage', ...readWarnings, ...readDashboards, 'config.read', 'config.manage', 'sms.outbox', 'bulletin.read']),
+  dispatcher: new Set<StaffAction>([...readWarnings, ...readDashboards, 'warning.dispatch', 'bulletin.read']),
   department_handler: new Set<StaffAction>([
     ...readWarnings,
     ...readDashboards,
@@ -57,10 +59,10 @@ const matrix: Readonly<Record<StaffRole, ReadonlySet<StaffAction>>> = {
   ]),
   callback_officer: new Set<StaffAction>([...readWarnings, ...readDashboards, 'warning.phone_callback', 'warning.onsite_check', 'blob.upload']),
   // The rectification working group (工作专班) reviews appeals and follows escalations.
-  working_group_lead: new Set<StaffAction>([...readWarnings, ...readDashboards, 'warning.appeal_review']),
+  working_group_lead: new Set<StaffAction>([...readWarnings, ...readDashboards, 'warning.appeal_review', 'bulletin.read']),
   // Auditors also read the configuration, to see what was in force when (never to change it).
-  auditor: new Set<StaffAction>([...readWarnings, ...readDashboards, 'config.read']),
-  appraisal_officer: new Set<StaffAction>([...readWarnings, ...readDashboards]),
+  auditor: new Set<StaffAction>([...readWarnings, ...readDashboards, 'config.read', 'bulletin.read']),
+  appraisal_officer: new Set<StaffAction>([...readWarnings, ...readDashboards, 'bulletin.read']),
   // 被评价人员: appeals only, on warnings about themselves.
   rated_staff: new Set<StaffAction>([...readWarnings, 'warning.appeal', 'blob.upload']),
 };

@@ -4,6 +4,7 @@ import { adminQueries } from './admin.ts';
 import { dashboardQueries } from './dashboards.ts';
 import { inboxQuery } from './inbox.ts';
 import { ratingQueries } from './ratings.ts';
+import { buildMonthlyBulletin } from '../../../projections/bulletin/index.ts';
 
 /** The staff API's read side over the projections' read models (app.* views) and the SMS outbox. */
 export const projectionQueries = (db: Kysely<unknown>, clock: { now(): Date }): StaffQueries => ({
@@ -11,4 +12,5 @@ export const projectionQueries = (db: Kysely<unknown>, clock: { now(): Date }): 
   ...dashboardQueries(db, clock),
   ...ratingQueries(db),
   ...adminQueries(db),
+  monthlyBulletin: (month) => buildMonthlyBulletin(db, { month, clock }),
 });
