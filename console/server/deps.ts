@@ -7,6 +7,7 @@ import type { Rate } from '../../projections/metrics/definitions.ts';
 import type { FunnelRow } from '../../projections/queries/funnel.ts';
 import type { Period, RatingDimension, RatingFilter } from '../../projections/queries/filters.ts';
 import type { IndicatorScore } from '../../projections/queries/indicators.ts';
+import type { InboxItem } from '../../projections/queries/warnings.ts';
 import type {
   RatingDrill,
   RatingListItem,
@@ -14,24 +15,8 @@ import type {
   RatingSummary,
 } from '../../projections/queries/ratings.ts';
 
-/** One line of the warning inbox (预警待办), as the projections' read model serves it. */
-export interface WarningInboxItem {
-  readonly warningId: string;
-  readonly kind: string;
-  readonly severity: string;
-  readonly phase: WarningPhase;
-  readonly round: number;
-  readonly leadDepartment: string;
-  readonly cooperatingDepartments: readonly string[];
-  readonly matterCode: string | null;
-  readonly windowCode: string | null;
-  readonly raisedAt: string;
-  /** The deadline in force for the current phase (派单 / 答复 / 回访), or null. */
-  readonly dueAt: string | null;
-  readonly overdue: boolean;
-  readonly escalation: number;
-  readonly appealStatus: string;
-}
+/** One line of the warning inbox (预警待办), exactly as the projections' read model serves it. */
+export type WarningInboxItem = InboxItem;
 
 export interface WarningInboxFilter {
   readonly principal: StaffPrincipal;
