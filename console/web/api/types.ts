@@ -89,28 +89,8 @@ export interface AttachmentView {
  */
 export type RatingRow = Omit<RatingListItem, 'attachments'> & { readonly attachments: number | readonly AttachmentView[] };
 
-/** Requested: GET /dashboard/heatmap (weekday 1 = Monday … 7 = Sunday, hour 0–23, Beijing time). */
-export interface HeatmapCell {
-  readonly weekday: number;
-  readonly hour: number;
-  readonly rated: number;
-  readonly negative: number;
-}
-
-/** Requested: GET /dashboard/warnings (warning metrics and warnings by stage with SLA breaches). */
-export interface WarningStageRow {
-  readonly phase: WarningPhase;
-  readonly open: number;
-  readonly overdue: number;
-}
-export interface WarningDashboard {
-  readonly negativeReplyRate: Rate;
-  readonly callbackRectificationRate: Rate;
-  readonly rectificationCompletionRate: Rate;
-  readonly onTimeDispatchRate?: Rate;
-  readonly onTimeReplyRate?: Rate;
-  readonly byPhase: readonly WarningStageRow[];
-}
+/** GET /dashboard/heatmap and GET /dashboard/warnings: the shapes the staff API serves. */
+export type { HeatmapCell, WarningDashboard, WarningStageRow } from '../../server/deps.ts';
 
 /** Requested: GET /sms-outbox (development outbox; phone masked, never sealed or plain). */
 export interface SmsOutboxItem {
