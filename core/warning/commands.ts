@@ -1,35 +1,11 @@
 import type { Actor } from '../eventstore/types.ts';
-import type {
-  CallbackCheck,
-  CitizenStep,
-  Deadline,
-  Evidence,
-  WarningKind,
-  WarningSeverity,
-  WarningSource,
-  WarningSubject,
-} from './events.ts';
+import type { CallbackCheck, CitizenStep, Deadline, Evidence, WarningRaised } from './events.ts';
 
 /** Every command says when it is decided and who acts (a person, or `role: 'system'` for timers). */
 type Command<Type extends string, Body = object> = { readonly type: Type; readonly at: Date; readonly actor: Actor } & Body;
 
 /** 生成预警 — issued by the warning policy with an id derived from the source event and rule. */
-export type RaiseWarning = Command<
-  'RaiseWarning',
-  {
-    readonly warningId: string;
-    readonly kind: WarningKind;
-    readonly severity: WarningSeverity;
-    readonly ruleId: string;
-    readonly source: WarningSource;
-    readonly subject: WarningSubject;
-    readonly leadDepartment: string;
-    readonly cooperatingDepartments: readonly string[];
-    readonly routingTableVersion: number;
-    readonly dispatch: Deadline;
-    readonly citizenContactRef: string | null;
-  }
->;
+export type RaiseWarning = Command<'RaiseWarning', Omit<WarningRaised['data'], 'raisedAt'>>;
 export type AlertDispatchers = Command<'AlertDispatchers'>;
 /** 派单: the dispatcher confirms the routed lead department or routes it elsewhere. */
 export type DispatchWarning = Command<
