@@ -55,8 +55,10 @@ const brokenCaseEvent = fc
   })
   .map(({ path, value, kind, batch }) => {
     const extra = kind === 'stage_changed' ? { stage: 'in_progress' } : kind === 'overdue' ? { dueAt: '2025-10-30T17:00:00+08:00' } : {};
-    const event = structuredClone(caseEvent({ type: kind, ...extra })) as Record<string, unknown>;
-    setPath(event, path, value);
+    const built = structuredClone(caseEvent({ type: kind, ...extra })) as Record<string, unknown>;
+    setPath(built, path, value);
+    // What travels is JSON: NaN and ±Infinity arrive as null, which an optional field may accept.
+    const event = JSON.parse(JSON.stringify(built)) as Record<string, unknown>;
     if (!batch) return { body: event, field: path, event };
     const index = batch.at % batch.size;
     const events = Array.from({ length: batch.size }, (_, i) => (i === index ? event : caseEvent()));
