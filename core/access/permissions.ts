@@ -31,6 +31,8 @@ export const staffActions = [
   'sms.outbox',
   /** The district's monthly bulletin (月度通报): district-wide figures, so district roles only. */
   'bulletin.read',
+  /** The audit timeline (审计追溯) of a warning or rating in scope, and its JSON and PDF exports. */
+  'audit.read',
 ] as const;
 
 export type StaffAction = (typeof staffActions)[number];
@@ -44,8 +46,8 @@ const readDashboards: readonly StaffAction[] = ['dashboard.read', 'rating.list',
  * (scope.ts): a department handler may reply, but only to its own department's warnings.
  */
 const matrix: Readonly<Record<StaffRole, ReadonlySet<StaffAction>>> = {
-  administrator: new Set<StaffAction>(['account.manage', ...readWarnings, ...readDashboards, 'config.read', 'config.manage', 'sms.outbox', 'bulletin.read']),
-  dispatcher: new Set<StaffAction>([...readWarnings, ...readDashboards, 'warning.dispatch', 'bulletin.read']),
+  administrator: new Set<StaffAction>(['account.manage', ...readWarnings, ...readDashboards, 'config.read', 'config.manage', 'sms.outbox', 'bulletin.read', 'audit.read']),
+  dispatcher: new Set<StaffAction>([...readWarnings, ...readDashboards, 'warning.dispatch', 'bulletin.read', 'audit.read']),
   department_handler: new Set<StaffAction>([
     ...readWarnings,
     ...readDashboards,
@@ -56,13 +58,14 @@ const matrix: Readonly<Record<StaffRole, ReadonlySet<StaffAction>>> = {
     // The rated department (被评价部门) may contest a rating, as the seed's 申诉复核 allows.
     'warning.appeal',
     'blob.upload',
+    'audit.read',
   ]),
   callback_officer: new Set<StaffAction>([...readWarnings, ...readDashboards, 'warning.phone_callback', 'warning.onsite_check', 'blob.upload']),
   // The rectification working group (工作专班) reviews appeals and follows escalations.
-  working_group_lead: new Set<StaffAction>([...readWarnings, ...readDashboards, 'warning.appeal_review', 'bulletin.read']),
+  working_group_lead: new Set<StaffAction>([...readWarnings, ...readDashboards, 'warning.appeal_review', 'bulletin.read', 'audit.read']),
   // Auditors also read the configuration, to see what was in force when (never to change it).
-  auditor: new Set<StaffAction>([...readWarnings, ...readDashboards, 'config.read', 'bulletin.read']),
-  appraisal_officer: new Set<StaffAction>([...readWarnings, ...readDashboards, 'bulletin.read']),
+  auditor: new Set<StaffAction>([...readWarnings, ...readDashboards, 'config.read', 'bulletin.read', 'audit.read']),
+  appraisal_officer: new Set<StaffAction>([...readWarnings, ...readDashboards, 'bulletin.read', 'audit.read']),
   // 被评价人员: appeals only, on warnings about themselves.
   rated_staff: new Set<StaffAction>([...readWarnings, 'warning.appeal', 'blob.upload']),
 };

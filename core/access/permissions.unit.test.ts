@@ -10,8 +10,8 @@ describe('permission matrix (权限矩阵)', () => {
   });
   it('keeps auditors and appraisal officers read-only', () => {
     const reads = ['warning.list', 'warning.read', 'blob.read', 'dashboard.read', 'rating.list', 'department.list'];
-    expect(staffActions.filter((action) => can('appraisal_officer', action))).toEqual([...reads, 'bulletin.read']);
-    expect(staffActions.filter((action) => can('auditor', action))).toEqual([...reads, 'config.read', 'bulletin.read']);
+    expect(staffActions.filter((action) => can('appraisal_officer', action))).toEqual([...reads, 'bulletin.read', 'audit.read']);
+    expect(staffActions.filter((action) => can('auditor', action))).toEqual([...reads, 'config.read', 'bulletin.read', 'audit.read']);
   });
   it('gives rated staff appeals only', () => {
     expect(staffActions.filter((action) => can('rated_staff', action))).toEqual(['warning.list', 'warning.read', 'warning.appeal', 'blob.upload', 'blob.read']);
