@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { problemJson, problemNotFound } from '../../core/http/hono.ts';
+import { apiDocs } from '../../core/http/openapi.ts';
 import type { StaffApiDeps } from './deps.ts';
 import type { StaffEnv } from './env.ts';
 import { csrfProtection } from './middleware/csrf.ts';
@@ -55,5 +56,18 @@ export const createStaffApi = (deps: StaffApiDeps): Hono<StaffEnv> => {
   app.route('/sms-outbox', smsOutboxRoutes(deps));
   app.route('/departments', departmentRoutes(deps));
   app.route('/bulletins', bulletinRoutes(deps));
+  // GET /api/staff/openapi.json (generated from the routes' valibot schemas) and /api/staff/docs.
+  apiDocs(app, {
+    title: 'PingGai staff API 工作人员接口',
+    description: 'Session cookie from POST /session; every unsafe method also sends the CSRF token as X-CSRF-Token. Errors are application/problem+json naming the field.',
+    specPath: '/openapi.json',
+    docsPath: '/docs',
+    mountedAt: staffApiBase,
+    securitySchemes: {
+      session: { type: 'apiKey', in: 'cookie', name: 'pinggai_staff' },
+      csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
+    },
+    security: [{ session: [], csrf: [] }],
+  });
   return app;
 };

@@ -10,6 +10,7 @@ import type { StaffEnv } from '../env.ts';
 import { principalOf, requirePermission } from '../middleware/session.ts';
 import { DomainError } from '../../../core/shared/errors.ts';
 import { PASSWORD_MAX_LENGTH } from '../../../core/access/passwords.ts';
+import { staffRoute } from '../openapi.ts';
 
 const CreateAccountSchema = v.strictObject({
   username: v.pipe(v.string(), v.trim(), v.toLowerCase(), v.regex(/^[a-z0-9][a-z0-9._-]{2,63}$/)),
@@ -45,7 +46,7 @@ export const accountRoutes = (deps: StaffApiDeps) => {
   const app = new Hono<StaffEnv>();
   app.use('*', requirePermission('account.manage'));
 
-  app.post('/', async (c) => {
+  app.post('/', staffRoute({ tag: 'accounts', summary: '新建账号 Create an account', body: CreateAccountSchema, idempotent: true, status: 201, problems: [409] }), async (c) => {
     const principal = principalOf(c);
     const key = idempotencyKey(c);
     const input = await readBody(c, CreateAccountSchema);
@@ -53,15 +54,15 @@ export const accountRoutes = (deps: StaffApiDeps) => {
     return c.json({ account: view(await loadAccount(deps.store, id)) }, 201);
   });
 
-  app.get('/:id', async (c) => c.json({ account: view(await loadAccount(deps.store, c.req.param('id').toLowerCase())) }));
+  app.get('/:id', staffRoute({ tag: 'accounts', summary: 'One account', problems: [404] }), async (c) => c.json({ account: view(await loadAccount(deps.store, c.req.param('id').toLowerCase())) }));
 
-  app.post('/:id/unlock', async (c) => {
+  app.post('/:id/unlock', staffRoute({ tag: 'accounts', summary: 'Unlock an account', idempotent: true, problems: [404, 409] }), async (c) => {
     const principal = principalOf(c);
     const state = await unlockAccount(deps.access, principal, c.req.param('id'), `staff:${principal.accountId}:${idempotencyKey(c)}`);
     return c.json({ account: view(state) });
   });
 
-  app.post('/:id/lock', async (c) => {
+  app.post('/:id/lock', staffRoute({ tag: 'accounts', summary: 'Lock an account', body: LockSchema, idempotent: true, problems: [404, 409] }), async (c) => {
     const principal = principalOf(c);
     const key = idempotencyKey(c);
     const { until } = await readBody(c, LockSchema);
@@ -69,7 +70,7 @@ export const accountRoutes = (deps: StaffApiDeps) => {
     return c.json({ account: view(state) });
   });
 
-  app.post('/:id/disable', async (c) => {
+  app.post('/:id/disable', staffRoute({ tag: 'accounts', summary: 'Disable an account', body: DisableSchema, idempotent: true, problems: [404, 409] }), async (c) => {
     const principal = principalOf(c);
     const key = idempotencyKey(c);
     const { reason } = await readBody(c, DisableSchema);

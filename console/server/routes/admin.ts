@@ -4,11 +4,12 @@ import type { StaffEnv } from '../env.ts';
 import { principalOf, requirePermission } from '../middleware/session.ts';
 import { LangOnlyQuerySchema, PageQuerySchema, parseQuery } from '../query-schemas.ts';
 import { ratingScopeOf, readModels } from '../rating-scope.ts';
+import { staffRoute } from '../openapi.ts';
 
 /** GET /sms-outbox (development outbox, administrators; phones masked), newest first. */
 export const smsOutboxRoutes = (deps: StaffApiDeps) => {
   const app = new Hono<StaffEnv>();
-  app.get('/', requirePermission('sms.outbox'), async (c) => {
+  app.get('/', staffRoute({ tag: 'admin', summary: 'SMS outbox (development), phones masked', query: PageQuerySchema }), requirePermission('sms.outbox'), async (c) => {
     const { limit, offset } = parseQuery(c, PageQuerySchema);
     return c.json({ rows: await readModels(deps.queries).smsOutbox({ limit, offset }) });
   });
@@ -18,7 +19,7 @@ export const smsOutboxRoutes = (deps: StaffApiDeps) => {
 /** GET /departments: codes and names the read models know; a department role gets its own only. */
 export const departmentRoutes = (deps: StaffApiDeps) => {
   const app = new Hono<StaffEnv>();
-  app.get('/', requirePermission('department.list'), async (c) => {
+  app.get('/', staffRoute({ tag: 'admin', summary: 'Departments the caller may see', query: LangOnlyQuerySchema }), requirePermission('department.list'), async (c) => {
     parseQuery(c, LangOnlyQuerySchema);
     const principal = principalOf(c);
     const scope = ratingScopeOf(principal);

@@ -7,6 +7,7 @@ import type { StaffApiDeps } from '../deps.ts';
 import type { StaffEnv } from '../env.ts';
 import { principalOf, requirePermission } from '../middleware/session.ts';
 import { BlobQuerySchema, parseQuery } from '../query-schemas.ts';
+import { staffRoute } from '../openapi.ts';
 
 const DEFAULT_MAX_UPLOAD = 50 * 1024 * 1024;
 const BLOB_KEY = /^[0-9a-f]{64}$/;
@@ -39,6 +40,12 @@ export const blobRoutes = (deps: StaffApiDeps) => {
   const maxSize = deps.config?.maxUploadBytes ?? DEFAULT_MAX_UPLOAD;
   app.post(
     '/',
+    staffRoute({
+      tag: 'blobs',
+      summary: 'Upload one evidence file (raw body with its Content-Type)',
+      status: 201,
+      problems: [400, 413, 415, 422],
+    }),
     requirePermission('blob.upload'),
     bodyLimit({
       maxSize,
@@ -57,7 +64,16 @@ export const blobRoutes = (deps: StaffApiDeps) => {
     },
   );
 
-  app.get('/:key', requirePermission('blob.read'), async (c) => {
+  app.get(
+    '/:key',
+    staffRoute({
+      tag: 'blobs',
+      summary: 'Open an evidence file',
+      query: BlobQuerySchema,
+      problems: [400, 404],
+      responses: { 200: { description: 'The file, with the type sniffed from its bytes', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } } },
+    }),
+    requirePermission('blob.read'), async (c) => {
     const key = c.req.param('key');
     if (!BLOB_KEY.test(key))
       throw invalidField(

@@ -6,6 +6,7 @@ import type { StaffEnv } from '../env.ts';
 import { requirePermission } from '../middleware/session.ts';
 import { LangOnlyQuerySchema, parseQuery } from '../query-schemas.ts';
 import { readModels } from '../rating-scope.ts';
+import { staffRoute } from '../openapi.ts';
 
 const BulletinFileSchema = v.pipe(v.string(), v.regex(/^\d{4}-(0[1-9]|1[0-2])\.(docx|html)$/, 'YYYY-MM.docx or YYYY-MM.html'));
 
@@ -15,7 +16,24 @@ const BulletinFileSchema = v.pipe(v.string(), v.regex(/^\d{4}-(0[1-9]|1[0-2])\.(
  */
 export const bulletinRoutes = (deps: StaffApiDeps) => {
   const app = new Hono<StaffEnv>();
-  app.get('/:file', requirePermission('bulletin.read'), async (c) => {
+  app.get(
+    '/:file',
+    staffRoute({
+      tag: 'bulletins',
+      summary: '月度通报 The monthly bulletin as Word or HTML',
+      query: LangOnlyQuerySchema,
+      problems: [400],
+      responses: {
+        200: {
+          description: 'The bulletin',
+          content: {
+            'text/html': { schema: { type: 'string' } },
+            'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { schema: { type: 'string', format: 'binary' } },
+          },
+        },
+      },
+    }),
+    requirePermission('bulletin.read'), async (c) => {
     parseQuery(c, LangOnlyQuerySchema);
     const parsed = v.safeParse(BulletinFileSchema, c.req.param('file'));
     if (!parsed.success) {

@@ -18,6 +18,7 @@ import { principalOf, requirePermission } from '../middleware/session.ts';
 import { LangOnlyQuerySchema, parseQuery } from '../query-schemas.ts';
 import { PublishRoutingSchema, PublishRulesSchema } from '../schemas.ts';
 import { metadataActor } from '../warning-access.ts';
+import { staffRoute } from '../openapi.ts';
 
 /** The calendar years a page lists: last, this and next year (Beijing), plus every loaded year. */
 const shownYears = (now: Date, loaded: readonly number[]): number[] => {
@@ -34,7 +35,7 @@ const shownYears = (now: Date, loaded: readonly number[]): number[] => {
 export const configRoutes = (deps: StaffApiDeps, official: OfficialCalendar = chineseDaysCalendar) => {
   const app = new Hono<StaffEnv>();
 
-  app.get('/questionnaire', requirePermission('config.read'), async (c) => {
+  app.get('/questionnaire', staffRoute({ tag: 'config', summary: 'The questionnaire in force', query: LangOnlyQuerySchema }), requirePermission('config.read'), async (c) => {
     parseQuery(c, LangOnlyQuerySchema);
     const state = await loadQuestionnaires(deps.store);
     // Version 0: nothing published yet; the intake publishes the shipped bank on its first start.
@@ -44,7 +45,7 @@ export const configRoutes = (deps: StaffApiDeps, official: OfficialCalendar = ch
     });
   });
 
-  app.get('/warning-policy', requirePermission('config.read'), async (c) => {
+  app.get('/warning-policy', staffRoute({ tag: 'config', summary: 'The warning policy in force', query: LangOnlyQuerySchema }), requirePermission('config.read'), async (c) => {
     parseQuery(c, LangOnlyQuerySchema);
     const policy = await loadWarningPolicy(deps.store);
     return c.json({ rules: policy.rules, routing: policy.routing });
@@ -84,21 +85,21 @@ export const configRoutes = (deps: StaffApiDeps, official: OfficialCalendar = ch
     });
   };
 
-  app.put('/warning-policy/routing', requirePermission('config.manage'), (c) =>
+  app.put('/warning-policy/routing', staffRoute({ tag: 'config', summary: 'Publish a routing table (with the reason)', body: PublishRoutingSchema, idempotent: true, problems: [409] }), requirePermission('config.manage'), (c) =>
     publish(c, async () => {
       const body = await readBody(c, PublishRoutingSchema);
       return { type: 'PublishRoutingTable', table: body.table, reason: body.reason };
     }),
   );
 
-  app.put('/warning-policy/rules', requirePermission('config.manage'), (c) =>
+  app.put('/warning-policy/rules', staffRoute({ tag: 'config', summary: 'Publish warning rules (with the reason)', body: PublishRulesSchema, idempotent: true, problems: [409] }), requirePermission('config.manage'), (c) =>
     publish(c, async () => {
       const body = await readBody(c, PublishRulesSchema);
       return { type: 'PublishWarningRules', rules: body.rules, reason: body.reason };
     }),
   );
 
-  app.get('/calendar', requirePermission('config.read'), async (c) => {
+  app.get('/calendar', staffRoute({ tag: 'config', summary: 'The working calendar years', query: LangOnlyQuerySchema }), requirePermission('config.read'), async (c) => {
     parseQuery(c, LangOnlyQuerySchema);
     const events = (await deps.store.readStream(calendarConfigStreamId)) as unknown as CalendarConfigEvent[];
     const { years } = fold(calendarConfigDecider, events);

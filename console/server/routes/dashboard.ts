@@ -4,6 +4,7 @@ import type { StaffEnv } from '../env.ts';
 import { principalOf, requirePermission } from '../middleware/session.ts';
 import { DashboardQuerySchema, FunnelQuerySchema, parseQuery, RollupQuerySchema } from '../query-schemas.ts';
 import { readModels, scopedFilter } from '../rating-scope.ts';
+import { staffRoute } from '../openapi.ts';
 
 /**
  * GET /dashboard/… (看板): thin wrappers over the projections' queries. Each parses its query
@@ -14,12 +15,12 @@ export const dashboardRoutes = (deps: StaffApiDeps) => {
   const app = new Hono<StaffEnv>();
   app.use('*', requirePermission('dashboard.read'));
 
-  app.get('/ratings/summary', async (c) => {
+  app.get('/ratings/summary', staffRoute({ tag: 'dashboard', summary: 'Rating summary', query: DashboardQuerySchema }), async (c) => {
     const query = parseQuery(c, DashboardQuerySchema);
     return c.json(await readModels(deps.queries).ratingSummary(scopedFilter(principalOf(c), query)));
   });
 
-  app.get('/ratings/rollup', async (c) => {
+  app.get('/ratings/rollup', staffRoute({ tag: 'dashboard', summary: 'Rating rollup by dimension and period', query: RollupQuerySchema }), async (c) => {
     const query = parseQuery(c, RollupQuerySchema);
     const rows = await readModels(deps.queries).ratingRollup({
       filter: scopedFilter(principalOf(c), query),
@@ -29,19 +30,19 @@ export const dashboardRoutes = (deps: StaffApiDeps) => {
     return c.json({ rows });
   });
 
-  app.get('/unrated', async (c) => {
+  app.get('/unrated', staffRoute({ tag: 'dashboard', summary: 'Completed cases not rated', query: DashboardQuerySchema }), async (c) => {
     const query = parseQuery(c, DashboardQuerySchema);
     return c.json(await readModels(deps.queries).unratedCases(scopedFilter(principalOf(c), query)));
   });
 
-  app.get('/indicators', async (c) => {
+  app.get('/indicators', staffRoute({ tag: 'dashboard', summary: 'Indicator scores', query: DashboardQuerySchema }), async (c) => {
     const query = parseQuery(c, DashboardQuerySchema);
     return c.json({
       rows: await readModels(deps.queries).indicatorScores(scopedFilter(principalOf(c), query)),
     });
   });
 
-  app.get('/funnel', async (c) => {
+  app.get('/funnel', staffRoute({ tag: 'dashboard', summary: 'Invitation → rating funnel', query: FunnelQuerySchema }), async (c) => {
     const query = parseQuery(c, FunnelQuerySchema);
     return c.json({
       rows: await readModels(deps.queries).responseFunnel({
@@ -51,12 +52,12 @@ export const dashboardRoutes = (deps: StaffApiDeps) => {
     });
   });
 
-  app.get('/heatmap', async (c) => {
+  app.get('/heatmap', staffRoute({ tag: 'dashboard', summary: 'Weekday × hour heatmap', query: DashboardQuerySchema }), async (c) => {
     const query = parseQuery(c, DashboardQuerySchema);
     return c.json({ rows: await readModels(deps.queries).heatmap(scopedFilter(principalOf(c), query)) });
   });
 
-  app.get('/warnings', async (c) => {
+  app.get('/warnings', staffRoute({ tag: 'dashboard', summary: 'Warning dashboard', query: DashboardQuerySchema }), async (c) => {
     const query = parseQuery(c, DashboardQuerySchema);
     return c.json(await readModels(deps.queries).warningDashboard(scopedFilter(principalOf(c), query)));
   });

@@ -5,6 +5,7 @@ import type { StaffEnv } from '../env.ts';
 import { principalOf, requirePermission } from '../middleware/session.ts';
 import { parseQuery, RatingsQuerySchema } from '../query-schemas.ts';
 import { readModels, scopedFilter } from '../rating-scope.ts';
+import { staffRoute } from '../openapi.ts';
 
 /**
  * GET /ratings: the ratings behind a number (drill-down, 差评清单 with negativeOnly=true), newest
@@ -12,7 +13,7 @@ import { readModels, scopedFilter } from '../rating-scope.ts';
  */
 export const ratingRoutes = (deps: StaffApiDeps) => {
   const app = new Hono<StaffEnv>();
-  app.get('/', requirePermission('rating.list'), async (c) => {
+  app.get('/', staffRoute({ tag: 'ratings', summary: '评价清单 Ratings behind a number, newest first', query: RatingsQuerySchema }), requirePermission('rating.list'), async (c) => {
     const query = parseQuery(c, RatingsQuerySchema);
     const drill: RatingDrill = {
       ...(query.weekday !== undefined ? { weekday: query.weekday } : {}),

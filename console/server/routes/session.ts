@@ -13,6 +13,7 @@ import type { StaffApiDeps } from '../deps.ts';
 import type { StaffEnv } from '../env.ts';
 import { clearSessionCookie, principalOf, setSessionCookie } from '../middleware/session.ts';
 import { ChangePasswordSchema, SignInSchema } from '../schemas.ts';
+import { staffRoute } from '../openapi.ts';
 
 const accountView = (principal: StaffPrincipal, displayName: string) => ({
   id: principal.accountId,
@@ -33,7 +34,7 @@ const accountView = (principal: StaffPrincipal, displayName: string) => ({
 export const sessionRoutes = (deps: StaffApiDeps) => {
   const app = new Hono<StaffEnv>();
 
-  app.post('/', async (c) => {
+  app.post('/', staffRoute({ tag: 'session', summary: '登录 Sign in (sets the session cookie, answers the CSRF token)', body: SignInSchema, public: true, problems: [403, 423, 429] }), async (c) => {
     const input = await readBody(c, SignInSchema);
     try {
       const signedIn = await signIn(deps.access, input);
@@ -57,26 +58,26 @@ export const sessionRoutes = (deps: StaffApiDeps) => {
     }
   });
 
-  app.get('/me', async (c) => {
+  app.get('/me', staffRoute({ tag: 'session', summary: 'Who is signed in, with the CSRF token' }), async (c) => {
     const principal = principalOf(c);
     const token = c.get('sessionToken')!;
     const displayName = (await ownDisplayName(deps.access, principal.accountId)) ?? '';
     return c.json({ account: accountView(principal, displayName), csrfToken: await csrfTokenFor(token) });
   });
 
-  app.delete('/', async (c) => {
+  app.delete('/', staffRoute({ tag: 'session', summary: '退出 Sign out this browser', responses: { 204: { description: 'Signed out' } } }), async (c) => {
     await signOut(deps.access, principalOf(c), c.get('sessionToken')!);
     clearSessionCookie(deps, c);
     return c.body(null, 204);
   });
 
-  app.delete('/all', async (c) => {
+  app.delete('/all', staffRoute({ tag: 'session', summary: 'Sign out every browser' }), async (c) => {
     const ended = await signOutEverywhere(deps.access, principalOf(c));
     clearSessionCookie(deps, c);
     return c.json({ ended });
   });
 
-  app.post('/password', async (c) => {
+  app.post('/password', staffRoute({ tag: 'session', summary: '修改密码 Change the password (ends the other sessions)', body: ChangePasswordSchema }), async (c) => {
     const principal = principalOf(c);
     const input = await readBody(c, ChangePasswordSchema);
     const session = await changePassword(deps.access, principal, input);

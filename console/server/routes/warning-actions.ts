@@ -24,6 +24,7 @@ import {
 } from '../schemas.ts';
 import type { LoadedWarning } from '../warning-access.ts';
 import { deciderActor, evidenceFromBlobs, loadVisibleWarning, metadataActor } from '../warning-access.ts';
+import { staffRoute } from '../openapi.ts';
 
 interface ActionContext {
   readonly principal: StaffPrincipal;
@@ -44,11 +45,12 @@ export const warningActionRoutes = (deps: StaffApiDeps) => {
 
   const action = <S extends v.GenericSchema>(
     path: string,
+    summary: string,
     permission: StaffAction,
     schema: S,
     build: (body: v.InferOutput<S>, context: ActionContext) => WarningCommand | Promise<WarningCommand>,
   ): void => {
-    app.post(`/:id/${path}`, requirePermission(permission), async (c) => {
+    app.post(`/:id/${path}`, staffRoute({ tag: 'warning actions', summary, body: schema, idempotent: true, problems: [404, 409] }), requirePermission(permission), async (c) => {
       const principal = principalOf(c);
       const key = idempotencyKey(c);
       const body = await readBody(c, schema);
@@ -80,7 +82,7 @@ export const warningActionRoutes = (deps: StaffApiDeps) => {
       (index) => `${field}.${index}.blobKey`,
     );
 
-  action('dispatch', 'warning.dispatch', DispatchSchema, (body, { actor, at }) => ({
+  action('dispatch', '派单 Dispatch', 'warning.dispatch', DispatchSchema, (body, { actor, at }) => ({
     type: 'DispatchWarning',
     at,
     actor,
@@ -89,7 +91,7 @@ export const warningActionRoutes = (deps: StaffApiDeps) => {
     ...(body.note ? { note: body.note } : {}),
   }));
 
-  action('reply', 'warning.reply', ReplySchema, async (body, { actor, at }) => ({
+  action('reply', '答复 Reply with evidence', 'warning.reply', ReplySchema, async (body, { actor, at }) => ({
     type: 'ReplyToWarning',
     at,
     actor,
@@ -97,7 +99,7 @@ export const warningActionRoutes = (deps: StaffApiDeps) => {
     evidence: await evidence(body.evidence, 'evidence'),
   }));
 
-  action('collaboration', 'warning.collaborate', CollaborationSchema, (body, { actor, at }) => ({
+  action('collaboration', '协办 Request collaboration', 'warning.collaborate', CollaborationSchema, (body, { actor, at }) => ({
     type: 'RequestCollaboration',
     at,
     actor,
@@ -105,14 +107,14 @@ export const warningActionRoutes = (deps: StaffApiDeps) => {
     note: body.note,
   }));
 
-  action('evidence', 'warning.evidence', EvidenceSchema, async (body, { actor, at }) => {
+  action('evidence', 'Add evidence', 'warning.evidence', EvidenceSchema, async (body, { actor, at }) => {
     const [item] = await evidenceFromBlobs(deps.blobs, [body.blobKey], () => 'blobKey');
     return { type: 'AddEvidence', at, actor, evidence: item!, ...(body.description ? { description: body.description } : {}) };
   });
 
-  action('status', 'warning.status', StatusSchema, (body, { actor, at }) => ({ type: 'UpdateWarningStatus', at, actor, note: body.note }));
+  action('status', 'Status note', 'warning.status', StatusSchema, (body, { actor, at }) => ({ type: 'UpdateWarningStatus', at, actor, note: body.note }));
 
-  action('phone-callback', 'warning.phone_callback', PhoneCallbackSchema, (body, { actor, at }) => ({
+  action('phone-callback', '电话回访 Phone callback', 'warning.phone_callback', PhoneCallbackSchema, (body, { actor, at }) => ({
     type: 'RecordPhoneCallback',
     at,
     actor,
@@ -121,12 +123,12 @@ export const warningActionRoutes = (deps: StaffApiDeps) => {
     notes: body.notes,
   }));
 
-  action('onsite-check', 'warning.onsite_check', OnSiteCheckSchema, async (body, { actor, at }) => {
+  action('onsite-check', '实地核查 On-site check', 'warning.onsite_check', OnSiteCheckSchema, async (body, { actor, at }) => {
     const [photo] = await evidenceFromBlobs(deps.blobs, [body.photoBlobKey], () => 'photoBlobKey', { images: true });
     return { type: 'RecordOnSiteCheck', at, actor, checkedAt: new Date(body.checkedAt), satisfied: body.satisfied, notes: body.notes, photo: photo! };
   });
 
-  action('appeal', 'warning.appeal', AppealSchema, async (body, { actor, at }) => ({
+  action('appeal', '申诉 Appeal', 'warning.appeal', AppealSchema, async (body, { actor, at }) => ({
     type: 'FileAppeal',
     at,
     actor,
@@ -134,7 +136,7 @@ export const warningActionRoutes = (deps: StaffApiDeps) => {
     evidence: await evidence(body.evidence, 'evidence'),
   }));
 
-  action('appeal-review', 'warning.appeal_review', AppealReviewSchema, (body, { actor, at }) => ({
+  action('appeal-review', '申诉复核 Review an appeal', 'warning.appeal_review', AppealReviewSchema, (body, { actor, at }) => ({
     type: 'ReviewAppeal',
     at,
     actor,

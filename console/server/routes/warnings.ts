@@ -8,12 +8,13 @@ import type { StaffEnv } from '../env.ts';
 import { principalOf, requirePermission } from '../middleware/session.ts';
 import { InboxQuerySchema } from '../schemas.ts';
 import { loadVisibleWarning } from '../warning-access.ts';
+import { staffRoute } from '../openapi.ts';
 
 /** GET /warnings (inbox, scoped) and GET /warnings/:id (authoritative state and history). */
 export const warningReadRoutes = (deps: StaffApiDeps) => {
   const app = new Hono<StaffEnv>();
 
-  app.get('/', requirePermission('warning.list'), async (c) => {
+  app.get('/', staffRoute({ tag: 'warnings', summary: '预警列表 The warning inbox, scoped', query: InboxQuerySchema, problems: [503] }), requirePermission('warning.list'), async (c) => {
     const parsed = v.safeParse(InboxQuerySchema, c.req.query());
     if (!parsed.success) throw new ValidationFailed(fieldIssuesFromValibot(parsed.issues, 'query'));
     if (!deps.queries) {
@@ -27,7 +28,7 @@ export const warningReadRoutes = (deps: StaffApiDeps) => {
     return c.json({ items });
   });
 
-  app.get('/:id', requirePermission('warning.read'), async (c) => {
+  app.get('/:id', staffRoute({ tag: 'warnings', summary: 'One warning: state and history', problems: [404] }), requirePermission('warning.read'), async (c) => {
     const { warning, events, version } = await loadVisibleWarning(deps.store, principalOf(c), c.req.param('id'));
     return c.json({
       warning,
