@@ -6,6 +6,7 @@ import type { StaffEnv } from './env.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { staffSession } from './middleware/session.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { departmentRoutes, smsOutboxRoutes } from './routes/admin.ts';
 import { blobRoutes } from './routes/blobs.ts';
 import { configRoutes } from './routes/config.ts';
@@ -56,6 +57,7 @@ export const createStaffApi = (deps: StaffApiDeps): Hono<StaffEnv> => {
   app.route('/sms-outbox', smsOutboxRoutes(deps));
   app.route('/departments', departmentRoutes(deps));
   app.route('/bulletins', bulletinRoutes(deps));
+  app.route('/audit', auditRoutes(deps));
   // GET /api/staff/openapi.json (generated from the routes' valibot schemas) and /api/staff/docs.
   apiDocs(app, {
     title: 'PingGai staff API 工作人员接口',

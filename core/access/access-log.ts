@@ -4,6 +4,7 @@ import type { Actor, EventStore } from '../eventstore/types.ts';
  * The monthly access log stream (`access-<yyyy-mm>`, months in Asia/Shanghai): sign-in attempts that
  * belong to no account's stream — unknown usernames, and attempts on accounts already locked or
  * disabled (kept out of the account stream so guessing cannot make it grow without bound).
+ * Also each export of an audit timeline (JSON or PDF).
  * These are log entries, not decisions: appended directly, any version, one id per attempt.
  */
 export type AccessLogEvent =
@@ -15,11 +16,22 @@ export type AccessLogEvent =
   | {
       readonly type: 'RefusedSignInLogged';
       readonly data: { readonly accountId: string; readonly reason: 'locked' | 'disabled'; readonly at: string };
+    }
+  | {
+      /** An audit timeline (审计追溯) left the system as a file: who exported which history, in which format. */
+      readonly type: 'AuditTimelineExported';
+      readonly data: {
+        readonly accountId: string;
+        readonly subject: { readonly kind: 'warning' | 'rating' | 'config'; readonly id: string };
+        readonly format: 'json' | 'pdf';
+        readonly at: string;
+      };
     };
 
 export const accessLogSchemaVersions: { readonly [T in AccessLogEvent['type']]: number } = {
   UnknownAccountSignInFailed: 1,
   RefusedSignInLogged: 1,
+  AuditTimelineExported: 1,
 };
 
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
