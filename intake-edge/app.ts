@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
 import { problemJson, problemNotFound } from '../core/http/hono.ts';
+import { apiDocs } from '../core/http/openapi.ts';
 import { createLinkTokens } from '../core/invitation/token.ts';
 import { caseApiRoutes } from './case-api/routes.ts';
 import { citizenRoutes } from './citizen/routes.ts';
 import type { IntakeDeps } from './deps.ts';
+import { intakeDocs } from './openapi.ts';
 import { qrRoutes } from './qr-routes.ts';
 import { questionnaireSource } from './questionnaires.ts';
 import { staticQrRoutes } from './static-qr/routes.ts';
@@ -30,10 +32,19 @@ export const createIntakeApp = (deps: IntakeDeps | IntakeServices): Hono => {
   const app = new Hono();
   app.onError(problemJson({ onBug: (error, where) => deps.log?.(`[intake] ${where.method} ${where.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`) }));
   app.notFound(problemNotFound());
-  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/healthz', intakeDocs.healthz, (c) => c.json({ ok: true }));
   app.route('/api/v1', caseApiRoutes(services));
   app.route('/', qrRoutes(services));
   app.route('/', citizenRoutes(services));
   app.route('/', staticQrRoutes(services));
+  // GET /api/openapi.json (generated from the routes' valibot schemas) and /api/docs.
+  apiDocs(app, {
+    title: 'PingGai intake 评价接入接口',
+    description:
+      'The case-system API (signed: see intake-edge/case-api/signature.ts), the citizen questionnaire and the QR entries. Errors are application/problem+json naming the field (pages for browsers).',
+    specPath: '/api/openapi.json',
+    docsPath: '/api/docs',
+    securitySchemes: { caseSystemSignature: { type: 'apiKey', in: 'header', name: 'x-pinggai-signature', description: 'HMAC-SHA256 over the request; see signature.ts' } },
+  });
   return app;
 };

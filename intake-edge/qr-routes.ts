@@ -10,6 +10,7 @@ import { DomainError } from '../core/shared/errors.ts';
 import { verifyCaseSystemSignature } from './case-api/signature.ts';
 import type { VerifiedCaseSystem } from './case-api/signature.ts';
 import type { IntakeDeps } from './deps.ts';
+import { intakeDocs } from './openapi.ts';
 import { caseQrSvg } from './qr/case-qr.ts';
 import { staticQrSheetSvg } from './qr/sheet.ts';
 
@@ -24,7 +25,7 @@ const svg = (body: string): Response => new Response(body, { headers: { 'content
 export const qrRoutes = (deps: IntakeDeps & { tokens: LinkTokens }) => {
   const app = new Hono<{ Variables: { caseSystem: VerifiedCaseSystem } }>();
 
-  app.get('/q/:hall/sheet/:page', (c) => {
+  app.get('/q/:hall/sheet/:page', intakeDocs.qrSheet, (c) => {
     const hall = deps.config.halls.find((candidate) => candidate.code === c.req.param('hall'));
     if (!hall) throw invalidField('hall', { 'zh-CN': '没有该大厅', en: 'No such hall.' });
     const pages = staticQrSheetSvg({
@@ -36,7 +37,7 @@ export const qrRoutes = (deps: IntakeDeps & { tokens: LinkTokens }) => {
     return svg(page);
   });
 
-  app.get('/api/v1/cases/:caseId/invitation-qr', verifyCaseSystemSignature(deps), async (c) => {
+  app.get('/api/v1/cases/:caseId/invitation-qr', intakeDocs.invitationQr, verifyCaseSystemSignature(deps), async (c) => {
     const { system } = c.get('caseSystem');
     const caseId = c.req.param('caseId');
     if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(caseId)) throw invalidField('caseId', { 'zh-CN': '办件编号格式不正确', en: 'Malformed case id.' });

@@ -9,6 +9,7 @@ import { handleCommand } from '../../core/decider/command-handler.ts';
 import { fieldIssuesFromValibot, invalidField, ValidationFailed } from '../../core/http/field-errors.ts';
 import { maskPhone } from '../../core/pii/mask.ts';
 import type { IntakeDeps } from '../deps.ts';
+import { intakeDocs } from '../openapi.ts';
 import type { CaseEventInput } from './schema.ts';
 import { caseEventBatchSchema, caseEventSchema } from './schema.ts';
 import type { VerifiedCaseSystem } from './signature.ts';
@@ -84,7 +85,7 @@ export const caseApiRoutes = (deps: IntakeDeps) => {
       throw new DomainError('PAYLOAD_TOO_LARGE', '请求体过大', { status: 413, details: { en: `The body exceeds ${maxCaseApiBodyBytes} bytes.`, field: 'body' } });
     },
   });
-  app.post('/case-events', limit, verifyCaseSystemSignature(deps), async (c) => {
+  app.post('/case-events', intakeDocs.caseEvents, limit, verifyCaseSystemSignature(deps), async (c) => {
     const { system, keyId, body } = c.get('caseSystem');
     const inputs = validateBody(parseJson(body));
     const results: CaseEventResult[] = [];

@@ -22,6 +22,7 @@ import { messagePage } from './layout.ts';
 import { m } from './messages.ts';
 import { questionnairePage } from './questionnaire-page.ts';
 import { pageView, wantsJson } from './view.ts';
+import { intakeDocs } from '../openapi.ts';
 
 type CitizenDeps = IntakeDeps & { tokens: LinkTokens; questionnaires: QuestionnaireSource };
 
@@ -79,7 +80,7 @@ export const citizenRoutes = (deps: CitizenDeps) => {
   const app = new Hono();
   const maxBody = deps.config.uploads.maxFiles * deps.config.uploads.maxBytesPerFile + 64 * 1024;
 
-  app.get('/e/:token', async (c) => {
+  app.get('/e/:token', intakeDocs.questionnaire, async (c) => {
     const view = pageView(c);
     try {
       const { id, state } = await loadInvitation(deps, c.req.param('token'));
@@ -99,6 +100,7 @@ export const citizenRoutes = (deps: CitizenDeps) => {
 
   app.post(
     '/e/:token',
+    intakeDocs.submitRating,
     bodyLimit({ maxSize: maxBody, onError: () => { throw invalidField('body', { 'zh-CN': '上传内容过大', en: 'The upload is too large.' }, 400); } }),
     async (c) => {
       const view = pageView(c);

@@ -14,6 +14,9 @@ import type { QuestionnaireSource } from '../questionnaires.ts';
 import { messagePage, page, withParam } from '../citizen/layout.ts';
 import { m } from '../citizen/messages.ts';
 import { pageView, wantsJson } from '../citizen/view.ts';
+import { describeRoute } from '../../core/http/openapi.ts';
+import { resolver } from 'hono-openapi';
+import { intakeDocs, pageOrProblem } from '../openapi.ts';
 
 type StaticQrDeps = IntakeDeps & { tokens: LinkTokens; questionnaires: QuestionnaireSource };
 
@@ -45,7 +48,7 @@ const underLimit = async (deps: StaticQrDeps, bucket: string, limit: number): Pr
 export const staticQrRoutes = (deps: StaticQrDeps) => {
   const app = new Hono();
 
-  app.get('/q/:hall/:window', (c) => {
+  app.get('/q/:hall/:window', intakeDocs.staticQrPage, (c) => {
     const view = pageView(c);
     const found = findWindow(deps.config, c.req.param('hall'), c.req.param('window'));
     if (!found) return c.html(messagePage(view, m.unknownWindowTitle[view.lang], [m.unknownWindowBody[view.lang]]), 404);
@@ -62,7 +65,15 @@ export const staticQrRoutes = (deps: StaticQrDeps) => {
     );
   });
 
-  app.post('/q/:hall/:window', async (c) => {
+  app.post(
+    '/q/:hall/:window',
+    describeRoute({
+      tags: ['QR'],
+      summary: 'Choose the matter: issues an invitation and redirects to its questionnaire',
+      requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: resolver(matterFormSchema) } } },
+      responses: { 303: { description: 'To the questionnaire' }, ...pageOrProblem(400, 404, 422, 429) },
+    }),
+    async (c) => {
     const view = pageView(c);
     const found = findWindow(deps.config, c.req.param('hall'), c.req.param('window'));
     if (!found) {
@@ -111,6 +122,7 @@ export const staticQrRoutes = (deps: StaticQrDeps) => {
     };
     const issued = await issueInvitation(deps, { invitationId: deps.ids.invitationId(), channel: 'qr_static', trigger: 'static_qr', subject, recipient: null });
     return c.redirect(`/e/${issued.token}?lang=${view.lang}`, 303);
-  });
+  },
+  );
   return app;
 };
