@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import * as v from 'valibot';
+import type { OverridableMetric, ScoreOverride } from '../../core/appraisal/overrides.ts';
+import type { AppraisalRules } from '../../core/appraisal/rules.ts';
 import type { Rate } from '../metrics/definitions.ts';
 import { onTimeDispatchRate, onTimeReplyRate, rectificationCompletionRate } from '../metrics/definitions.ts';
 import type { RatingSummary } from './ratings.ts';
@@ -130,4 +132,179 @@ export const scorecardRows = async (
       appealsUpheld: w.appeals_upheld,
     };
   });
+};
+
+/** Where a Beijing-time period ends: 00:00 (UTC+8) of the day after its last day. */
+export const periodEnd = (period: string): Date => new Date(Date.parse(`${periodDays(period).to}T00:00:00+08:00`) + 86_400_000);
+
+/**
+ * The moment a scorecard is judged at: the end of its period once the period is over (so a closed
+ * period's 评先资格 does not move with the clock), `now` while it runs.
+ */
+export const scorecardAsOf = (period: string, now: Date): Date => {
+  const end = periodEnd(period);
+  return now.getTime() < end.getTime() ? now : end;
+};
+
+/** One warning as the eligibility rule sees it (申诉成立 ones are left out before this). */
+export type RectificationStatus = 'rectified' | 'unrectified' | 'pending';
+
+export interface AppraisedWarning {
+  readonly warningId: string;
+  readonly raisedAt: string;
+  readonly status: RectificationStatus;
+  readonly reopenings: number;
+  readonly outcome: string | null;
+  readonly closedAt: string | null;
+}
+
+/**
+ * 未整改 under the appraisal rules: not closed as rectified within `rectifyWithinDays` of being raised
+ * (judged at `asOf`), or reopened after a failed call-back check when the rules say that counts.
+ */
+export const rectificationStatus = (
+  warning: { readonly raisedAtMs: number; readonly closedAtMs: number | null; readonly outcome: string | null; readonly reopenings: number },
+  rules: AppraisalRules,
+  asOf: Date,
+): RectificationStatus => {
+  if (rules.unrectified.reopenedCountsAsUnrectified && warning.reopenings > 0) return 'unrectified';
+  const deadline = warning.raisedAtMs + rules.unrectified.rectifyWithinDays * 86_400_000;
+  const cutoff = Math.min(deadline, asOf.getTime());
+  if (warning.outcome === 'rectified' && warning.closedAtMs !== null && warning.closedAtMs <= cutoff) return 'rectified';
+  return asOf.getTime() >= deadline ? 'unrectified' : 'pending';
+};
+
+export interface AwardEligibility {
+  /** False: 取消评先资格 for the period. */
+  readonly eligible: boolean;
+  readonly limit: number;
+  /** The longest run of consecutive unrectified warnings (pending ones neither extend nor break it). */
+  readonly longestRun: number;
+  /** The warnings of the first run that reached the limit, in raise order (empty when eligible). */
+  readonly causes: readonly string[];
+}
+
+/** 连续 N 条预警未整改 → 取消评先资格, over a unit's warnings in raise order. */
+export const awardEligibility = (warnings: readonly AppraisedWarning[], rules: AppraisalRules): AwardEligibility => {
+  const limit = rules.consecutiveUnrectifiedLimit;
+  let run: string[] = [];
+  let longestRun = 0;
+  let causes: string[] = [];
+  for (const warning of warnings) {
+    if (warning.status === 'pending') continue;
+    if (warning.status === 'rectified') {
+      run = [];
+      continue;
+    }
+    run = [...run, warning.warningId];
+    longestRun = Math.max(longestRun, run.length);
+    if (run.length >= limit && (causes.length === 0 || causes[0] === run[0])) causes = run;
+  }
+  return { eligible: causes.length === 0, limit, longestRun, causes };
+};
+
+const unitRef = (unit: AppraisalUnit) => sql.ref(units[unit].warning);
+
+/** The unit's warnings of the period with their 未整改 status, in raise order; 申诉成立 ones left out. */
+export const appraisedWarnings = async (
+  db: Kysely<unknown>,
+  options: { readonly unit: AppraisalUnit; readonly period: string; readonly asOf: Date; readonly rules: AppraisalRules; readonly only?: string },
+): Promise<Map<string, AppraisedWarning[]>> => {
+  const { from, to } = periodDays(options.period);
+  const { rows } = await sql<{
+    unit: string;
+    warning_id: string;
+    raised_ms: number;
+    closed_ms: number | null;
+    outcome: string | null;
+    reopen_count: number;
+  }>`
+    select ${unitRef(options.unit)} as unit, warning_id, (extract(epoch from raised_at) * 1000)::float8 as raised_ms,
+           (extract(epoch from closed_at) * 1000)::float8 as closed_ms, outcome, reopen_count
+    from app.warnings
+    where raised_day_key between ${from} and ${to} and ${unitRef(options.unit)} is not null
+      and not rating_excluded and appeal_status <> 'upheld'
+      ${options.only === undefined ? sql`` : sql`and ${unitRef(options.unit)} = ${options.only}`}
+    order by raised_at, warning_id`.execute(db);
+  const byUnit = new Map<string, AppraisedWarning[]>();
+  for (const row of rows) {
+    const raisedAtMs = Number(row.raised_ms);
+    const closedAtMs = row.closed_ms === null ? null : Number(row.closed_ms);
+    const list = byUnit.get(row.unit) ?? [];
+    list.push({
+      warningId: row.warning_id,
+      raisedAt: new Date(raisedAtMs).toISOString(),
+      status: rectificationStatus({ raisedAtMs, closedAtMs, outcome: row.outcome, reopenings: row.reopen_count }, options.rules, options.asOf),
+      reopenings: row.reopen_count,
+      outcome: row.outcome,
+      closedAt: closedAtMs === null ? null : new Date(closedAtMs).toISOString(),
+    });
+    byUnit.set(row.unit, list);
+  }
+  return byUnit;
+};
+
+/** The name of each unit as the rating subjects give it (departments, windows, staff display names). */
+const unitLabels = async (db: Kysely<unknown>, unit: AppraisalUnit): Promise<Map<string, string>> => {
+  const label = { department: 'department_name', window: 'window_name', staff: 'staff_name' }[unit];
+  const { rows } = await sql<{ unit: string; label: string | null }>`
+    select ${sql.ref(units[unit].rating)} as unit, max(${sql.ref(label)}) as label
+    from app.rating_facts where ${sql.ref(units[unit].rating)} is not null group by 1`.execute(db);
+  return new Map(rows.filter((row) => row.label !== null).map((row) => [row.unit, row.label!]));
+};
+
+/** A scorecard line: the computed figures, 评先资格 with the warnings behind a loss, and the overrides in force. */
+export interface ScorecardLine extends ScorecardRow {
+  readonly label: string | null;
+  readonly eligibility: AwardEligibility;
+  readonly overrides: Partial<Record<OverridableMetric, ScoreOverride>>;
+}
+
+export interface Scorecard {
+  readonly unitKind: AppraisalUnit;
+  readonly period: string;
+  /** The moment eligibility was judged at (the period's end once it is over). */
+  readonly asOf: string;
+  readonly closed: boolean;
+  readonly rulesVersion: number;
+  readonly rules: AppraisalRules;
+  readonly rows: readonly ScorecardLine[];
+}
+
+/**
+ * The appraisal scorecard (考核表) of a period: `scorecardRows` plus award eligibility under the
+ * appraisal rules in force and the officers' overrides (shown beside the computed values, never
+ * replacing them). Rules and overrides come from their event streams (core/appraisal).
+ */
+export const appraisalScorecard = async (
+  db: Kysely<unknown>,
+  options: {
+    readonly unit: AppraisalUnit;
+    readonly period: string;
+    readonly now: Date;
+    readonly rules: { readonly version: number; readonly value: AppraisalRules };
+    readonly overrides?: Readonly<Record<string, ScoreOverride>>;
+  },
+): Promise<Scorecard> => {
+  const asOf = scorecardAsOf(options.period, options.now);
+  const [rows, warnings, labels] = await Promise.all([
+    scorecardRows(db, options),
+    appraisedWarnings(db, { unit: options.unit, period: options.period, asOf, rules: options.rules.value }),
+    unitLabels(db, options.unit),
+  ]);
+  const overrides = Object.values(options.overrides ?? {});
+  return {
+    unitKind: options.unit,
+    period: options.period,
+    asOf: asOf.toISOString(),
+    closed: options.now.getTime() >= periodEnd(options.period).getTime(),
+    rulesVersion: options.rules.version,
+    rules: options.rules.value,
+    rows: rows.map((row) => ({
+      ...row,
+      label: labels.get(row.unit) ?? null,
+      eligibility: awardEligibility(warnings.get(row.unit) ?? [], options.rules.value),
+      overrides: Object.fromEntries(overrides.filter((o) => o.unit === row.unit).map((o) => [o.metric, o])),
+    })),
+  };
 };

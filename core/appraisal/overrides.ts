@@ -1,0 +1,120 @@
+/**
+ * Score overrides (人工调整): an appraisal officer replaces a computed scorecard value with a written
+ * reason. The computed value stays; the override is an event shown beside it. One stream per unit
+ * kind and period (`appraisal-department-2025-10`), so a period's overrides are read in one go.
+ */
+import * as v from 'valibot';
+import type { Decider } from '../decider/decider.ts';
+import { assertNever } from '../decider/decider.ts';
+import type { Actor } from '../eventstore/types.ts';
+import { DomainError } from '../shared/errors.ts';
+
+export const appraisalUnitKinds = ['department', 'window', 'staff'] as const;
+export type AppraisalUnitKind = (typeof appraisalUnitKinds)[number];
+
+/** The scorecard values an officer may override: the rates (0…1) and award eligibility (1 eligible, 0 not). */
+export const overridableMetrics = [
+  'good_rate',
+  'satisfied_rate',
+  'negative_rate',
+  'rectification_completion_rate',
+  'on_time_dispatch_rate',
+  'on_time_reply_rate',
+  'award_eligible',
+] as const;
+export type OverridableMetric = (typeof overridableMetrics)[number];
+
+export const appraisalStreamId = (unitKind: AppraisalUnitKind, period: string): string => `appraisal-${unitKind}-${period}`;
+
+export interface ScoreOverride {
+  readonly unitKind: AppraisalUnitKind;
+  readonly unit: string;
+  readonly period: string;
+  readonly metric: OverridableMetric;
+  /** What the scorecard computed when the override was made (null: no sample). */
+  readonly computed: number | null;
+  readonly value: number;
+  readonly reason: string;
+  readonly actor: Actor;
+  readonly at: string;
+}
+
+export type AppraisalEvent = { readonly type: 'ScoreOverridden'; readonly data: ScoreOverride };
+
+export type AppraisalCommand = {
+  readonly type: 'OverrideScore';
+  readonly unitKind: AppraisalUnitKind;
+  readonly unit: string;
+  readonly period: string;
+  readonly metric: OverridableMetric;
+  readonly computed: number | null;
+  readonly value: number;
+  readonly reason: string;
+  readonly actor: Actor;
+  readonly at: Date;
+};
+
+/** The override in force per `${unit}\u0000${metric}` (the latest wins; earlier ones stay in the stream). */
+export interface AppraisalState {
+  readonly overrides: Readonly<Record<string, ScoreOverride>>;
+}
+
+export const overrideKey = (unit: string, metric: string): string => `${unit}\u0000${metric}`;
+
+const refuse = (field: string, message: string): never => {
+  throw new DomainError('SCORE_OVERRIDE_INVALID', message, { status: 422, details: { field } });
+};
+
+export const appraisalDecider: Decider<AppraisalCommand, AppraisalEvent, AppraisalState> = {
+  initialState: { overrides: {} },
+  schemaVersions: { ScoreOverridden: 1 },
+  decide(command, state) {
+    switch (command.type) {
+      case 'OverrideScore': {
+        const reason = command.reason.trim();
+        if (reason === '') refuse('reason', '请填写调整理由');
+        if (command.unit.trim() === '') refuse('unit', '请指明考核对象');
+        if (!(overridableMetrics as readonly string[]).includes(command.metric)) refuse('metric', '该指标不可调整');
+        if (!Number.isFinite(command.value)) refuse('value', '调整值须为数字');
+        if (command.metric === 'award_eligible' ? command.value !== 0 && command.value !== 1 : command.value < 0 || command.value > 1) {
+          refuse('value', command.metric === 'award_eligible' ? '评先资格须为 1(保留)或 0(取消)' : '比率须在 0 与 1 之间');
+        }
+        const current = state.overrides[overrideKey(command.unit, command.metric)];
+        if (current && current.value === command.value && current.reason === reason) return [];
+        return [
+          {
+            type: 'ScoreOverridden',
+            data: {
+              unitKind: command.unitKind,
+              unit: command.unit,
+              period: command.period,
+              metric: command.metric,
+              computed: command.computed,
+              value: command.value,
+              reason,
+              actor: command.actor,
+              at: command.at.toISOString(),
+            },
+          },
+        ];
+      }
+      default:
+        return assertNever(command.type);
+    }
+  },
+  evolve(state, event) {
+    switch (event.type) {
+      case 'ScoreOverridden':
+        return { overrides: { ...state.overrides, [overrideKey(event.data.unit, event.data.metric)]: event.data } };
+      default:
+        return assertNever(event.type);
+    }
+  },
+};
+
+export const ScoreOverrideBodySchema = v.object({
+  unit: v.pipe(v.string(), v.trim(), v.minLength(1, '请指明考核对象'), v.maxLength(64)),
+  metric: v.picklist(overridableMetrics, '该指标不可调整'),
+  value: v.pipe(v.number(), v.finite()),
+  reason: v.pipe(v.string(), v.trim(), v.minLength(1, '请填写调整理由'), v.maxLength(2000)),
+});
