@@ -127,7 +127,6 @@ const warningCounts = (metric: EvidenceMetric, w: WarningFacts): [number, number
     }
     case 'reopenings':
       return w.reopen_count > 0 ? [w.reopen_count, w.reopen_count] : null;
-    case 'appeals_upheld':
     case 'award_eligible':
     case 'rated':
     case 'good_rate':
