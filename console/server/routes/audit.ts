@@ -15,6 +15,7 @@ import { DomainError } from '../../../core/shared/errors.ts';
 import type { StaffApiDeps } from '../deps.ts';
 import type { StaffEnv } from '../env.ts';
 import { principalOf, requirePermission } from '../middleware/session.ts';
+import { staffRoute } from '../openapi.ts';
 import { ratingScopeOf } from '../rating-scope.ts';
 import { loadVisibleWarning } from '../warning-access.ts';
 
@@ -75,14 +76,24 @@ export const auditRoutes = (deps: StaffApiDeps) => {
     ['timeline.pdf', 'pdf'],
   ] as const;
 
+  const doc = (subject: string, format: 'view' | 'json' | 'pdf') =>
+    staffRoute({
+      tag: 'audit',
+      summary: `审计追溯 ${subject}: ${format === 'pdf' ? 'the timeline as a PDF download' : format === 'json' ? 'the timeline as a JSON download' : 'the timeline (every step with who, when, what, evidence hashes, deadlines met)'}`,
+      problems: [404, ...(format === 'pdf' ? [503] : [])],
+      ...(format === 'pdf'
+        ? { responses: { 200: { description: 'The timeline as PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } } } }
+        : {}),
+    });
+
   for (const [suffix, format] of formats) {
-    app.get(`/warnings/:id/${suffix}`, async (c) => {
+    app.get(`/warnings/:id/${suffix}`, doc('warning', format), async (c) => {
       const id = c.req.param('id');
       const { events } = await loadVisibleWarning(deps.store, principalOf(c), id);
       return answer(c, format, warningTimeline(id, events, deps.clock.now()));
     });
 
-    app.get(`/ratings/:id/${suffix}`, async (c) => {
+    app.get(`/ratings/:id/${suffix}`, doc('rating (by invitation id)', format), async (c) => {
       const id = c.req.param('id');
       if (!ID.test(id)) throw notFound('rating');
       const events = await deps.store.readStream(invitationStreamId(id));
@@ -92,7 +103,7 @@ export const auditRoutes = (deps: StaffApiDeps) => {
       return answer(c, format, ratingTimeline(id, events, caseEvents, deps.clock.now()));
     });
 
-    app.get(`/config/:name/${suffix}`, async (c) => {
+    app.get(`/config/:name/${suffix}`, doc('configuration', format), async (c) => {
       const principal = principalOf(c);
       if (!can(principal.role, 'config.read')) {
         throw new DomainError('FORBIDDEN', '当前角色无权查看配置', { status: 403, details: { en: 'Your role may not read the configuration.', action: 'config.read' } });
