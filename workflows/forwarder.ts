@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { EventStore, RecordedEvent, Subscription } from '../core/eventstore/types.ts';
+import { inSpan } from '../core/telemetry/trace.ts';
 import { warningIdOf } from '../core/warning/stream.ts';
 import type { SignalOutcome } from './client.ts';
 import { signalWarningEvent } from './client.ts';
@@ -34,11 +35,14 @@ export const startWarningForwarder = (options: {
       for (const event of events) {
         const warningId = warningIdOf(event.streamId);
         if (warningId === null) continue;
-        const outcome = await signalWarningEvent(
-          options.client,
-          { taskQueue: options.taskQueue, ...(options.config ? { config: options.config } : {}) },
-          warningId,
-          { eventId: event.id, type: event.type, data: event.data, streamVersion: event.streamVersion },
+        // The span is the parent of the Temporal client's own (signalWithStart) when tracing is on.
+        const outcome = await inSpan('warning.forward', { parent: event.metadata.traceparent, attributes: { 'pinggai.event.id': event.id } }, () =>
+          signalWarningEvent(
+            options.client,
+            { taskQueue: options.taskQueue, ...(options.config ? { config: options.config } : {}) },
+            warningId,
+            { eventId: event.id, type: event.type, data: event.data, streamVersion: event.streamVersion },
+          ),
         );
         options.onForwarded?.(event, outcome);
       }

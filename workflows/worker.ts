@@ -1,4 +1,12 @@
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type { Resource } from '@opentelemetry/resources';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  makeWorkflowExporter,
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+} from '@temporalio/interceptors-opentelemetry';
 import type { NativeConnection, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import type { WarningActivities } from './activities.ts';
@@ -7,9 +15,25 @@ export const warningWorkflowsPath = fileURLToPath(new URL('./warning-lifecycle.w
 
 export const defaultWarningTaskQueue = 'warning-lifecycle';
 
-/** Bundle once and share between workers (tests, replay): bundling takes seconds. */
-export const bundleWarningWorkflows = (): Promise<WorkflowBundleWithSourceMap> =>
-  bundleWorkflowCode({ workflowsPath: warningWorkflowsPath, logger: quietBundlerLogger });
+/** Where workflow spans go when the worker is traced (infra/telemetry/tracing.ts builds it). */
+export interface WorkerTracing {
+  readonly spanProcessor: SpanProcessor;
+  readonly resource: Resource;
+}
+
+const otelWorkflowInterceptors = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
+
+/**
+ * Bundle once and share between workers (tests, replay): bundling takes seconds. A traced worker
+ * needs a traced bundle: the OpenTelemetry workflow interceptors continue the trace of the signal or
+ * start that reached the workflow and report workflow spans through the worker's sink.
+ */
+export const bundleWarningWorkflows = (options: { readonly traced?: boolean } = {}): Promise<WorkflowBundleWithSourceMap> =>
+  bundleWorkflowCode({
+    workflowsPath: warningWorkflowsPath,
+    logger: quietBundlerLogger,
+    ...(options.traced ? { workflowInterceptorModules: [otelWorkflowInterceptors] } : {}),
+  });
 
 const quietBundlerLogger = {
   log: () => {},
@@ -34,6 +58,8 @@ export const createWarningWorker = (options: {
   readonly namespace?: string;
   readonly activities: WarningActivities;
   readonly workflowBundle?: WorkflowBundleWithSourceMap;
+  /** With a traced bundle (`bundleWarningWorkflows({ traced: true })`). */
+  readonly tracing?: WorkerTracing;
 }): Promise<Worker> =>
   Worker.create({
     connection: options.connection,
@@ -41,4 +67,14 @@ export const createWarningWorker = (options: {
     taskQueue: options.taskQueue ?? defaultWarningTaskQueue,
     activities: options.activities,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: warningWorkflowsPath }),
+    ...(options.tracing
+      ? {
+          interceptors: {
+            activity: [
+              (ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) }),
+            ],
+          },
+          sinks: { exporter: makeWorkflowExporter(options.tracing.spanProcessor, options.tracing.resource) },
+        }
+      : {}),
   });

@@ -22,6 +22,7 @@ import type { Concern } from './routing.ts';
 import { route } from './routing.ts';
 import type { PolicySource } from './rules.ts';
 import { matchRule } from './rules.ts';
+import { currentTraceparent, inSpan } from '../telemetry/trace.ts';
 
 export const warningPolicyActor: Actor = { id: 'system:warning-policy', role: 'system' };
 
@@ -148,18 +149,21 @@ export const startWarningPolicy = (deps: WarningPolicyReactorDeps): Subscription
       const policy = await loadWarningPolicy(deps.store);
       const reasons = await deps.reasons();
       for (const event of relevant) {
-        const caseDetails = event.type === 'CaseOverdue' ? await caseDetailsOf(deps.store, event.streamId) : null;
-        const command = await raiseCommandFor(event, { policy, reasons, caseDetails }, deps.clock());
-        if (!command) continue;
-        const result = await handleCommand(deps.store, warningStreamId(command.warningId), warningDecider, command, {
-          commandId: `raise:${command.warningId}`,
-          actor: warningPolicyActor,
-          now: command.at,
-          causationId: event.id,
-          ...(typeof event.metadata.correlationId === 'string' ? { correlationId: event.metadata.correlationId } : {}),
-          ...(typeof event.metadata.traceparent === 'string' ? { traceparent: event.metadata.traceparent } : {}),
+        await inSpan('warning-policy', { parent: event.metadata.traceparent, attributes: { 'pinggai.event.id': event.id } }, async () => {
+          const caseDetails = event.type === 'CaseOverdue' ? await caseDetailsOf(deps.store, event.streamId) : null;
+          const command = await raiseCommandFor(event, { policy, reasons, caseDetails }, deps.clock());
+          if (!command) return;
+          const traceparent = currentTraceparent() ?? event.metadata.traceparent;
+          const result = await handleCommand(deps.store, warningStreamId(command.warningId), warningDecider, command, {
+            commandId: `raise:${command.warningId}`,
+            actor: warningPolicyActor,
+            now: command.at,
+            causationId: event.id,
+            ...(typeof event.metadata.correlationId === 'string' ? { correlationId: event.metadata.correlationId } : {}),
+            ...(typeof traceparent === 'string' ? { traceparent } : {}),
+          });
+          if (result.appended.length > 0) deps.onRaised?.(command.warningId);
         });
-        if (result.appended.length > 0) deps.onRaised?.(command.warningId);
       }
     },
   });

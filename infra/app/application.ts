@@ -28,6 +28,7 @@ import type { IntakeDatabase } from '../../intake-edge/tables.ts';
 import { projectionRegistry, startProjections } from '../../projections/index.ts';
 import type { Projections } from '../../projections/index.ts';
 import type { StaffRecipient } from '../../workflows/activities.ts';
+import type { WorkerTracing } from '../../workflows/worker.ts';
 import type { RunningLifecycle } from './warning-lifecycle.ts';
 import { startWarningLifecycle } from './warning-lifecycle.ts';
 
@@ -43,6 +44,8 @@ export interface ApplicationDeps {
     readonly client: Client;
     readonly namespace: string;
     readonly taskQueue?: string;
+    /** Trace workflows and activities; `client` must then carry the OpenTelemetry interceptor. */
+    readonly tracing?: WorkerTracing;
   } | null;
   readonly staffDirectory: Readonly<Record<string, readonly StaffRecipient[]>>;
   readonly clock: { now(): Date };
@@ -103,6 +106,7 @@ export const startApplication = async (deps: ApplicationDeps): Promise<RunningAp
         client: deps.temporal.client,
         namespace: deps.temporal.namespace,
         ...(deps.temporal.taskQueue ? { taskQueue: deps.temporal.taskQueue } : {}),
+        ...(deps.temporal.tracing ? { tracing: deps.temporal.tracing } : {}),
         staff: deps.staffDirectory,
         clock: () => clock.now(),
         log,

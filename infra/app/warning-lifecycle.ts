@@ -9,6 +9,7 @@ import { createWarningActivities } from '../../workflows/activities.ts';
 import type { LifecycleConfig } from '../../workflows/config.ts';
 import { startWarningForwarder } from '../../workflows/forwarder.ts';
 import { createDirectoryRecipients } from '../../workflows/recipients.ts';
+import type { WorkerTracing } from '../../workflows/worker.ts';
 import { bundleWarningWorkflows, createWarningWorker, defaultWarningTaskQueue } from '../../workflows/worker.ts';
 import { citizenPhoneResolver } from './citizen-phone.ts';
 
@@ -25,6 +26,8 @@ export interface WarningLifecycleDeps {
   readonly staff: Readonly<Record<string, readonly StaffRecipient[]>>;
   readonly clock: () => Date;
   readonly log: (line: string) => void;
+  /** Trace workflows and activities (the client must carry the OpenTelemetry interceptor too). */
+  readonly tracing?: WorkerTracing;
 }
 
 export interface RunningLifecycle {
@@ -53,7 +56,8 @@ export const startWarningLifecycle = async (deps: WarningLifecycleDeps): Promise
     namespace: deps.namespace,
     taskQueue,
     activities,
-    workflowBundle: await bundleWarningWorkflows(),
+    workflowBundle: await bundleWarningWorkflows({ traced: deps.tracing !== undefined }),
+    ...(deps.tracing ? { tracing: deps.tracing } : {}),
   });
   const running = worker.run().catch((error: unknown) => deps.log(`warning worker stopped: ${String(error)}`));
   const forwarder = startWarningForwarder({

@@ -33,6 +33,12 @@ import { lockDataFolder } from './data-lock.ts';
 import type { EmbeddedDatabase } from './event-store.ts';
 import { openEmbeddedDatabase } from './event-store.ts';
 import { healthRoutes } from './health.ts';
+import { httpInstrumentationMiddleware } from '@hono/otel';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { instrumentEventStore } from '../../core/eventstore/instrumented.ts';
+import { projectionRegistry } from '../../projections/index.ts';
+import { createMetrics } from '../telemetry/metrics.ts';
+import { tracingFromEnv } from '../telemetry/tracing.ts';
 
 const log = (line: string): void => console.log(`[embedded] ${line}`);
 // The Temporal worker speaks up for warnings and errors only; our own lines say what happens.
@@ -84,16 +90,28 @@ const startEmbedded = async (): Promise<void> => {
     const quietSms = createOutboxSmsGateway({ db: database.db as Kysely<SmsDatabase>, vault });
     await simulateDemoMonth({ store: database.store, db: database.db, vault, sms: quietSms, blobs, config: intakeConfig, staffDirectory }, { days: config.demoDays, log });
   }
+  const tracing = tracingFromEnv(process.env, 'pinggai-embedded');
+  if (tracing) {
+    closers.push({ name: 'tracing', close: () => tracing.shutdown() });
+    log(`tracing to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? ''}`);
+  }
+  const metrics = createMetrics({ db: database.db, projections: projectionRegistry, now });
+  const store = instrumentEventStore(database.store, { onAppend: metrics.observeAppend });
   const workerConnection = await NativeConnection.connect({ address: config.temporalAddress });
   closers.push({ name: 'Temporal worker connection', close: () => workerConnection.close() });
+  const client = new Client({
+    connection,
+    namespace: config.temporalNamespace,
+    ...(tracing ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } } : {}),
+  });
   const application = await startApplication({
-    store: database.store,
+    store,
     db: database.db,
     vault,
     sms,
     blobs,
     intakeConfig,
-    temporal: { connection: workerConnection, client: new Client({ connection, namespace: config.temporalNamespace }), namespace: config.temporalNamespace },
+    temporal: { connection: workerConnection, client, namespace: config.temporalNamespace, ...(tracing ? { tracing } : {}) },
     staffDirectory,
     clock: { now },
     log,
@@ -110,6 +128,9 @@ const startEmbedded = async (): Promise<void> => {
     }),
   );
   app.notFound(problemNotFound());
+  if (tracing) app.use(httpInstrumentationMiddleware({ serviceName: 'pinggai-embedded' }));
+  app.use(metrics.http);
+  app.get('/metrics', metrics.handler);
   app.route(
     '/',
     healthRoutes({
@@ -135,7 +156,7 @@ const startEmbedded = async (): Promise<void> => {
       }),
   });
   const base = `http://${config.host}:${config.httpPort}`;
-  log(`ready: 控制台 console ${base}/console/ · health ${base}/healthz · case API ${base}/api/v1/case-events`);
+  log(`ready: 控制台 console ${base}/console/ · health ${base}/healthz · metrics ${base}/metrics · case API ${base}/api/v1/case-events`);
 };
 
 /** `--demo`: demo accounts for every role (their password is written to a key file, never logged). */

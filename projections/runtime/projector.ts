@@ -5,6 +5,7 @@ import type {
   LogPosition,
   SubscriptionStatus,
 } from '../../core/eventstore/types.ts';
+import { eventSpans } from '../../core/telemetry/trace.ts';
 import { ProjectorConflict, applyBatch, loadCheckpoint } from './checkpoints.ts';
 import type { AnyProjection } from './types.ts';
 import { projectorIdOf, schemaOf } from './types.ts';
@@ -58,9 +59,12 @@ export const startProjector = (
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     checkpoints,
     handle: async (events) => {
+      const spans = eventSpans(`projection ${projection.name}`, events);
       try {
         expected = await applyBatch(deps.db, projection, schema, expected, events);
+        spans.end();
       } catch (error) {
+        spans.end(error);
         if (error instanceof ProjectorConflict) {
           failed = error;
           void subscription.stop();

@@ -1,0 +1,129 @@
+/**
+ * Prometheus metrics at `/metrics`: HTTP requests by route and status (intake rate and errors),
+ * event append latency, projector lag, open warnings by stage with SLA breaches, deadlines missed,
+ * and SMS sent / failed. Request and append figures are counted as they happen; the others are read
+ * from the read models and the SMS outbox at scrape time, so every process reports the same truth.
+ */
+import { prometheus } from '@hono/prometheus';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import { Gauge, Histogram, Registry } from 'prom-client';
+import type { AppendOutcome } from '../../core/eventstore/instrumented.ts';
+import type { AnyProjection } from '../../projections/index.ts';
+import { projectorLag } from '../../projections/index.ts';
+import { warningsByPhase } from '../../projections/queries/warnings.ts';
+
+export interface MetricsSources {
+  /** The read models' database (with app.warnings and app.sms_outbox). */
+  readonly db: Kysely<unknown>;
+  /** Projections whose lag to report. */
+  readonly projections: readonly AnyProjection[];
+  readonly now: () => Date;
+}
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** Counts and times every request (mount it before the routes). */
+  readonly http: MiddlewareHandler;
+  /** Pass to instrumentEventStore as `onAppend`. */
+  readonly observeAppend: (seconds: number, events: number, outcome: AppendOutcome) => void;
+  /** The GET /metrics handler (Prometheus text format). */
+  readonly handler: (c: Context) => Promise<Response>;
+}
+
+export const createMetrics = (sources: MetricsSources): Metrics => {
+  const registry = new Registry();
+  const { registerMetrics, printMetrics } = prometheus({ registry, prefix: 'pinggai_', collectDefaultMetrics: true });
+
+  const append = new Histogram({
+    name: 'pinggai_event_append_seconds',
+    help: 'Time to append one batch of events to the event store.',
+    labelNames: ['outcome'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+
+  new Gauge({
+    name: 'pinggai_projector_lag_events',
+    help: 'Events committed but not yet applied by the projector.',
+    labelNames: ['projection', 'version'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const projection of sources.projections) {
+        const lag = await projectorLag(sources.db, projection, sources.now());
+        this.set({ projection: lag.projection, version: String(lag.version) }, lag.behindEvents);
+      }
+    },
+  });
+  new Gauge({
+    name: 'pinggai_projector_lag_seconds',
+    help: 'Age of the oldest event not yet applied by the projector.',
+    labelNames: ['projection', 'version'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const projection of sources.projections) {
+        const lag = await projectorLag(sources.db, projection, sources.now());
+        this.set({ projection: lag.projection, version: String(lag.version) }, lag.behindSeconds);
+      }
+    },
+  });
+
+  const phases = async () => (await warningsByPhase(sources.db, { now: sources.now() })).filter((row) => row.phase !== 'closed');
+  new Gauge({
+    name: 'pinggai_warnings_open',
+    help: 'Open warnings by stage (awaiting dispatch, reply or call-back).',
+    labelNames: ['stage'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of await phases()) this.set({ stage: row.phase }, row.open);
+    },
+  });
+  new Gauge({
+    name: 'pinggai_warnings_overdue',
+    help: 'Open warnings past the deadline in force (SLA breach), by stage.',
+    labelNames: ['stage'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of await phases()) this.set({ stage: row.phase }, row.overdue);
+    },
+  });
+  new Gauge({
+    name: 'pinggai_warning_deadlines_missed',
+    help: 'Warnings that missed a deadline (escalated at least once), by deadline.',
+    labelNames: ['deadline'] as const,
+    registers: [registry],
+    async collect() {
+      const { rows } = await sql<{ dispatch: number; reply: number }>`
+        select count(*) filter (where dispatch_escalation > 0)::int as dispatch,
+               count(*) filter (where reply_escalation > 0)::int as reply
+        from app.warnings`.execute(sources.db);
+      this.set({ deadline: 'dispatch' }, rows[0]?.dispatch ?? 0);
+      this.set({ deadline: 'reply' }, rows[0]?.reply ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'pinggai_sms_messages',
+    help: 'Messages in the SMS outbox by status (sent, failed, in_doubt, sending).',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      const { rows } = await sql<{ status: string; count: number }>`
+        select status, count(*)::int as count from app.sms_outbox group by status`.execute(sources.db);
+      this.reset();
+      for (const status of ['sent', 'failed']) this.set({ status }, 0);
+      for (const row of rows) this.set({ status: row.status }, row.count);
+    },
+  });
+
+  return {
+    registry,
+    http: registerMetrics,
+    observeAppend: (seconds, _events, outcome) => append.observe({ outcome }, seconds),
+    handler: (c) => printMetrics(c),
+  };
+};
