@@ -158,6 +158,7 @@ const YEAR_START = Date.parse('2024-12-31T16:00:00Z'); // 2025-01-01 00:00 Beiji
 const DAY_MS = 86_400_000;
 
 interface Row {
+  readonly eventId?: string;
   readonly streamId: string;
   readonly version: number;
   readonly type: string;
@@ -200,9 +201,10 @@ const unitFacts = (i: number, units: number, random: () => number): { rows: Row[
     progress: random() < 0.9 ? 'on_time' : 'overdue',
   } as RatingSubject;
   const rows: Row[] = [];
+  const ratingEventId = randomUUID();
   const add = (streamId: string, facts: readonly (CaseEvent | InvitationEvent | WarningEvent)[], when: readonly number[]) =>
     facts.forEach((fact, index) =>
-      rows.push({ streamId, version: index + 1, type: fact.type, schemaVersion: schemaVersions[fact.type] ?? 1, data: fact.data, occurredAt: iso(when[index]!) }),
+      rows.push({ ...(fact.type === 'EvaluationSubmitted' ? { eventId: ratingEventId } : {}), streamId, version: index + 1, type: fact.type, schemaVersion: schemaVersions[fact.type] ?? 1, data: fact.data, occurredAt: iso(when[index]!) }),
     );
   if (caseId !== null) {
     const registered = at - (1 + Math.floor(random() * 48)) * 3_600_000;
@@ -241,7 +243,7 @@ const unitFacts = (i: number, units: number, random: () => number): { rows: Row[
   if (rated && overall <= 2) {
     const warningId = `WR${i.toString(36)}`;
     const warning = rectifiedWarning(warningId, iso(at + 1000), {
-      ratingEventId: randomUUID(),
+      ratingEventId,
       department: place.department.code,
       matterCode: matter.matter.code,
       windowId: place.window.code,
@@ -293,7 +295,7 @@ const load = async (url: string, target: number): Promise<{ events: number; rati
                   row.streamId,
                   category,
                   row.version,
-                  randomUUID(),
+                  row.eventId ?? randomUUID(),
                   row.type,
                   row.schemaVersion,
                   JSON.stringify(row.data),
@@ -339,7 +341,7 @@ const rawScan = async (url: string, batch: number, total: number): Promise<{ eve
          from eventstore.events
          where (transaction_id, global_position) > ($1::xid8, $2::bigint)
            and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-         order by transaction_id, global_position
+         order by events.transaction_id, events.global_position
          limit $3`,
         [after.transactionId, after.globalPosition, batch],
       );

@@ -82,3 +82,16 @@ export const ratingConditions = (
   }
   return sql.join(parts, sql` and `);
 };
+
+export type FilterDimension = keyof typeof columnOf;
+
+/**
+ * Whether a day rollup with columns for `dimensions` can answer the filter: every dimension the
+ * filter sets (of those a query applies, `considered`, all by default) is one of the rollup's.
+ */
+export const filterWithin = (
+  filter: RatingFilter,
+  dimensions: readonly FilterDimension[],
+  considered: readonly FilterDimension[] = Object.keys(columnOf) as FilterDimension[],
+): boolean =>
+  considered.every((dimension) => filter[dimension] === undefined || dimensions.includes(dimension));

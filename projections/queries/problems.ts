@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Rate } from '../metrics/definitions.ts';
 import { negativeRate, rate } from '../metrics/definitions.ts';
 import type { RatingFilter } from './filters.ts';
-import { ratingConditions } from './filters.ts';
+import { filterWithin, ratingConditions } from './filters.ts';
 
 export interface RecurringProblem {
   readonly matterCode: string;
@@ -85,10 +85,16 @@ export const weekdayHourHeatmap = async (
   db: Kysely<unknown>,
   filter: RatingFilter = {},
 ): Promise<HeatCell[]> => {
-  const { rows } = await sql<{ weekday: number; hour: number; rated: number; negative: number }>`
-    select weekday, hour, count(*)::int as rated, count(*) filter (where level <= 2)::int as negative
-    from app.rating_facts where ${ratingConditions(filter)}
-    group by weekday, hour order by weekday, hour`.execute(db);
+  // The hour rollup has the department: a district's or a department's heatmap sums it instead.
+  const { rows } = filterWithin(filter, ['department'])
+    ? await sql<{ weekday: number; hour: number; rated: number; negative: number }>`
+        select weekday, hour, sum(rated)::int as rated, sum(negative)::int as negative
+        from app.ratings_by_day_hour where ${ratingConditions(filter)}
+        group by weekday, hour order by weekday, hour`.execute(db)
+    : await sql<{ weekday: number; hour: number; rated: number; negative: number }>`
+        select weekday, hour, count(*)::int as rated, count(*) filter (where level <= 2)::int as negative
+        from app.rating_facts where ${ratingConditions(filter)}
+        group by weekday, hour order by weekday, hour`.execute(db);
   return rows.map((row) => ({
     weekday: row.weekday,
     hour: row.hour,

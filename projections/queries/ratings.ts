@@ -5,7 +5,8 @@ import type { SatisfactionLevel } from '../../core/questionnaire/types.ts';
 import type { LevelCounts, Rate } from '../metrics/definitions.ts';
 import { goodRate, negativeRate, ratedCount, satisfiedRate } from '../metrics/definitions.ts';
 import type { Period, RatingDimension, RatingFilter } from './filters.ts';
-import { periods, ratingConditions, ratingDimensions } from './filters.ts';
+import { filterWithin, periods, ratingConditions, ratingDimensions } from './filters.ts';
+import type { FilterDimension } from './filters.ts';
 
 export interface RatingSummary {
   readonly levels: LevelCounts;
@@ -55,6 +56,15 @@ const levelCounts = sql`
   count(*) filter (where level = 3)::int as l3, count(*) filter (where level = 4)::int as l4,
   count(*) filter (where level = 5)::int as l5`;
 
+const rollupLevelCounts = sql`
+  sum(l1)::int as l1, sum(l2)::int as l2, sum(l3)::int as l3, sum(l4)::int as l4, sum(l5)::int as l5`;
+
+/** The day rollups of ratings (read-models/rollups.ts) and the dimensions each can filter and group by. */
+const dayRollups: readonly { readonly table: string; readonly dimensions: readonly FilterDimension[] }[] = [
+  { table: 'ratings_by_day_channel', dimensions: ['department', 'channel', 'channelGroup'] },
+  { table: 'ratings_by_day_place', dimensions: ['department', 'matter', 'hall', 'window'] },
+];
+
 /**
  * Ratings rolled up by a dimension (department, matter, hall, window, staff, channel, applicant or
  * enterprise type, stage) and/or a period (day, week, month in Beijing time), with the level counts
@@ -64,16 +74,29 @@ export const ratingRollup = async (
   db: Kysely<unknown>,
   options: { readonly filter?: RatingFilter; readonly by?: RatingDimension; readonly period?: Period } = {},
 ): Promise<RatingRollupRow[]> => {
+  const filter = options.filter ?? {};
   const dimension = options.by ? ratingDimensions[options.by] : null;
   const period = options.period ? sql.ref(periods[options.period]) : sql`null::text`;
   const key = dimension ? sql.ref(dimension.key) : sql`null::text`;
   const label = dimension ? sql`max(${sql.ref(dimension.label)})` : sql`null::text`;
-  const { rows } = await sql<LevelRow>`
-    select ${period} as period, ${key} as key, ${label} as label, ${levelCounts}
-    from app.rating_facts
-    where ${ratingConditions(options.filter ?? {})}
-    group by 1, 2
-    order by 1 nulls first, count(*) desc, 2`.execute(db);
+  // A day rollup holding every dimension filtered and grouped by gives the same counts from far fewer rows.
+  const rollup = dayRollups.find(
+    (candidate) =>
+      filterWithin(filter, candidate.dimensions) && (!options.by || candidate.dimensions.includes(options.by)),
+  );
+  const { rows } = rollup
+    ? await sql<LevelRow>`
+        select ${period} as period, ${key} as key, ${label} as label, ${rollupLevelCounts}
+        from ${sql.table(`app.${rollup.table}`)}
+        where ${ratingConditions(filter)}
+        group by 1, 2
+        order by 1 nulls first, sum(l1 + l2 + l3 + l4 + l5) desc, 2`.execute(db)
+    : await sql<LevelRow>`
+        select ${period} as period, ${key} as key, ${label} as label, ${levelCounts}
+        from app.rating_facts
+        where ${ratingConditions(filter)}
+        group by 1, 2
+        order by 1 nulls first, count(*) desc, 2`.execute(db);
   return rows.map((row) => ({
     period: row.period,
     key: row.key,
@@ -133,6 +156,17 @@ const drillConditions = (drill: RatingDrill) => {
   return sql.join(parts, sql` and `);
 };
 
+/**
+ * The filter's days as instants (a Beijing day starts at 00:00 +08:00): the same rows as the day keys
+ * select, stated so that the newest-first index can start at the end of the period.
+ */
+const submittedWithin = (filter: RatingFilter) => {
+  const parts = [sql`true`];
+  if (filter.from) parts.push(sql`submitted_at >= ${`${filter.from}T00:00:00+08:00`}::timestamptz`);
+  if (filter.to) parts.push(sql`submitted_at < ${`${filter.to}T00:00:00+08:00`}::timestamptz + interval '24 hours'`);
+  return sql.join(parts, sql` and `);
+};
+
 /** The ratings behind a number (drill-down), newest first; `negativeOnly` lists the 差评清单. */
 export const ratingList = async (
   db: Kysely<unknown>,
@@ -161,7 +195,8 @@ export const ratingList = async (
     select rating_id, to_json(submitted_at) #>> '{}' as submitted_at, level, negative, department_name, matter_name, hall_name,
            window_name, channel, reasons, comment_masked, jsonb_array_length(attachments)::int as attachments
     from app.rating_facts
-    where ${ratingConditions(options.filter ?? {})} and ${drillConditions(options.drill ?? {})} ${options.negativeOnly ? sql`and negative` : sql``}
+    where ${ratingConditions(options.filter ?? {})} and ${submittedWithin(options.filter ?? {})}
+      and ${drillConditions(options.drill ?? {})} ${options.negativeOnly ? sql`and negative` : sql``}
     order by submitted_at desc, rating_id
     limit ${Math.min(options.limit ?? 50, 500)} offset ${options.offset ?? 0}`.execute(db);
   return rows.map((row) => ({

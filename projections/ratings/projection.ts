@@ -9,11 +9,14 @@ import { funnelColumns, funnelRowsOf } from '../read-models/invitation-funnel.ts
 import type { RatingFactsTable } from '../read-models/rating-facts.ts';
 import { ratingFactOf } from '../read-models/rating-facts.ts';
 import type { Merge } from '../runtime/upsert.ts';
-import { earliest, greatest, keepFirst, upsertRows } from '../runtime/upsert.ts';
+import { earliest, greatest, keepFirst, upsertJsonRows } from '../runtime/upsert.ts';
+import type { RollupTables } from '../read-models/rollups.ts';
+import { rollupsOf, rollupTables } from '../read-models/rollups.ts';
 import type { Projection } from '../runtime/types.ts';
+import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 
-export interface RatingTables {
+export interface RatingTables extends RollupTables {
   rating_facts: RatingFactsTable;
   indicator_answers: IndicatorAnswersTable;
   invitation_funnel: InvitationFunnelTable;
@@ -41,23 +44,33 @@ export const ratingsProjection: Projection<RatingTables> = {
   name: 'ratings',
   version: 1,
   categories: ['case', 'invitation'],
-  tables: ['rating_facts', 'indicator_answers', 'invitation_funnel', 'case_facts'],
+  tables: ['rating_facts', 'indicator_answers', 'invitation_funnel', 'case_facts', ...rollupTables],
   async apply(trx, events) {
     const ratings = events.filter(isSubmitted);
-    await upsertRows(trx, 'rating_facts', ['rating_id'], ratings.map(ratingFactOf));
-    await upsertRows(trx, 'indicator_answers', ['rating_id', 'code'], ratings.flatMap(indicatorAnswersOf));
-    await upsertRows(
-      trx,
-      'invitation_funnel',
-      ['invitation_id'],
-      funnelRowsOf(events.filter((event) => event.streamId.startsWith('invitation-'))),
-      setOnce(funnelColumns),
+    const facts = ratings.map(ratingFactOf);
+    const answers = ratings.flatMap(indicatorAnswersOf);
+    const funnel = funnelRowsOf(events.filter((event) => event.streamId.startsWith('invitation-')));
+    const cases = caseRowsOf(events);
+    // Ratings are inserted once: only those new here count in the day rollups (re-applying adds nothing).
+    const inserted = new Set(
+      await upsertJsonRows(trx, 'rating_facts', ['rating_id'], facts, {}, { jsonColumns: ['attachments'], returning: 'rating_id' }),
     );
-    await upsertRows(trx, 'case_facts', ['case_id'], caseRowsOf(events), {
+    const newRatings = facts.filter((fact) => inserted.has(fact.rating_id));
+    await upsertJsonRows(trx, 'indicator_answers', ['rating_id', 'code'], answers);
+    // The rollups' share of the funnel and cases is "after minus before": read before writing.
+    const rollups = await rollupsOf(trx as Kysely<unknown>, {
+      newRatings,
+      newAnswers: answers.filter((answer) => inserted.has(answer.rating_id)),
+      funnel,
+      cases,
+    });
+    await upsertJsonRows(trx, 'invitation_funnel', ['invitation_id'], funnel, setOnce(funnelColumns));
+    await upsertJsonRows(trx, 'case_facts', ['case_id'], cases, {
       ...setOnce(caseSetOnceColumns),
       stage: newerStage,
       stage_sequence: greatest,
       first_rated_at: earliest,
     });
+    await rollups.write(trx as Kysely<unknown>);
   },
 };

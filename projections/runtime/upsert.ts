@@ -51,3 +51,66 @@ export const upsertRows = async <DB, Row extends Record<string, unknown>>(
       .execute();
   }
 };
+
+const JSON_CHUNK_ROWS = 5_000;
+
+/**
+ * The same upsert as `upsertRows`, with the rows sent as ONE jsonb parameter per chunk and turned
+ * into typed rows by Postgres (`jsonb_populate_recordset(null::<table>, …)`): no statement with
+ * thousands of parameters to build, send and bind, which is what a rebuild spends its time on.
+ * Every row must carry every column it sets (an absent key reads as null, not as the default);
+ * `jsonColumns` are jsonb columns whose values arrive as JSON text. With `returning`, answers that
+ * column of the rows actually inserted or updated (with DO NOTHING: the new ones).
+ */
+export const upsertJsonRows = async <DB, Row extends Record<string, unknown>>(
+  trx: Kysely<DB>,
+  table: keyof DB & string,
+  key: readonly string[],
+  rows: readonly Row[],
+  merge: Readonly<Record<string, Merge>> = {},
+  options: { readonly jsonColumns?: readonly string[]; readonly returning?: string } = {},
+): Promise<unknown[]> => {
+  if (rows.length === 0) return [];
+  const columns = Object.keys(rows[0]!);
+  const jsonColumns = options.jsonColumns ?? [];
+  const rules = Object.entries(merge);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const db = trx as Kysely<any>;
+  const name = table as string;
+  const returned: unknown[] = [];
+  for (let start = 0; start < rows.length; start += JSON_CHUNK_ROWS) {
+    const chunk = rows.slice(start, start + JSON_CHUNK_ROWS);
+    const payload = JSON.stringify(
+      jsonColumns.length === 0
+        ? chunk
+        : chunk.map((row) => {
+            const copy: Record<string, unknown> = { ...row };
+            for (const column of jsonColumns)
+              if (typeof copy[column] === 'string') copy[column] = JSON.parse(copy[column]);
+            return copy;
+          }),
+    );
+    const query = db
+      .insertInto(name)
+      .columns(columns)
+      .expression((eb) =>
+        eb
+          .selectFrom(sql`jsonb_populate_recordset(null::${sql.table(name)}, ${payload}::jsonb)`.as('incoming'))
+          .select(columns.map((column) => sql.ref(`incoming.${column}`).as(column))),
+      )
+      .onConflict((conflict) => {
+        const target = conflict.columns(key as string[]);
+        if (rules.length === 0) return target.doNothing();
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const updates: any = Object.fromEntries(
+          rules.map(([column, rule]) => [column, rule(sql.ref(`${name}.${column}`), sql.ref(`excluded.${column}`))]),
+        );
+        return target.doUpdateSet(updates);
+      });
+    if (options.returning) {
+      const out = (await query.returning(options.returning).execute()) as Record<string, unknown>[];
+      for (const row of out) returned.push(row[options.returning]);
+    } else await query.execute();
+  }
+  return returned;
+};
