@@ -82,13 +82,17 @@ export const rebuildProjection = async (
     };
   };
 
+  const read = (after: LogPosition | null) =>
+    deps.store.readAll({ after, limit: batchSize, categories: projection.categories });
+  // The next batch is read while this one is applied (the store and the read models have their own
+  // connections), so the rebuild waits on one of the two, not on both in turn.
+  let next = read(position);
   for (;;) {
-    const batch = await deps.store.readAll({
-      after: position,
-      limit: batchSize,
-      categories: projection.categories,
-    });
+    const batch = await next;
     if (batch.length === 0) break;
+    next = read(batch[batch.length - 1]!.logPosition);
+    // Observed by the next turn; a failed apply below must not leave it an unhandled rejection.
+    next.catch(() => undefined);
     position = await applyBatch(deps.db, projection, schema, position, batch);
     applied += batch.length;
     if (options.onProgress && performance.now() - lastReport >= progressEveryMs) {
