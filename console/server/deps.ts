@@ -1,3 +1,4 @@
+import type { OidcSignIn } from '../../core/access/oidc.ts';
 import type { AccessDeps } from '../../core/access/service.ts';
 import type { AccessScope, StaffPrincipal } from '../../core/access/scope.ts';
 import type { BlobStore } from '../../core/blobs/types.ts';
@@ -145,6 +146,8 @@ export interface StaffApiDeps {
   /** Absent until the projections are wired: GET /warnings then answers 503. */
   readonly queries?: StaffQueries;
   readonly config?: StaffApiConfig;
+  /** Sign-in with the government's single sign-on (OIDC); absent when not configured. */
+  readonly oidc?: OidcSignIn;
   /** Told about bugs (5xx) only; never given request bodies. */
   readonly log?: (line: string) => void;
 }

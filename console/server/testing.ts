@@ -27,7 +27,12 @@ import { projectionQueries } from './inbox.ts';
 // Generated per run, never a constant secret.
 export const testPassword = `pw-${crypto.randomUUID()}`;
 
-export const createStaffApiHarness = async (options: { inbox?: boolean } = {}) => {
+/**
+ * `totp`: administrators, auditors and appraisal officers sign in with a TOTP code, as in
+ * production. Off by default here: the harness clock stands still, and a TOTP code cannot be used
+ * twice in one 30-second step (console/server/totp.int.test.ts covers the TOTP sign-in).
+ */
+export const createStaffApiHarness = async (options: { inbox?: boolean; totp?: boolean } = {}) => {
   const { pglite, db } = await createTestPglite();
   const store = createPgliteEventStore({ pglite, db });
   const blobRoot = await mkdtemp(path.join(tmpdir(), 'pinggai-staff-blobs-'));
@@ -39,6 +44,7 @@ export const createStaffApiHarness = async (options: { inbox?: boolean } = {}) =
     vault: createPiiVault({ keyring: generatePiiKeyring() }),
     clock,
     newId: () => crypto.randomUUID(),
+    ...(options.totp ? {} : { secondFactorRoles: [] }),
   };
   const deps: StaffApiDeps = {
     access,

@@ -16,6 +16,8 @@ import { checkPasswordPolicy, hashPassword, verifyAgainstDecoy, verifyPassword }
 import type { StaffRole } from './roles.ts';
 import type { StaffPrincipal } from './scope.ts';
 import type { AccessDatabase, ActiveSession, SessionPolicy, StartedSession } from './sessions.ts';
+import { endSignInStep, findSignInStep, startSignInStep } from './sign-in-steps.ts';
+import { newTotpSecret, totpRequiredRoles, totpTimeStepOf, totpUri } from './totp.ts';
 import { defaultSessionPolicy, endAllSessions, endSession, findSession, startSession } from './sessions.ts';
 
 export interface AccessDeps {
@@ -28,6 +30,8 @@ export interface AccessDeps {
   /** Default: 5 failures in a row → locked for 15 minutes. */
   readonly lockout?: LockoutPolicy;
   readonly sessions?: SessionPolicy;
+  /** Roles that sign in with a TOTP code as well (default: administrator, auditor, appraisal officer). */
+  readonly secondFactorRoles?: readonly StaffRole[];
 }
 
 export const defaultLockoutPolicy: LockoutPolicy = { maxConsecutiveFailures: 5, lockoutMs: 15 * 60_000 };
@@ -101,11 +105,140 @@ export interface SignedIn {
 }
 
 /**
+ * The first factor was right but a TOTP code is still due (`totp`), or the account has to enrol
+ * first (`enrol`: the new secret and its otpauth URI, shown once). `token` goes into a short-lived
+ * cookie; it opens no session, only the code step.
+ */
+export interface SecondFactorDue {
+  readonly principal: StaffPrincipal;
+  readonly stage: 'totp' | 'enrol';
+  readonly step: { readonly token: string; readonly expiresAt: Date };
+  readonly enrolment?: { readonly secret: string; readonly uri: string };
+}
+
+export const requiresSecondFactor = (deps: AccessDeps, role: StaffRole): boolean =>
+  (deps.secondFactorRoles ?? totpRequiredRoles).includes(role);
+
+const beginSecondFactor = async (deps: AccessDeps, account: ExistingAccount, now: Date): Promise<SecondFactorDue> => {
+  const principal = principalOf(account);
+  if (account.totp?.status === 'confirmed') {
+    const step = await startSignInStep(deps.db, { kind: 'totp', accountId: account.accountId }, now);
+    return { principal, stage: 'totp', step };
+  }
+  // Not enrolled (or enrolment never confirmed): a fresh secret, sealed, pending until a valid code.
+  const secret = newTotpSecret();
+  await handleCommand(
+    deps.store,
+    accountStreamId(account.accountId),
+    accountDecider,
+    { type: 'EnrolTotp', at: now, actor: actorOf(principal), secret: await deps.vault.seal(secret, 'totp_secret') },
+    { commandId: deps.newId(), actor: actorOf(principal), now },
+  );
+  const step = await startSignInStep(deps.db, { kind: 'totp_enrol', accountId: account.accountId }, now);
+  return { principal, stage: 'enrol', step, enrolment: { secret, uri: totpUri(secret, account.username) } };
+};
+
+/** Disabled and locked accounts are refused before anything is checked or counted. */
+const refuseIfBarred = async (deps: AccessDeps, state: ExistingAccount, now: Date): Promise<void> => {
+  if (state.status === 'disabled' || isLockedAt(state, now)) {
+    const reason = state.status === 'disabled' ? 'disabled' : 'locked';
+    await logAccess(deps.store, { type: 'RefusedSignInLogged', data: { accountId: state.accountId, reason, at: now.toISOString() } }, deps.newId(), actorOf(principalOf(state)), now);
+    if (reason === 'disabled') throw invalidCredentials();
+    throw accountLocked(state.lock?.until ?? null, now);
+  }
+};
+
+/**
+ * After the first factor (a password, or a subject verified by single sign-on): a session, or the
+ * TOTP step for roles that need it.
+ */
+const afterFirstFactor = async (
+  deps: AccessDeps,
+  state: ExistingAccount,
+  firstFactorOk: boolean,
+  now: Date,
+): Promise<SignedIn | SecondFactorDue> => {
+  const principal = principalOf(state);
+  const result = await handleCommand(
+    deps.store,
+    accountStreamId(state.accountId),
+    accountDecider,
+    {
+      type: 'RecordSignInAttempt',
+      at: now,
+      actor: actorOf(principal),
+      passwordMatches: firstFactorOk,
+      policy: deps.lockout ?? defaultLockoutPolicy,
+      secondFactor: requiresSecondFactor(deps, state.role),
+    },
+    { commandId: deps.newId(), actor: actorOf(principal), now },
+  );
+  const after = result.state;
+  if (after.status === 'none') throw invalidCredentials();
+  if (result.appended.some((event) => event.type === 'PasswordVerified')) return beginSecondFactor(deps, after, now);
+  if (result.appended.some((event) => event.type === 'SignInSucceeded')) {
+    const session = await startSession(deps.db, principal, now, deps.sessions ?? defaultSessionPolicy);
+    return { principal, displayNameMasked: after.displayNameMasked, session };
+  }
+  if (after.lock !== null) throw accountLocked(after.lock.until, now);
+  throw invalidCredentials();
+};
+
+const stepExpired = (): DomainError =>
+  new DomainError('SIGN_IN_STEP_EXPIRED', '登录已超时,请重新输入用户名和密码', { status: 401, details: { en: 'The sign-in timed out; enter your username and password again.' } });
+
+/**
+ * 两步验证: the TOTP code of a sign-in whose first factor was right (or the first code of a new
+ * enrolment, which confirms it). Wrong and replayed codes count towards the lockout.
+ */
+export const completeSecondFactor = async (deps: AccessDeps, stepToken: string | undefined, code: string): Promise<SignedIn> => {
+  const now = deps.clock.now();
+  const step = await findSignInStep(deps.db, stepToken, ['totp', 'totp_enrol'], now);
+  if (step === null || step.accountId === null) throw stepExpired();
+  const state = await loadAccount(deps.store, step.accountId);
+  if (state.status === 'none' || state.totp === null) throw stepExpired();
+  await refuseIfBarred(deps, state, now);
+  const secret = await deps.vault.open(state.totp.secret, 'totp_secret');
+  const principal = principalOf(state);
+  const result = await handleCommand(
+    deps.store,
+    accountStreamId(state.accountId),
+    accountDecider,
+    { type: 'RecordTotpAttempt', at: now, actor: actorOf(principal), timeStep: await totpTimeStepOf(secret, code, now), policy: deps.lockout ?? defaultLockoutPolicy },
+    { commandId: deps.newId(), actor: actorOf(principal), now },
+  );
+  const after = result.state;
+  if (after.status === 'none') throw stepExpired();
+  if (result.appended.some((event) => event.type === 'SignInSucceeded')) {
+    await endSignInStep(deps.db, stepToken!);
+    const session = await startSession(deps.db, principal, now, deps.sessions ?? defaultSessionPolicy);
+    return { principal, displayNameMasked: after.displayNameMasked, session };
+  }
+  if (after.lock !== null) {
+    await endSignInStep(deps.db, stepToken!);
+    throw accountLocked(after.lock.until, now);
+  }
+  throw new DomainError('TOTP_CODE_INVALID', '验证码不正确或已使用', {
+    status: 401,
+    details: { field: 'code', en: 'The code is wrong, expired or already used.' },
+  });
+};
+
+/** Sign-in by a subject the government's single sign-on verified, linked to this account. */
+export const signInLinkedAccount = async (deps: AccessDeps, accountId: string): Promise<SignedIn | SecondFactorDue> => {
+  const now = deps.clock.now();
+  const state = await loadAccount(deps.store, accountId);
+  if (state.status === 'none') throw invalidCredentials();
+  await refuseIfBarred(deps, state, now);
+  return afterFirstFactor(deps, state, true, now);
+};
+
+/**
  * 登录. Every attempt is recorded; unknown usernames cost the same time as known ones and answer the
  * same 401. Locked accounts answer 429 with the time the lock runs out (the officer needs to know
  * why they cannot sign in; the lock neither counts nor extends on further attempts).
  */
-export const signIn = async (deps: AccessDeps, input: { username: string; password: string }): Promise<SignedIn> => {
+export const signIn = async (deps: AccessDeps, input: { username: string; password: string }): Promise<SignedIn | SecondFactorDue> => {
   const now = deps.clock.now();
   const username = normalizeUsername(input.username);
   const state = USERNAME_PATTERN.test(username) ? await loadAccount(deps.store, username) : ({ status: 'none' } as const);
@@ -115,29 +248,8 @@ export const signIn = async (deps: AccessDeps, input: { username: string; passwo
     throw invalidCredentials();
   }
   const passwordMatches = await verifyPassword(state.passwordHash, input.password);
-  const principal = principalOf(state);
-  if (state.status === 'disabled' || isLockedAt(state, now)) {
-    const reason = state.status === 'disabled' ? 'disabled' : 'locked';
-    await logAccess(deps.store, { type: 'RefusedSignInLogged', data: { accountId: state.accountId, reason, at: now.toISOString() } }, deps.newId(), actorOf(principal), now);
-    if (reason === 'disabled') throw invalidCredentials();
-    throw accountLocked(state.lock?.until ?? null, now);
-  }
-  const commandId = deps.newId();
-  const result = await handleCommand(
-    deps.store,
-    accountStreamId(state.accountId),
-    accountDecider,
-    { type: 'RecordSignInAttempt', at: now, actor: actorOf(principal), passwordMatches, policy: deps.lockout ?? defaultLockoutPolicy },
-    { commandId, actor: actorOf(principal), now },
-  );
-  const after = result.state;
-  if (after.status === 'none') throw invalidCredentials();
-  if (result.appended.some((event) => event.type === 'SignInSucceeded')) {
-    const session = await startSession(deps.db, principal, now, deps.sessions ?? defaultSessionPolicy);
-    return { principal, displayNameMasked: after.displayNameMasked, session };
-  }
-  if (after.lock !== null) throw accountLocked(after.lock.until, now);
-  throw invalidCredentials();
+  await refuseIfBarred(deps, state, now);
+  return afterFirstFactor(deps, state, passwordMatches, now);
 };
 
 export const authenticate = (deps: AccessDeps, token: string): Promise<ActiveSession | null> =>
@@ -226,3 +338,27 @@ export const lockAccount = async (deps: AccessDeps, administrator: StaffPrincipa
   await endAllSessions(deps.db, normalizeUsername(accountId));
   return result.state;
 };
+
+/** 重置两步验证 (administrator): the account enrols again at its next sign-in; its sessions end. */
+export const resetTotp = async (deps: AccessDeps, administrator: StaffPrincipal, accountId: string, commandId: string) => {
+  const result = await administer(deps, administrator, accountId, commandId, (at, actor) => ({ type: 'ResetTotp', at, actor }));
+  await endAllSessions(deps.db, normalizeUsername(accountId));
+  return result.state;
+};
+
+/** 绑定统一身份认证 (administrator): the subject `subject` of `issuer` signs in as this account. */
+export const linkOidcSubject = async (
+  deps: AccessDeps,
+  administrator: StaffPrincipal,
+  input: { accountId: string; issuer: string; subject: string },
+  commandId: string,
+) =>
+  (
+    await administer(deps, administrator, input.accountId, commandId, (at, actor) => ({
+      type: 'LinkOidcSubject',
+      at,
+      actor,
+      issuer: input.issuer,
+      subject: input.subject,
+    }))
+  ).state;

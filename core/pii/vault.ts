@@ -3,9 +3,12 @@ import { base64ToBytes, base64UrlToBytes, bytesToBase64Url, utf8 } from './encod
 import { piiError } from './errors.ts';
 import type { PiiKeyringConfig } from './keyring.ts';
 
-/** What a sealed value holds: the evaluator's phone (手机号), name (姓名) or ID number (证件号). */
-export type PiiKind = 'phone' | 'name' | 'id_number';
-export const PII_KINDS: readonly PiiKind[] = ['phone', 'name', 'id_number'];
+/**
+ * What a sealed value holds: the evaluator's phone (手机号), name (姓名) or ID number (证件号), or a
+ * staff account's TOTP secret (两步验证密钥: a credential, sealed like personal data, never plain).
+ */
+export type PiiKind = 'phone' | 'name' | 'id_number' | 'totp_secret';
+export const PII_KINDS: readonly PiiKind[] = ['phone', 'name', 'id_number', 'totp_secret'];
 
 /**
  * A sealed personal datum as it is stored in events and read models: AES-256-GCM under key `kid`,

@@ -130,6 +130,8 @@ describe('account decider (工作人员账号)', () => {
       consecutiveFailures: 0,
       lock: null,
       sessionsValidFrom: at.toISOString(),
+      totp: null,
+      oidc: null,
     });
   });
 });

@@ -27,8 +27,22 @@ export interface LockoutPolicy {
 /** The password was checked outside (argon2 is slow and not pure); the decider judges the attempt. */
 export type RecordSignInAttempt = Command<
   'RecordSignInAttempt',
-  { readonly passwordMatches: boolean; readonly policy: LockoutPolicy }
+  {
+    readonly passwordMatches: boolean;
+    readonly policy: LockoutPolicy;
+    /** A right password is then only the first step (PasswordVerified), a TOTP code the second. */
+    readonly secondFactor?: boolean;
+  }
 >;
+/**
+ * The TOTP code of a sign-in (or of enrolment), checked outside against the opened secret:
+ * `timeStep` is the step the code was valid for, null when it was wrong.
+ */
+export type RecordTotpAttempt = Command<'RecordTotpAttempt', { readonly timeStep: number | null; readonly policy: LockoutPolicy }>;
+/** Starts (or restarts) TOTP enrolment; the seeding system may enrol already confirmed. */
+export type EnrolTotp = Command<'EnrolTotp', { readonly secret: SealedPii; readonly confirmed?: boolean }>;
+export type ResetTotp = Command<'ResetTotp'>;
+export type LinkOidcSubject = Command<'LinkOidcSubject', { readonly issuer: string; readonly subject: string }>;
 export type LockAccount = Command<'LockAccount', { readonly until: Date | null }>;
 export type UnlockAccount = Command<'UnlockAccount'>;
 export type DisableAccount = Command<'DisableAccount', { readonly reason: string }>;
@@ -41,4 +55,8 @@ export type AccountCommand =
   | LockAccount
   | UnlockAccount
   | DisableAccount
-  | RecordSignOut;
+  | RecordSignOut
+  | RecordTotpAttempt
+  | EnrolTotp
+  | ResetTotp
+  | LinkOidcSubject;

@@ -2,7 +2,7 @@ import { assertNever } from '../../decider/decider.ts';
 import type { Actor } from '../../eventstore/types.ts';
 import { DomainError } from '../../shared/errors.ts';
 import { departmentBound, isStaffRole } from '../roles.ts';
-import type { AccountCommand, CreateAccount, RecordSignInAttempt } from './commands.ts';
+import type { AccountCommand, CreateAccount, EnrolTotp, LockoutPolicy, RecordSignInAttempt, RecordTotpAttempt } from './commands.ts';
 import type { AccountEvent } from './events.ts';
 import type { AccountState, ExistingAccount } from './state.ts';
 import { isLockedAt } from './state.ts';
@@ -59,30 +59,84 @@ const createAccount = (command: CreateAccount, state: AccountState): AccountEven
  * they count towards the lockout. An attempt on a locked account is logged but neither counted nor
  * extends the lock, so an attacker cannot keep an officer locked out forever by guessing.
  */
-const recordSignInAttempt = (command: RecordSignInAttempt, state: AccountState): AccountEvent[] => {
-  const account = existing(state);
-  const at = command.at.toISOString();
-  const failed = (reason: 'locked' | 'disabled'): AccountEvent[] => [
-    { type: 'SignInFailed', data: { reason, consecutiveFailures: account.consecutiveFailures, at } },
-  ];
-  if (account.status === 'disabled') return failed('disabled');
-  if (isLockedAt(account, command.at)) return failed('locked');
-  if (command.passwordMatches) return [{ type: 'SignInSucceeded', data: { at } }];
+const countFailure = (
+  account: ExistingAccount,
+  reason: 'bad_password' | 'bad_code',
+  at: Date,
+  policy: LockoutPolicy,
+): AccountEvent[] => {
   // A lock that ran out starts a fresh count.
   const consecutiveFailures = (account.lock === null ? account.consecutiveFailures : 0) + 1;
-  const events: AccountEvent[] = [{ type: 'SignInFailed', data: { reason: 'bad_password', consecutiveFailures, at } }];
-  if (consecutiveFailures >= command.policy.maxConsecutiveFailures) {
+  const events: AccountEvent[] = [{ type: 'SignInFailed', data: { reason, consecutiveFailures, at: at.toISOString() } }];
+  if (consecutiveFailures >= policy.maxConsecutiveFailures) {
     events.push({
       type: 'AccountLocked',
       data: {
         reason: 'too_many_failures',
-        until: new Date(command.at.getTime() + command.policy.lockoutMs).toISOString(),
+        until: new Date(at.getTime() + policy.lockoutMs).toISOString(),
         by: 'system:sign-in',
-        at,
+        at: at.toISOString(),
       },
     });
   }
   return events;
+};
+
+/** Disabled or locked accounts: the attempt is logged but neither counted nor extends the lock. */
+const refusedOutright = (account: ExistingAccount, at: Date): AccountEvent[] | null => {
+  const reason = account.status === 'disabled' ? 'disabled' : isLockedAt(account, at) ? 'locked' : null;
+  return reason === null ? null : [{ type: 'SignInFailed', data: { reason, consecutiveFailures: account.consecutiveFailures, at: at.toISOString() } }];
+};
+
+/**
+ * Judges one sign-in attempt. Refusals are events, not errors: the access log must show them and
+ * they count towards the lockout. An attempt on a locked account is logged but neither counted nor
+ * extends the lock, so an attacker cannot keep an officer locked out forever by guessing.
+ * With a second factor, a right password resets nothing: only the code completes the sign-in, so
+ * knowing the password does not buy unlimited guesses at the code.
+ */
+const recordSignInAttempt = (command: RecordSignInAttempt, state: AccountState): AccountEvent[] => {
+  const account = existing(state);
+  const refused = refusedOutright(account, command.at);
+  if (refused) return refused;
+  if (command.passwordMatches) {
+    return [{ type: command.secondFactor === true ? 'PasswordVerified' : 'SignInSucceeded', data: { at: command.at.toISOString() } }];
+  }
+  return countFailure(account, 'bad_password', command.at, command.policy);
+};
+
+/**
+ * The TOTP step: a code valid for a time step later than the last accepted one completes the
+ * sign-in (and confirms a pending enrolment); a wrong or replayed code counts as a failure.
+ */
+const recordTotpAttempt = (command: RecordTotpAttempt, state: AccountState): AccountEvent[] => {
+  const account = existing(state);
+  if (account.totp === null) refuse('TOTP_NOT_ENROLLED', '尚未登记两步验证', 409);
+  const totp = account.totp!;
+  const refused = refusedOutright(account, command.at);
+  if (refused) return refused;
+  const at = command.at.toISOString();
+  if (command.timeStep !== null && Number.isSafeInteger(command.timeStep) && (totp.lastTimeStep === null || command.timeStep > totp.lastTimeStep)) {
+    return [
+      totp.status === 'pending'
+        ? { type: 'TotpConfirmed', data: { timeStep: command.timeStep, by: command.actor.id, at } }
+        : { type: 'TotpCodeAccepted', data: { timeStep: command.timeStep, at } },
+      { type: 'SignInSucceeded', data: { at } },
+    ];
+  }
+  return countFailure(account, 'bad_code', command.at, command.policy);
+};
+
+const enrolTotp = (command: EnrolTotp, state: AccountState): AccountEvent[] => {
+  const account = existing(state);
+  if (account.status === 'disabled') refuse('ACCOUNT_DISABLED', '账号已停用');
+  const system = command.actor.role === 'system';
+  if (command.actor.id !== account.accountId && !system) refuse('ACCOUNT_FORBIDDEN', '只能为自己的账号登记两步验证', 403);
+  if (command.confirmed === true && !system) refuse('ACCOUNT_FORBIDDEN', '两步验证须以一个有效验证码确认', 403);
+  if (account.totp?.status === 'confirmed') refuse('TOTP_ALREADY_ENROLLED', '已启用两步验证;如需更换,请管理员重置', 409);
+  const at = command.at.toISOString();
+  const enrolled: AccountEvent = { type: 'TotpEnrolled', data: { secret: command.secret, by: command.actor.id, at } };
+  return command.confirmed === true ? [enrolled, { type: 'TotpConfirmed', data: { timeStep: 0, by: command.actor.id, at } }] : [enrolled];
 };
 
 export const decide = (command: AccountCommand, state: AccountState): AccountEvent[] => {
@@ -123,6 +177,24 @@ export const decide = (command: AccountCommand, state: AccountState): AccountEve
       const reason = command.reason.trim();
       if (reason === '') invalid('reason', '请填写停用原因');
       return [{ type: 'AccountDisabled', data: { by: command.actor.id, reason, at: command.at.toISOString() } }];
+    }
+    case 'RecordTotpAttempt':
+      return recordTotpAttempt(command, state);
+    case 'EnrolTotp':
+      return enrolTotp(command, state);
+    case 'ResetTotp': {
+      requireAdministrator(command.actor);
+      const account = existing(state);
+      if (account.totp === null) return [];
+      return [{ type: 'TotpReset', data: { by: command.actor.id, at: command.at.toISOString() } }];
+    }
+    case 'LinkOidcSubject': {
+      requireAdministrator(command.actor);
+      const account = existing(state);
+      if (account.status === 'disabled') refuse('ACCOUNT_DISABLED', '账号已停用');
+      if (command.subject.trim() === '' || command.subject.length > 255) invalid('subject', '统一身份认证标识须为 1–255 个字符');
+      if (account.oidc?.issuer === command.issuer && account.oidc.subject === command.subject) return [];
+      return [{ type: 'OidcSubjectLinked', data: { issuer: command.issuer, subject: command.subject, by: command.actor.id, at: command.at.toISOString() } }];
     }
     case 'RecordSignOut':
       existing(state);

@@ -8,7 +8,8 @@ import type { StaffRole } from '../roles.ts';
 
 type Fact<Type extends string, Data> = { readonly type: Type; readonly data: Data };
 
-export type SignInFailureReason = 'bad_password' | 'locked' | 'disabled';
+/** `bad_code`: a wrong, stale or replayed TOTP code; it counts towards the lockout like a wrong password. */
+export type SignInFailureReason = 'bad_password' | 'bad_code' | 'locked' | 'disabled';
 export type LockReason = 'too_many_failures' | 'administrator';
 
 export type AccountCreated = Fact<
@@ -43,6 +44,19 @@ export type AccountDisabled = Fact<'AccountDisabled', { readonly by: string; rea
 /** 退出登录; `everywhere` ends every session of the account (退出所有设备). */
 export type SignedOut = Fact<'SignedOut', { readonly everywhere: boolean; readonly at: string }>;
 
+/** 密码正确: the first step of a sign-in that still needs a TOTP code; resets nothing. */
+export type PasswordVerified = Fact<'PasswordVerified', { readonly at: string }>;
+/** 两步验证登记: a new TOTP secret (sealed by the PII vault), pending until a first valid code. */
+export type TotpEnrolled = Fact<'TotpEnrolled', { readonly secret: SealedPii; readonly by: string; readonly at: string }>;
+/** 两步验证已启用: the first valid code; `timeStep` is the RFC 6238 counter it was valid for. */
+export type TotpConfirmed = Fact<'TotpConfirmed', { readonly timeStep: number; readonly by: string; readonly at: string }>;
+/** A TOTP code accepted at sign-in; no code of this or an earlier time step is accepted again. */
+export type TotpCodeAccepted = Fact<'TotpCodeAccepted', { readonly timeStep: number; readonly at: string }>;
+/** 重置两步验证 (administrator): the account enrols again at its next sign-in. */
+export type TotpReset = Fact<'TotpReset', { readonly by: string; readonly at: string }>;
+/** 统一身份认证绑定 (administrator): a verified single sign-on subject signs in as this account. */
+export type OidcSubjectLinked = Fact<'OidcSubjectLinked', { readonly issuer: string; readonly subject: string; readonly by: string; readonly at: string }>;
+
 export type AccountEvent =
   | AccountCreated
   | PasswordChanged
@@ -51,7 +65,13 @@ export type AccountEvent =
   | AccountLocked
   | AccountUnlocked
   | AccountDisabled
-  | SignedOut;
+  | SignedOut
+  | PasswordVerified
+  | TotpEnrolled
+  | TotpConfirmed
+  | TotpCodeAccepted
+  | TotpReset
+  | OidcSubjectLinked;
 
 export const accountSchemaVersions: { readonly [T in AccountEvent['type']]: number } = {
   AccountCreated: 1,
@@ -62,4 +82,10 @@ export const accountSchemaVersions: { readonly [T in AccountEvent['type']]: numb
   AccountUnlocked: 1,
   AccountDisabled: 1,
   SignedOut: 1,
+  PasswordVerified: 1,
+  TotpEnrolled: 1,
+  TotpConfirmed: 1,
+  TotpCodeAccepted: 1,
+  TotpReset: 1,
+  OidcSubjectLinked: 1,
 };

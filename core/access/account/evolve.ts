@@ -16,6 +16,8 @@ export const evolve = (state: AccountState, event: AccountEvent): AccountState =
       consecutiveFailures: 0,
       lock: null,
       sessionsValidFrom: null,
+      totp: null,
+      oidc: null,
     };
   }
   if (state.status === 'none') return state;
@@ -25,7 +27,7 @@ export const evolve = (state: AccountState, event: AccountEvent): AccountState =
     case 'SignInSucceeded':
       return { ...state, consecutiveFailures: 0, lock: null };
     case 'SignInFailed':
-      return event.data.reason === 'bad_password'
+      return event.data.reason === 'bad_password' || event.data.reason === 'bad_code'
         ? { ...state, consecutiveFailures: event.data.consecutiveFailures, lock: null }
         : state;
     case 'AccountLocked':
@@ -36,6 +38,18 @@ export const evolve = (state: AccountState, event: AccountEvent): AccountState =
       return { ...state, status: 'disabled', sessionsValidFrom: event.data.at };
     case 'SignedOut':
       return event.data.everywhere ? { ...state, sessionsValidFrom: event.data.at } : state;
+    case 'PasswordVerified':
+      return state;
+    case 'TotpEnrolled':
+      return { ...state, totp: { status: 'pending', secret: event.data.secret, lastTimeStep: null } };
+    case 'TotpConfirmed':
+      return state.totp === null ? state : { ...state, totp: { ...state.totp, status: 'confirmed', lastTimeStep: event.data.timeStep } };
+    case 'TotpCodeAccepted':
+      return state.totp === null ? state : { ...state, totp: { ...state.totp, lastTimeStep: event.data.timeStep } };
+    case 'TotpReset':
+      return { ...state, totp: null };
+    case 'OidcSubjectLinked':
+      return { ...state, oidc: { issuer: event.data.issuer, subject: event.data.subject } };
     default:
       return assertNever(event);
   }

@@ -1,3 +1,4 @@
+import type { SealedPii } from '../../pii/vault.ts';
 import type { StaffRole } from '../roles.ts';
 
 export interface ExistingAccount {
@@ -13,6 +14,10 @@ export interface ExistingAccount {
   readonly lock: { readonly until: string | null } | null;
   /** Sessions started before this instant are void (sign-out everywhere, password change, disabling). */
   readonly sessionsValidFrom: string | null;
+  /** 两步验证: null until enrolled; `lastTimeStep` is the newest accepted code's step (no replays). */
+  readonly totp: { readonly status: 'pending' | 'confirmed'; readonly secret: SealedPii; readonly lastTimeStep: number | null } | null;
+  /** The single sign-on subject linked to this account, if any. */
+  readonly oidc: { readonly issuer: string; readonly subject: string } | null;
 }
 
 export type AccountState = { readonly status: 'none' } | ExistingAccount;
