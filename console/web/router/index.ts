@@ -50,6 +50,13 @@ export const router = createRouter({
           props: true,
           meta: { title: 'detail.title', permission: 'warning.read' },
         },
+        {
+          path: 'audit/:kind(warnings|ratings|config)/:id',
+          name: 'audit-timeline',
+          component: () => import('../views/audit/AuditTimelinePage.vue'),
+          props: true,
+          meta: { title: 'audit.title', permission: 'audit.read' },
+        },
         { path: 'sms', name: 'sms', component: () => import('../views/sms/SmsOutboxPage.vue'), meta: { title: 'nav.sms', roles: smsRoles } },
         { path: 'config/indicators', name: 'config-indicators', component: () => import('../views/config/IndicatorBankPage.vue'), meta: { title: 'nav.configIndicators', roles: configRoles } },
         { path: 'config/variants', name: 'config-variants', component: () => import('../views/config/VariantsPage.vue'), meta: { title: 'nav.configVariants', roles: configRoles } },
