@@ -33,6 +33,10 @@ export const staffActions = [
   'bulletin.read',
   /** The audit timeline (审计追溯) of a warning or rating in scope, and its JSON and PDF exports. */
   'audit.read',
+  /** Appraisal scorecards (考核表) with the ratings and warnings behind each number; exports; overrides with a reason. */
+  'appraisal.read',
+  'appraisal.export',
+  'appraisal.override',
 ] as const;
 
 export type StaffAction = (typeof staffActions)[number];
@@ -64,8 +68,9 @@ const matrix: Readonly<Record<StaffRole, ReadonlySet<StaffAction>>> = {
   // The rectification working group (工作专班) reviews appeals and follows escalations.
   working_group_lead: new Set<StaffAction>([...readWarnings, ...readDashboards, 'warning.appeal_review', 'bulletin.read', 'audit.read']),
   // Auditors also read the configuration, to see what was in force when (never to change it).
-  auditor: new Set<StaffAction>([...readWarnings, ...readDashboards, 'config.read', 'bulletin.read', 'audit.read']),
-  appraisal_officer: new Set<StaffAction>([...readWarnings, ...readDashboards, 'bulletin.read', 'audit.read']),
+  auditor: new Set<StaffAction>([...readWarnings, ...readDashboards, 'config.read', 'bulletin.read', 'audit.read', 'appraisal.read', 'appraisal.export']),
+  // The appraisal officer changes nothing but a scorecard value, and only with a written reason (an event).
+  appraisal_officer: new Set<StaffAction>([...readWarnings, ...readDashboards, 'bulletin.read', 'audit.read', 'appraisal.read', 'appraisal.export', 'appraisal.override']),
   // 被评价人员: appeals only, on warnings about themselves.
   rated_staff: new Set<StaffAction>([...readWarnings, 'warning.appeal', 'blob.upload']),
 };

@@ -10,8 +10,17 @@ describe('permission matrix (权限矩阵)', () => {
   });
   it('keeps auditors and appraisal officers read-only', () => {
     const reads = ['warning.list', 'warning.read', 'blob.read', 'dashboard.read', 'rating.list', 'department.list'];
-    expect(staffActions.filter((action) => can('appraisal_officer', action))).toEqual([...reads, 'bulletin.read', 'audit.read']);
-    expect(staffActions.filter((action) => can('auditor', action))).toEqual([...reads, 'config.read', 'bulletin.read', 'audit.read']);
+    expect(staffActions.filter((action) => can('appraisal_officer', action))).toEqual([
+      ...reads,
+      'bulletin.read',
+      'audit.read',
+      'appraisal.read',
+      'appraisal.export',
+      'appraisal.override',
+    ]);
+    expect(staffActions.filter((action) => can('auditor', action))).toEqual([...reads, 'config.read', 'bulletin.read', 'audit.read', 'appraisal.read', 'appraisal.export']);
+    // A scorecard override is the appraisal officer's only act, and it carries a written reason.
+    expect(rolesAllowed('appraisal.override')).toEqual(['appraisal_officer']);
   });
   it('gives rated staff appeals only', () => {
     expect(staffActions.filter((action) => can('rated_staff', action))).toEqual(['warning.list', 'warning.read', 'warning.appeal', 'blob.upload', 'blob.read']);
