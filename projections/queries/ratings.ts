@@ -197,7 +197,8 @@ export const ratingList = async (
     from app.rating_facts
     where ${ratingConditions(options.filter ?? {})} and ${submittedWithin(options.filter ?? {})}
       and ${drillConditions(options.drill ?? {})} ${options.negativeOnly ? sql`and negative` : sql``}
-    order by submitted_at desc, rating_id
+    -- The column, not the text of the same name in the select list: the newest-first index serves it.
+    order by rating_facts.submitted_at desc, rating_id
     limit ${Math.min(options.limit ?? 50, 500)} offset ${options.offset ?? 0}`.execute(db);
   return rows.map((row) => ({
     ratingId: row.rating_id,
