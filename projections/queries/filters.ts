@@ -2,8 +2,18 @@ import type { RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import * as v from 'valibot';
 
-const DAY = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD'));
-const CODE = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+/** A calendar day that exists (no 2025-02-30, no year 0000: the database would refuse them). */
+const DAY = v.pipe(
+  v.string(),
+  v.regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD'),
+  v.check((day) => {
+    const date = new Date(`${day}T00:00:00Z`);
+    return day >= '1900-01-01' && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
+  }, 'a day as YYYY-MM-DD'),
+);
+/** Codes are compared with stored text: no control characters (the database refuses NUL). */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const CODE = v.pipe(v.string(), v.minLength(1), v.maxLength(64), v.regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters'));
 
 /**
  * What a dashboard may filter ratings by. Days are Beijing-time calendar days, both ends included.
