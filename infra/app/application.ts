@@ -11,7 +11,10 @@ import type { Kysely } from 'kysely';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { defaultSessionPolicy, purgeExpiredSessions } from '../../core/access/index.ts';
+import type { OidcSignIn } from '../../core/access/oidc.ts';
+import type { StaffRole } from '../../core/access/roles.ts';
 import type { AccessDeps } from '../../core/access/service.ts';
+import { purgeExpiredSignInSteps } from '../../core/access/sign-in-steps.ts';
 import type { BlobStore } from '../../core/blobs/types.ts';
 import type { EventStore, Subscription } from '../../core/eventstore/types.ts';
 import type { PiiVault } from '../../core/pii/vault.ts';
@@ -31,6 +34,7 @@ import type { StaffRecipient } from '../../workflows/activities.ts';
 import type { WorkerTracing } from '../../workflows/worker.ts';
 import type { RunningLifecycle } from './warning-lifecycle.ts';
 import { startWarningLifecycle } from './warning-lifecycle.ts';
+import { startFeedCollector } from '../feed/outbox.ts';
 
 export interface ApplicationDeps {
   readonly store: EventStore;
@@ -52,6 +56,10 @@ export interface ApplicationDeps {
   readonly log: (line: string) => void;
   /** Where the built console lives (console/dist); served at /console when present. */
   readonly consoleDist?: string;
+  /** Sign-in with the government's single sign-on (parseOidcEnv + createOidcSignIn); absent: password only. */
+  readonly oidc?: OidcSignIn;
+  /** Roles that need a TOTP code at sign-in; default administrator, auditor, appraisal officer. */
+  readonly secondFactorRoles?: readonly StaffRole[];
 }
 
 export interface RunningApplication {
@@ -84,6 +92,7 @@ export const startApplication = async (deps: ApplicationDeps): Promise<RunningAp
     vault: deps.vault,
     clock,
     newId: () => crypto.randomUUID(),
+    ...(deps.secondFactorRoles ? { secondFactorRoles: deps.secondFactorRoles } : {}),
   };
 
   const projections = await startProjections({ store, db }, projectionRegistry, {
@@ -114,12 +123,13 @@ export const startApplication = async (deps: ApplicationDeps): Promise<RunningAp
     : null;
   const sessionSweep = setInterval(() => {
     purgeExpiredSessions(access.db, clock.now(), defaultSessionPolicy).catch((error: unknown) => log(`session purge: ${String(error)}`));
+    purgeExpiredSignInSteps(access.db, clock.now()).catch((error: unknown) => log(`sign-in step purge: ${String(error)}`));
   }, 10 * 60_000);
   sessionSweep.unref();
 
   const app = new Hono();
   // The staff API carries its own base path (staffApiBase).
-  app.route('/', createStaffApi({ access, store, clock, blobs: deps.blobs, queries: projectionQueries(db, clock), log }));
+  app.route('/', createStaffApi({ access, store, clock, blobs: deps.blobs, queries: projectionQueries(db, clock), log, ...(deps.oidc ? { oidc: deps.oidc } : {}) }));
   if (deps.consoleDist && existsSync(path.join(deps.consoleDist, 'index.html'))) {
     const root = path.relative(process.cwd(), deps.consoleDist);
     app.get('/console', (c) => c.redirect('/console/'));
@@ -128,7 +138,10 @@ export const startApplication = async (deps: ApplicationDeps): Promise<RunningAp
   }
   app.route('/', createIntakeApp(intake));
 
-  const subscriptions = [invitations, policy, ...(lifecycle ? [lifecycle.forwarder] : [])];
+  // 省级好差评上报: ratings and closed warnings become feed records (sent by `npm run feed`).
+  const feed = startFeedCollector({ store, db, onError: (error) => log(`provincial feed collector: ${String(error)} (retrying)`) });
+
+  const subscriptions = [invitations, policy, feed, ...(lifecycle ? [lifecycle.forwarder] : [])];
   return {
     app,
     access,
@@ -144,7 +157,7 @@ export const startApplication = async (deps: ApplicationDeps): Promise<RunningAp
       clearInterval(sessionSweep);
       sweeper.stop();
       await lifecycle?.stop();
-      await Promise.all([invitations.stop(), policy.stop(), projections.stop()]);
+      await Promise.all([invitations.stop(), policy.stop(), feed.stop(), projections.stop()]);
     },
   };
 };

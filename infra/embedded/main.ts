@@ -13,6 +13,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import { seedDemoAccounts } from '../../core/access/seed.ts';
+import type { DemoTotpSecret } from '../../core/access/totp-seed.ts';
+import { seedDemoTotp } from '../../core/access/totp-seed.ts';
+import { createOidcSignIn, parseOidcEnv } from '../../core/access/oidc.ts';
 import { createLocalBlobStore } from '../../core/blobs/local.node.ts';
 import { loadPiiKeyring } from '../../core/pii/key-file.node.ts';
 import { createPiiVault } from '../../core/pii/vault.ts';
@@ -104,7 +107,10 @@ const startEmbedded = async (): Promise<void> => {
     namespace: config.temporalNamespace,
     ...(tracing ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } } : {}),
   });
+  // Government single sign-on (PINGGAI_OIDC_*): all or none, checked before anything starts.
+  const oidcConfig = parseOidcEnv(process.env);
   const application = await startApplication({
+    ...(oidcConfig ? { oidc: createOidcSignIn(oidcConfig) } : {}),
     store,
     db: database.db,
     vault,
@@ -173,6 +179,13 @@ const loadDemo = async (dataDir: string, application: Awaited<ReturnType<typeof 
   }
   const created = await seedDemoAccounts(application.access, { password });
   log(`--demo: accounts ${created.length > 0 ? `created: ${created.join(', ')}` : 'already present'}; password in ${passwordFile}`);
+  // Administrators, auditors and appraisal officers sign in with a TOTP code: their demo secrets (and
+  // otpauth URIs for an authenticator app) are kept beside the password, never logged.
+  const totpFile = path.join(dataDir, 'keys', 'demo-totp.json');
+  const known = await fs.readFile(totpFile, 'utf8').then((text) => JSON.parse(text) as Record<string, DemoTotpSecret>, () => ({}));
+  const totp = await seedDemoTotp(application.access, { known });
+  if (totp.enrolled.length > 0) await fs.writeFile(totpFile, `${JSON.stringify(totp.secrets, null, 2)}\n`, { mode: 0o600 });
+  log(`--demo: TOTP secrets of ${Object.keys(totp.secrets).join(', ') || 'no account'} in ${totpFile}${totp.unknown.length > 0 ? ` (lost for ${totp.unknown.join(', ')}: reset their TOTP as admin)` : ''}`);
 };
 
 let stopping: Promise<void> | undefined;

@@ -13,7 +13,7 @@ import { ratingSummary } from '../../projections/queries/ratings.ts';
 import { unratedCases } from '../../projections/queries/funnel.ts';
 import { warningDashboard } from '../../projections/queries/warnings.ts';
 import type { Rate } from '../../projections/metrics/definitions.ts';
-import { ensureConsoleBuilt, startConsoleStack } from '../support/console-stack.ts';
+import { ensureConsoleBuilt, enterTotpCode, startConsoleStack } from '../support/console-stack.ts';
 import { needs, testEnv } from '../support/env.ts';
 
 const artifacts = 'tests/artifacts/console';
@@ -52,7 +52,7 @@ describe.runIf(needs('console end-to-end in Chromium', 'CHROMIUM_PATH'))(
     beforeAll(async () => {
       await mkdir(artifacts, { recursive: true });
       ensureConsoleBuilt();
-      stack = await startConsoleStack({ days: 8, seed: 'console-e2e', password });
+      stack = await startConsoleStack({ days: 8, seed: 'console-e2e', password, totp: true });
       browser = await chromium.launch({
         executablePath: testEnv('CHROMIUM_PATH')!,
         args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -94,6 +94,8 @@ describe.runIf(needs('console end-to-end in Chromium', 'CHROMIUM_PATH'))(
       await page.locator('#signin-username').fill(username);
       await page.locator('#signin-password').fill(password);
       await page.getByRole('button', { name: '登录' }).click();
+      const secret = stack.totpSecrets[username]?.secret;
+      if (secret) await enterTotpCode(page, secret);
       await page.waitForURL(/\/console\/(dashboard|warnings)$/);
       return page;
     };

@@ -12,7 +12,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { seedDemoAccounts } from '../../core/access/seed.ts';
+import { seedDemoTotp } from '../../core/access/totp-seed.ts';
+import { totpCodeAt } from '../../core/access/totp.ts';
 import { createLocalBlobStore } from '../../core/blobs/local.node.ts';
 import { createPgliteEventStore } from '../../core/eventstore/pglite.ts';
 import { generatePiiKeyring } from '../../core/pii/keyring.ts';
@@ -41,7 +44,11 @@ export const ensureConsoleBuilt = (log: (line: string) => void = console.log): v
   execFileSync('npm', ['run', 'build:console'], { stdio: 'inherit' });
 };
 
-export const startConsoleStack = async (options: { days: number; seed: string; password: string }) => {
+/**
+ * `totp`: administrators, auditors and appraisal officers sign in with a TOTP code as in production;
+ * their demo secrets come back as `totpSecrets` (type the code with `enterTotpCode`). Off: password only.
+ */
+export const startConsoleStack = async (options: { days: number; seed: string; password: string; totp?: boolean }) => {
   const { pglite, db } = await createTestPglite();
   const store = createPgliteEventStore({ pglite, db });
   const vault = createPiiVault({ keyring: generatePiiKeyring() });
@@ -83,8 +90,10 @@ export const startConsoleStack = async (options: { days: number; seed: string; p
     clock,
     log: (line) => console.error(`[console e2e] ${line}`),
     consoleDist,
+    ...(options.totp ? {} : { secondFactorRoles: [] }),
   });
   await seedDemoAccounts(application.access, { password: options.password });
+  const totpSecrets = options.totp ? (await seedDemoTotp(application.access)).secrets : {};
   await application.settled();
   const server = serve({ fetch: application.app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -95,6 +104,7 @@ export const startConsoleStack = async (options: { days: number; seed: string; p
     store,
     clock,
     demo,
+    totpSecrets,
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await application.stop();
@@ -103,4 +113,11 @@ export const startConsoleStack = async (options: { days: number; seed: string; p
       await rm(blobRoot, { recursive: true, force: true });
     },
   };
+};
+
+/** The sign-in page's TOTP step: types the code the account's authenticator would show now. */
+export const enterTotpCode = async (page: Page, secret: string): Promise<void> => {
+  await page.locator('#signin-code').waitFor({ state: 'visible', timeout: 20_000 });
+  await page.locator('#signin-code').fill(await totpCodeAt(secret, new Date()));
+  await page.getByTestId('signin-second-factor').getByRole('button', { name: '验证并登录' }).click();
 };

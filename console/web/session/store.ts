@@ -1,6 +1,7 @@
 import { reactive } from 'vue';
 import { ApiError, onUnauthenticated } from '../api/http.ts';
-import { signInRequest, signOutRequest, whoAmI } from '../api/session.ts';
+import type { SecondFactorAnswer } from '../api/session.ts';
+import { isSecondFactor, signInRequest, signOutRequest, totpCodeRequest, whoAmI } from '../api/session.ts';
 import type { Account, StaffAction, StaffRole } from '../api/types.ts';
 
 /**
@@ -24,8 +25,19 @@ export const restoreSession = async (): Promise<void> => {
   }
 };
 
-export const signIn = async (username: string, password: string): Promise<void> => {
-  session.account = (await signInRequest(username, password)).account;
+/** The password step; answers the TOTP step still due (or enrolment), or null when signed in. */
+export const signIn = async (username: string, password: string): Promise<SecondFactorAnswer | null> => {
+  const answer = await signInRequest(username, password);
+  if (isSecondFactor(answer)) return answer;
+  session.account = answer.account;
+  session.expired = false;
+  session.checked = true;
+  return null;
+};
+
+/** 两步验证: the TOTP code completes the sign-in (and confirms a new enrolment). */
+export const submitTotpCode = async (code: string): Promise<void> => {
+  session.account = (await totpCodeRequest(code)).account;
   session.expired = false;
   session.checked = true;
 };
