@@ -34,6 +34,7 @@ import type { StaffRecipient } from '../../workflows/activities.ts';
 import type { WorkerTracing } from '../../workflows/worker.ts';
 import type { RunningLifecycle } from './warning-lifecycle.ts';
 import { startWarningLifecycle } from './warning-lifecycle.ts';
+import { startFeedCollector } from '../feed/outbox.ts';
 
 export interface ApplicationDeps {
   readonly store: EventStore;
@@ -137,7 +138,10 @@ export const startApplication = async (deps: ApplicationDeps): Promise<RunningAp
   }
   app.route('/', createIntakeApp(intake));
 
-  const subscriptions = [invitations, policy, ...(lifecycle ? [lifecycle.forwarder] : [])];
+  // 省级好差评上报: ratings and closed warnings become feed records (sent by `npm run feed`).
+  const feed = startFeedCollector({ store, db, onError: (error) => log(`provincial feed collector: ${String(error)} (retrying)`) });
+
+  const subscriptions = [invitations, policy, feed, ...(lifecycle ? [lifecycle.forwarder] : [])];
   return {
     app,
     access,
@@ -153,7 +157,7 @@ export const startApplication = async (deps: ApplicationDeps): Promise<RunningAp
       clearInterval(sessionSweep);
       sweeper.stop();
       await lifecycle?.stop();
-      await Promise.all([invitations.stop(), policy.stop(), projections.stop()]);
+      await Promise.all([invitations.stop(), policy.stop(), feed.stop(), projections.stop()]);
     },
   };
 };

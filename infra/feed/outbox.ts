@@ -1,0 +1,153 @@
+/**
+ * The provincial feed's outbox: a checkpointed collector turns ratings and closed warnings into feed
+ * records (app.feed_outbox, one row per record id), and a sender hands due records to a transport,
+ * keeping what the receiving end answered (accepted, or rejected and why) and retrying with back-off
+ * when it could not be reached. Collecting twice and sending twice are both harmless: the record id
+ * is the idempotency key here and at the receiving end.
+ */
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import * as v from 'valibot';
+import type { EventStore, RecordedEvent, Subscription } from '../../core/eventstore/types.ts';
+import type { FeedRecord } from '../../core/feed/record.ts';
+import { FeedRecordSchema } from '../../core/feed/record.ts';
+import type { EvaluationSubmitted } from '../../core/invitation/events.ts';
+import { invitationStreamId } from '../../core/invitation/events.ts';
+import type { WarningRaised } from '../../core/warning/events.ts';
+import { shanghaiKeys } from '../../projections/time/shanghai.ts';
+import { ratingRecord, rectificationRecord } from './map.ts';
+
+export const feedCollectorId = 'provincial-feed';
+
+export type FeedAnswer =
+  | { readonly recordId: string; readonly status: 'accepted' }
+  | { readonly recordId: string; readonly status: 'rejected'; readonly reason: string };
+
+/** Where records go: the province's endpoint, or files for review (dry run). */
+export interface FeedTransport {
+  readonly name: string;
+  /** One answer per record. Throwing means nothing is known: every record is retried later. */
+  send(records: readonly FeedRecord[]): Promise<readonly FeedAnswer[]>;
+}
+
+/** Why a record does not fit the feed's field schema, naming the fields; null when it fits. */
+export const schemaProblems = (record: unknown): string | null => {
+  const result = v.safeParse(FeedRecordSchema, record);
+  if (result.success) return null;
+  return result.issues.map((issue) => `${v.getDotPath(issue) ?? '(record)'}: ${issue.message}`).join('; ');
+};
+
+type Submitted = RecordedEvent<'EvaluationSubmitted', EvaluationSubmitted['data']>;
+
+const enqueue = async (db: Kysely<unknown>, record: FeedRecord, sourceEventId: string, at: string): Promise<void> => {
+  // A record that does not fit the schema is kept as rejected (with the fields named), so the
+  // reconciliation shows it instead of it silently missing.
+  const problems = schemaProblems(record);
+  await sql`
+    insert into app.feed_outbox (record_id, kind, source_event_id, month_key, payload, status, reason)
+    values (${record.recordId}, ${record.kind}, ${sourceEventId}, ${shanghaiKeys(at).monthKey}, ${JSON.stringify(record)}::jsonb,
+            ${problems ? 'rejected' : 'pending'}, ${problems ? `schema: ${problems}` : null})
+    on conflict (record_id) do nothing`.execute(db);
+};
+
+/** The collector's batch handler (exported for a one-off catch-up from a CLI). */
+export const collectFeedRecords =
+  (deps: { readonly store: EventStore; readonly db: Kysely<unknown> }) =>
+  async (events: readonly RecordedEvent[]): Promise<void> => {
+    for (const event of events) {
+      if (event.type === 'EvaluationSubmitted') {
+        const submitted = event as Submitted;
+        await enqueue(deps.db, ratingRecord(submitted), event.id, submitted.data.submittedAt);
+      } else if (event.type === 'WarningClosed') {
+        const warning = await deps.store.readStream(event.streamId);
+        const raised = warning.find((e) => e.type === 'WarningRaised') as RecordedEvent<'WarningRaised', WarningRaised['data']> | undefined;
+        const { ratingEventId, invitationId } = raised?.data.source ?? {};
+        if (!ratingEventId || !invitationId) continue;
+        const rating = (await deps.store.readStream(invitationStreamId(invitationId))).find((e) => e.id === ratingEventId) as Submitted | undefined;
+        if (!rating) continue;
+        const record = rectificationRecord(warning, rating);
+        if (record) await enqueue(deps.db, record, event.id, record.closedAt);
+      }
+    }
+  };
+
+export const startFeedCollector = (deps: { readonly store: EventStore; readonly db: Kysely<unknown>; readonly onError?: (error: unknown) => void }): Subscription =>
+  deps.store.subscribe({
+    subscriberId: feedCollectorId,
+    categories: ['invitation', 'warning'],
+    handle: collectFeedRecords(deps),
+    ...(deps.onError ? { onError: deps.onError } : {}),
+  });
+
+/** Back-off after the n-th failed attempt: 30 s, 1 min, 2 min … at most an hour. */
+export const retryDelayMs = (attempts: number): number => Math.min(3_600_000, 30_000 * 2 ** Math.max(0, attempts - 1));
+
+export interface SendSummary {
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly retrying: number;
+  readonly failed: number;
+}
+
+/**
+ * Sends every due pending record (optionally of one month) in batches, and keeps each answer.
+ * After `maxAttempts` unreachable attempts a record is `failed` and waits for an operator.
+ */
+export const sendFeed = async (deps: {
+  readonly db: Kysely<unknown>;
+  readonly transport: FeedTransport;
+  readonly now: () => Date;
+  readonly month?: string;
+  readonly batchSize?: number;
+  readonly maxAttempts?: number;
+  readonly onProgress?: (summary: SendSummary) => void;
+}): Promise<SendSummary> => {
+  const summary = { accepted: 0, rejected: 0, retrying: 0, failed: 0 };
+  const maxAttempts = deps.maxAttempts ?? 8;
+  const tried = new Set<string>();
+  for (;;) {
+    const { rows } = await sql<{ record_id: string; payload: FeedRecord; attempts: number }>`
+      select record_id, payload, attempts from app.feed_outbox
+      where status = 'pending' and next_attempt_at <= ${deps.now().toISOString()}::timestamptz
+        ${deps.month ? sql`and month_key = ${deps.month}` : sql``}
+      order by created_at, record_id limit ${deps.batchSize ?? 200}`.execute(deps.db);
+    const batch = rows.filter((row) => !tried.has(row.record_id));
+    if (batch.length === 0) return summary;
+    for (const row of batch) tried.add(row.record_id);
+    const sentAt = deps.now().toISOString();
+    try {
+      const answers = new Map((await deps.transport.send(batch.map((row) => row.payload))).map((answer) => [answer.recordId, answer]));
+      for (const row of batch) {
+        const answer = answers.get(row.record_id);
+        if (!answer) {
+          summary.retrying++;
+          await retryLater(deps.db, row, deps.now(), maxAttempts, 'no answer for this record');
+        } else if (answer.status === 'accepted') {
+          summary.accepted++;
+          await sql`update app.feed_outbox set status = 'accepted', attempts = attempts + 1, sent_at = ${sentAt}::timestamptz, reason = null
+                    where record_id = ${row.record_id}`.execute(deps.db);
+        } else {
+          summary.rejected++;
+          await sql`update app.feed_outbox set status = 'rejected', attempts = attempts + 1, sent_at = ${sentAt}::timestamptz, reason = ${answer.reason}
+                    where record_id = ${row.record_id}`.execute(deps.db);
+        }
+      }
+    } catch (error) {
+      for (const row of batch) {
+        if (await retryLater(deps.db, row, deps.now(), maxAttempts, String(error))) summary.failed++;
+        else summary.retrying++;
+      }
+    }
+    deps.onProgress?.(summary);
+  }
+};
+
+/** Schedules the next attempt; true when the record has run out of attempts and is now `failed`. */
+const retryLater = async (db: Kysely<unknown>, row: { record_id: string; attempts: number }, now: Date, maxAttempts: number, reason: string): Promise<boolean> => {
+  const attempts = row.attempts + 1;
+  const failed = attempts >= maxAttempts;
+  await sql`update app.feed_outbox set attempts = ${attempts}, reason = ${reason}, status = ${failed ? 'failed' : 'pending'},
+              next_attempt_at = ${new Date(now.getTime() + retryDelayMs(attempts)).toISOString()}::timestamptz
+            where record_id = ${row.record_id}`.execute(db);
+  return failed;
+};

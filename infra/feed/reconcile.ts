@@ -1,0 +1,117 @@
+/**
+ * 对账: what the feed holds for a month against what the read models say happened, and the dry run
+ * that writes a month's payloads to files for review without sending or changing anything.
+ */
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { FeedRecord } from '../../core/feed/record.ts';
+import { schemaProblems } from './outbox.ts';
+
+type Kind = FeedRecord['kind'];
+const kinds: readonly Kind[] = ['rating', 'rectification'];
+
+export interface KindCounts {
+  /** What happened, by the read models: ratings submitted / warnings from a rating closed in the month. */
+  readonly readModels: number;
+  readonly records: number;
+  readonly pending: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly failed: number;
+  /** Dry run only: records that fit the field schema. */
+  readonly valid?: number;
+}
+
+export interface FeedReconciliation {
+  readonly month: string;
+  readonly kinds: Readonly<Record<Kind, KindCounts>>;
+  /** Rejected or invalid records with the reason (the first 200). */
+  readonly problems: readonly { readonly recordId: string; readonly kind: Kind; readonly reason: string }[];
+  /** Every rating and every rectification of the month has exactly one record. */
+  readonly balanced: boolean;
+}
+
+const readModelCounts = async (db: Kysely<unknown>, month: string): Promise<Record<Kind, number>> => {
+  const { rows } = await sql<{ rating: number; rectification: number }>`
+    select (select count(*) from app.rating_facts where month_key = ${month})::int as rating,
+           (select count(*) from app.warnings
+             where rating_id is not null and closed_at is not null
+               and to_char((closed_at at time zone 'UTC') + interval '8 hours', 'YYYY-MM') = ${month})::int as rectification`.execute(db);
+  return rows[0]!;
+};
+
+export const reconcileFeed = async (db: Kysely<unknown>, month: string, dryRun?: ReadonlyMap<string, string | null>): Promise<FeedReconciliation> => {
+  const counts = await readModelCounts(db, month);
+  const { rows } = await sql<{ kind: Kind; status: string; count: number }>`
+    select kind, status, count(*)::int as count from app.feed_outbox where month_key = ${month} group by kind, status`.execute(db);
+  const { rows: rejected } = await sql<{ record_id: string; kind: Kind; reason: string }>`
+    select record_id, kind, coalesce(reason, '') as reason from app.feed_outbox
+    where month_key = ${month} and status in ('rejected', 'failed') order by record_id limit 200`.execute(db);
+  const dryRunProblems = dryRun
+    ? [...dryRun].filter(([, problem]) => problem !== null).map(([recordId, problem]) => ({ recordId, kind: (recordId.startsWith('PJ') ? 'rating' : 'rectification') as Kind, reason: problem! }))
+    : [];
+  const of = (kind: Kind): KindCounts => {
+    const status = (name: string) => rows.find((row) => row.kind === kind && row.status === name)?.count ?? 0;
+    const records = rows.filter((row) => row.kind === kind).reduce((sum, row) => sum + row.count, 0);
+    return {
+      readModels: counts[kind],
+      records,
+      pending: status('pending'),
+      accepted: status('accepted'),
+      rejected: status('rejected'),
+      failed: status('failed'),
+      ...(dryRun ? { valid: [...dryRun].filter(([id, problem]) => problem === null && id.startsWith(kind === 'rating' ? 'PJ' : 'ZG')).length } : {}),
+    };
+  };
+  const byKind = { rating: of('rating'), rectification: of('rectification') };
+  return {
+    month,
+    kinds: byKind,
+    problems: [...rejected.map((row) => ({ recordId: row.record_id, kind: row.kind, reason: row.reason })), ...dryRunProblems].slice(0, 200),
+    balanced: kinds.every((kind) => byKind[kind].records === byKind[kind].readModels),
+  };
+};
+
+/**
+ * Writes the month's records to `<dir>/feed-<month>-<kind>.jsonl` (one payload per line, only those
+ * that fit the field schema) and the reconciliation next to them as JSON and as a table for people.
+ * Sends nothing and changes no row.
+ */
+export const dryRunFeed = async (deps: { readonly db: Kysely<unknown>; readonly month: string; readonly dir: string }): Promise<{ readonly report: FeedReconciliation; readonly files: readonly string[] }> => {
+  const { rows } = await sql<{ record_id: string; kind: Kind; payload: FeedRecord }>`
+    select record_id, kind, payload from app.feed_outbox where month_key = ${deps.month} order by kind, record_id`.execute(deps.db);
+  const checked = new Map(rows.map((row) => [row.record_id, schemaProblems(row.payload)]));
+  await mkdir(deps.dir, { recursive: true });
+  const files: string[] = [];
+  for (const kind of kinds) {
+    const file = path.join(deps.dir, `feed-${deps.month}-${kind}.jsonl`);
+    const lines = rows.filter((row) => row.kind === kind && checked.get(row.record_id) === null).map((row) => JSON.stringify(row.payload));
+    await writeFile(file, lines.length > 0 ? `${lines.join('\n')}\n` : '');
+    files.push(file);
+  }
+  const report = await reconcileFeed(deps.db, deps.month, checked);
+  const json = path.join(deps.dir, `feed-${deps.month}-reconciliation.json`);
+  await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
+  const text = path.join(deps.dir, `feed-${deps.month}-reconciliation.txt`);
+  await writeFile(text, formatReconciliation(report));
+  files.push(json, text);
+  return { report, files };
+};
+
+/** The report as people read it (zh-CN with English column names). */
+export const formatReconciliation = (report: FeedReconciliation): string => {
+  const label: Record<Kind, string> = { rating: '评价数据 ratings', rectification: '整改数据 rectifications' };
+  const lines = [
+    `好差评数据上报对账 feed reconciliation ${report.month}`,
+    '类别 kind | 业务量 read models | 记录 records | 待发 pending | 已接收 accepted | 被拒 rejected | 失败 failed | 校验通过 valid',
+    ...kinds.map((kind) => {
+      const c = report.kinds[kind];
+      return `${label[kind]} | ${c.readModels} | ${c.records} | ${c.pending} | ${c.accepted} | ${c.rejected} | ${c.failed} | ${c.valid ?? '-'}`;
+    }),
+    report.balanced ? '结论: 账实相符 (every rating and rectification has one record)' : '结论: 账实不符 — records differ from the read models',
+    ...report.problems.map((p) => `  ${p.recordId} (${p.kind}): ${p.reason}`),
+  ];
+  return `${lines.join('\n')}\n`;
+};
