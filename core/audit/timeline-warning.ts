@@ -5,10 +5,10 @@
  */
 import { assertNever } from '../decider/decider.ts';
 import type { RecordedEvent } from '../eventstore/types.ts';
-import type { CallbackCheck, WarningEvent, WarningEventType } from '../warning/events.ts';
+import type { CallbackCheck, WarningEvent, WarningEventType, WarningRaised } from '../warning/events.ts';
 import { warningStreamId } from '../warning/stream.ts';
 import { maskFreeText } from '../../projections/read-models/mask-text.ts';
-import type { DeadlineEffects, Described, Localized, Timeline, TimelineDetail } from './timeline.ts';
+import type { DeadlineEffects, Described, Localized, Timeline, TimelineDetail, TimelineLink } from './timeline.ts';
 import { assembleTimeline, text } from './timeline.ts';
 
 export const warningEventNames: Readonly<Record<WarningEventType, Localized>> = {
@@ -193,10 +193,26 @@ const warningDeadlines = (event: WarningEvent): DeadlineEffects => {
   }
 };
 
+/** The rating that raised the warning (by its invitation) and the warning policy's change history. */
+const relatedOf = (events: readonly RecordedEvent[]): TimelineLink[] => {
+  const raisedEvent = events.find((event) => event.type === 'WarningRaised');
+  if (!raisedEvent) return [];
+  const { source, routingTableVersion } = (raisedEvent.data as WarningRaised['data']);
+  return [
+    ...(source.invitationId ? [{ kind: 'rating' as const, id: source.invitationId, label: text('来源评价全过程', 'History of the rating') }] : []),
+    { kind: 'config', id: 'warning-policy', label: text(`预警规则与对照表变更记录(生成时为第 ${routingTableVersion} 版)`, `Warning policy changes (routing table v${routingTableVersion} when raised)`) },
+  ];
+};
+
 /** The timeline of one warning from the events of its stream, read at `asOf`. */
 export const warningTimeline = (warningId: string, events: readonly RecordedEvent[], asOf: Date): Timeline =>
   assembleTimeline(
-    { subject: { kind: 'warning', id: warningId }, title: text(`预警 ${warningId} 全过程`, `Warning ${warningId}: full history`), streams: [warningStreamId(warningId)] },
+    {
+      subject: { kind: 'warning', id: warningId },
+      title: text(`预警 ${warningId} 全过程`, `Warning ${warningId}: full history`),
+      streams: [warningStreamId(warningId)],
+      related: relatedOf(events),
+    },
     events,
     asOf,
     (event) => describeWarning(event as unknown as WarningEvent),

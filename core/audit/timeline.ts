@@ -87,8 +87,16 @@ export interface TimelineStep {
 
 export type TimelineSubjectKind = 'warning' | 'rating' | 'config';
 
+export interface TimelineLink {
+  readonly kind: TimelineSubjectKind;
+  readonly id: string;
+  readonly label: Localized;
+}
+
 export interface Timeline {
   readonly subject: { readonly kind: TimelineSubjectKind; readonly id: string };
+  /** Other histories this one refers to (a warning's rating, the configuration in force). */
+  readonly related?: readonly TimelineLink[];
   readonly title: Localized;
   readonly streams: readonly string[];
   readonly asOf: string;
@@ -150,7 +158,7 @@ const after = (a: string, b: string): boolean => Date.parse(a) > Date.parse(b);
  * several streams (a rating's case and invitation) are ordered by their global position.
  */
 export const assembleTimeline = (
-  head: Pick<Timeline, 'subject' | 'title' | 'streams'>,
+  head: Pick<Timeline, 'subject' | 'title' | 'streams' | 'related'>,
   events: readonly RecordedEvent[],
   asOf: Date,
   describe: (event: RecordedEvent) => Described,

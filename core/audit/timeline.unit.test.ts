@@ -47,6 +47,10 @@ describe('warning timeline (审计追溯)', () => {
     );
     expect(timeline.steps[1]!.what).toEqual({ 'zh-CN': '派单', en: 'Dispatched' });
     expect(timeline.streams).toEqual(['warning-w-1']);
+    expect(timeline.related?.map((link) => [link.kind, link.id])).toEqual([
+      ['rating', 'inv-1'],
+      ['config', 'warning-policy'],
+    ]);
   });
 
   it('lists the evidence files with their content hashes', () => {

@@ -117,4 +117,24 @@ describe.runIf(needs('audit timeline in Chromium', 'CHROMIUM_PATH'))('audit time
       from = at + heading.length;
     }
   });
+
+  it('opens the history of the rating that raised the warning: its case and invitation streams, step by step', async () => {
+    const invitationId = (events[0]!.data as { source: { invitationId?: string } }).source.invitationId;
+    if (!invitationId) {
+      console.warn('[audit e2e] the demo warning names no invitation (a case-overdue warning): no rating history to open');
+      return;
+    }
+    await page.getByTestId('related-rating').click();
+    await page.waitForURL(new RegExp(`/console/audit/ratings/${invitationId}$`));
+    const invitation = await stack.store.readStream(`invitation-${invitationId}`);
+    const caseId = (invitation[0]!.data as { subject: { caseId: string | null } }).subject.caseId;
+    const caseEvents = caseId ? await stack.store.readStream(`case-${caseId}`) : [];
+    const expected = [...caseEvents, ...invitation].sort((a, b) => (a.globalPosition < b.globalPosition ? -1 : 1));
+    const steps = page.getByTestId('audit-step');
+    await expect.poll(async () => (await steps.count()) > 0 && (await steps.first().getAttribute('data-event-id')) === expected[0]!.id, { timeout: 20_000 }).toBe(true);
+    expect(await steps.count()).toBe(expected.length);
+    for (const [index, event] of expected.entries()) expect(await steps.nth(index).getAttribute('data-event-id')).toBe(event.id);
+    // Phones appear masked only.
+    expect(await page.locator('main').innerText()).not.toMatch(/(?<![0-9a-f])1[3-9]\d{9}(?![0-9a-f])/);
+  });
 });
