@@ -115,3 +115,17 @@ describe('configuration timeline (配置变更)', () => {
     ]);
   });
 });
+
+describe('PDF font lookup', () => {
+  it('names the missing font and the Debian package to install', async () => {
+    const { findCjkFont } = await import('./timeline-pdf.node.ts');
+    expect(() => findCjkFont({ PINGGAI_CJK_FONT: '/nonexistent/font.ttc' })).toThrow(/fonts-noto-cjk/);
+    let caught: unknown = null;
+    try {
+      findCjkFont({ PINGGAI_CJK_FONT: '/nonexistent/font.ttc' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code: 'PDF_FONT_MISSING', status: 503 });
+  });
+});
