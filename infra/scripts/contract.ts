@@ -8,19 +8,20 @@
  * Left out, with the reason printed: the signed case-system operations (schemathesis cannot compute
  * the HMAC; case-api property tests cover them) and the routes that would end the run's own session.
  *
- * Environment: SCHEMATHESIS (the command, default `schemathesis`), CONTRACT_MAX_EXAMPLES (default 25).
+ * Environment: SCHEMATHESIS (the command, default `python3 -m schemathesis.cli`), CONTRACT_MAX_EXAMPLES (default 25).
  */
 import { spawn } from 'node:child_process';
 import { generate } from 'otplib';
 import { startConsoleStack } from '../../tests/support/console-stack.ts';
 
-const command = process.env['SCHEMATHESIS'] ?? 'schemathesis';
+// The module, not the `schemathesis` script: a pip --user install need not be on PATH.
+const [command, ...commandArgs] = (process.env['SCHEMATHESIS'] ?? 'python3 -m schemathesis.cli').split(' ') as [string, ...string[]];
 const maxExamples = process.env['CONTRACT_MAX_EXAMPLES'] ?? '25';
 const password = `contract-${crypto.randomUUID()}`;
 
 const run = (args: string[]): Promise<number> =>
   new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(command, [...commandArgs, ...args], { stdio: 'inherit', env: { ...process.env, NO_COLOR: '1' } });
     child.once('error', reject);
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
