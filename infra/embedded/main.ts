@@ -42,6 +42,7 @@ import { instrumentEventStore } from '../../core/eventstore/instrumented.ts';
 import { projectionRegistry } from '../../projections/index.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
 import { tracingFromEnv } from '../telemetry/tracing.ts';
+import { parseWebhookEndpoints, startWebhooks } from '../webhooks/webhooks.ts';
 
 const log = (line: string): void => console.log(`[embedded] ${line}`);
 // The Temporal worker speaks up for warnings and errors only; our own lines say what happens.
@@ -124,6 +125,11 @@ const startEmbedded = async (): Promise<void> => {
     consoleDist: fileURLToPath(new URL('../../console/dist', import.meta.url)),
   });
   closers.push({ name: 'reactors, projectors and the warning worker', close: () => application.stop() });
+
+  const webhookEndpoints = parseWebhookEndpoints(process.env.PINGGAI_WEBHOOKS);
+  const webhooks = startWebhooks({ store, db: database.db, endpoints: webhookEndpoints, now, log: (line) => log(line) });
+  closers.push({ name: 'webhooks', close: () => webhooks.stop() });
+  if (webhookEndpoints.length > 0) log(`webhooks to ${webhookEndpoints.map((e) => e.id).join(', ')}`);
 
   if (config.demo) await loadDemo(config.dataDir, application);
 

@@ -21,7 +21,8 @@ import { warningsProjection } from '../../projections/warnings/projection.ts';
 import { createTestPglite } from '../../tests/support/databases.ts';
 import { simulateDemoMonth } from '../demo/simulate.ts';
 import type { FeedTransport } from './outbox.ts';
-import { collectFeedRecords, retryDelayMs, sendFeed, startFeedCollector } from './outbox.ts';
+import { retryDelayMs } from '../../core/shared/backoff.ts';
+import { collectFeedRecords, sendFeed, startFeedCollector } from './outbox.ts';
 import { dryRunFeed, reconcileFeed } from './reconcile.ts';
 
 const config = parseIntakeConfig({

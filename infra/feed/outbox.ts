@@ -13,6 +13,7 @@ import type { FeedRecord } from '../../core/feed/record.ts';
 import { FeedRecordSchema } from '../../core/feed/record.ts';
 import type { EvaluationSubmitted } from '../../core/invitation/events.ts';
 import { invitationStreamId } from '../../core/invitation/events.ts';
+import { retryDelayMs } from '../../core/shared/backoff.ts';
 import type { WarningRaised } from '../../core/warning/events.ts';
 import { shanghaiKeys } from '../../projections/time/shanghai.ts';
 import { ratingRecord, rectificationRecord } from './map.ts';
@@ -79,8 +80,6 @@ export const startFeedCollector = (deps: { readonly store: EventStore; readonly 
     ...(deps.onError ? { onError: deps.onError } : {}),
   });
 
-/** Back-off after the n-th failed attempt: 30 s, 1 min, 2 min … at most an hour. */
-export const retryDelayMs = (attempts: number): number => Math.min(3_600_000, 30_000 * 2 ** Math.max(0, attempts - 1));
 
 export interface SendSummary {
   readonly accepted: number;
