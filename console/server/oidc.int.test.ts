@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOidcSignIn, parseOidcEnv } from '../../core/access/oidc.ts';
+import { createOidcSignIn, linkSubjectToAccount, parseOidcEnv } from '../../core/access/oidc.ts';
+import { totpCodeAt } from '../../core/access/totp.ts';
 import { createStaffApi } from './app.ts';
 import type { StaffApiHarness } from './testing.ts';
 import { createStaffApiHarness } from './testing.ts';
@@ -29,6 +30,7 @@ describe('government single sign-on (统一身份认证, OIDC)', () => {
   let server: Server;
   let issuer: string;
   let api: ReturnType<typeof createStaffApi>;
+  let oidc: ReturnType<typeof createOidcSignIn>;
 
   beforeAll(async () => {
     h = await createStaffApiHarness();
@@ -59,7 +61,8 @@ describe('government single sign-on (统一身份认证, OIDC)', () => {
       PINGGAI_OIDC_CLIENT_SECRET: clientSecret,
       PINGGAI_OIDC_REDIRECT_URL: redirectUrl,
     })!;
-    api = createStaffApi({ ...h.deps, oidc: createOidcSignIn({ ...config, allowHttp: true }) });
+    oidc = createOidcSignIn({ ...config, allowHttp: true });
+    api = createStaffApi({ ...h.deps, oidc });
   });
   afterAll(async () => {
     await new Promise((resolve) => server?.close(resolve));
@@ -162,6 +165,26 @@ describe('government single sign-on (统一身份认证, OIDC)', () => {
     const noCookie = await request(other.callback);
     expect(noCookie.status).toBe(401);
     expect(((await noCookie.json()) as { code: string }).code).toBe('SIGN_IN_STEP_EXPIRED');
+  });
+
+  it('still asks a TOTP role for its code (enrolment first) after single sign-on', async () => {
+    // As in production: administrators, auditors and appraisal officers need the code whatever the first factor.
+    const withTotp = createStaffApi({ ...h.deps, access: { ...h.deps.access, secondFactorRoles: undefined }, oidc });
+    await linkSubjectToAccount(h.deps.access, { accountId: 'admin', role: 'administrator', department: null }, { accountId: 'appraisal', issuer, subject: 'gov-0099' }, 'link-gov-0099');
+    const { callback, console } = await throughProvider('gov-0099');
+    const res = await withTotp.request(new URL(callback).href, { headers: { cookie: cookieHeader(console) } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { stage: string; enrolment: { secret: string } };
+    expect(body.stage).toBe('enrol');
+    expect(res.headers.getSetCookie().some((line) => line.startsWith('pinggai_staff='))).toBe(false);
+    remember(console, res);
+    const signedIn = await withTotp.request('http://console.test/api/staff/session', {
+      method: 'POST',
+      headers: { cookie: cookieHeader(console), 'content-type': 'application/json' },
+      body: JSON.stringify({ code: await totpCodeAt(body.enrolment.secret, h.deps.clock.now()) }),
+    });
+    expect(signedIn.status).toBe(200);
+    expect(await signedIn.json()).toMatchObject({ stage: 'signed_in', account: { id: 'appraisal' } });
   });
 
   it('refuses configuration that is half there, naming what is missing', () => {

@@ -38,7 +38,7 @@ export const oidcRoutes = (deps: StaffApiDeps, answers: Answers) => {
   const app = new Hono<StaffEnv>();
   const wantsHtml = (c: Context) => (c.req.header('accept') ?? '').includes('text/html');
 
-  app.get('/start', staffRoute({ tag: 'session', summary: '统一身份认证登录 Start single sign-on (302 to the provider)', public: true, responses: { 302: { description: 'To the provider' } } }), async (c) => {
+  app.get('/start', staffRoute({ tag: 'session', summary: '统一身份认证登录 Start single sign-on (302 to the provider)', public: true, problems: [404, 503], responses: { 302: { description: 'To the provider' } } }), async (c) => {
     if (!deps.oidc) throw notConfigured();
     const redirect = await beginOidcSignIn(deps.oidc);
     const step = await startSignInStep(deps.access.db, { kind: 'oidc', accountId: null, data: redirect.checks }, deps.clock.now());
@@ -46,7 +46,7 @@ export const oidcRoutes = (deps: StaffApiDeps, answers: Answers) => {
     return c.redirect(redirect.url.href, 302);
   });
 
-  app.get('/callback', staffRoute({ tag: 'session', summary: 'Single sign-on callback (signs in as the linked account)', public: true, problems: [404, 429] }), async (c) => {
+  app.get('/callback', staffRoute({ tag: 'session', summary: 'Single sign-on callback (signs in as the linked account)', public: true, problems: [401, 403, 404, 429, 503] }), async (c) => {
     if (!deps.oidc) throw notConfigured();
     const token = readStepCookie(c);
     try {

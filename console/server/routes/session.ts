@@ -87,7 +87,7 @@ export const sessionRoutes = (deps: StaffApiDeps) => {
       summary: '登录 Sign in: { username, password }, then { code } when a TOTP step is due (sets the session cookie, answers the CSRF token)',
       body: v.union([SignInSchema, TotpCodeSchema]),
       public: true,
-      problems: [403, 423, 429],
+      problems: [401, 403, 423, 429],
     }),
     async (c) => {
       const raw: unknown = await c.req.json().catch(() => null);
@@ -114,7 +114,7 @@ export const sessionRoutes = (deps: StaffApiDeps) => {
     },
   );
 
-  app.get('/step', staffRoute({ tag: 'session', summary: 'Where an unfinished sign-in stands: the TOTP step, or enrolment with its QR code', public: true }), async (c) => {
+  app.get('/step', staffRoute({ tag: 'session', summary: 'Where an unfinished sign-in stands: the TOTP step, or enrolment with its QR code', public: true, problems: [401] }), async (c) => {
     const step = await findSignInStep(deps.access.db, readStepCookie(c), ['totp', 'totp_enrol'], deps.clock.now());
     if (step === null || step.accountId === null) throw stepExpired();
     if (step.kind === 'totp') return c.json({ stage: 'totp' as const, expiresAt: step.expiresAt.toISOString() });
