@@ -7,6 +7,7 @@ const DAY = v.pipe(
   v.string(),
   v.regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD'),
   v.check((day) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return true; // the regex has said it (one issue per field)
     const date = new Date(`${day}T00:00:00Z`);
     return day >= '1900-01-01' && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
   }, 'a day as YYYY-MM-DD'),
