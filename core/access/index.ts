@@ -1,7 +1,7 @@
 // Staff identity and authorization (工作人员身份与权限): accounts as events, argon2id passwords,
-// sessions with CSRF tokens, the permission matrix and department scoping. TOTP and OIDC are later
-// work: they slot in as a second step after `signIn` (TOTP) and as another way to reach
-// `startSession` for an account found by its OIDC subject (OIDC); nothing else needs to change.
+// sessions with CSRF tokens, the permission matrix and department scoping; TOTP as the second step
+// after `signIn` for administrators, auditors and appraisal officers (totp.ts, `completeSecondFactor`);
+// government single sign-on (oidc.ts) as another first factor for an account linked to the subject.
 export type { AccountCommand, LockoutPolicy } from './account/commands.ts';
 export { accountDecider } from './account/decider.ts';
 export type { AccountEvent } from './account/events.ts';
@@ -17,10 +17,16 @@ export { departmentBound, isStaffRole, roleNames, staffRoles } from './roles.ts'
 export type { AccessScope, StaffPrincipal, WarningParties } from './scope.ts';
 export { canSeeWarning, scopeOf } from './scope.ts';
 export { demoAccounts, DemoPasswordSchema, seedDemoAccounts } from './seed.ts';
-export type { AccessDeps, NewAccount, SignedIn } from './service.ts';
+export type { AccessDeps, NewAccount, SecondFactorDue, SignedIn } from './service.ts';
+export type { OidcConfig, OidcSignIn } from './oidc.ts';
+export { accountOfSubject, createOidcSignIn, linkSubjectToAccount, parseOidcEnv } from './oidc.ts';
+export { purgeExpiredSignInSteps } from './sign-in-steps.ts';
+export { totpCodeAt, totpRequiredRoles } from './totp.ts';
+export { seedDemoTotp } from './totp-seed.ts';
 export {
   authenticate,
   changePassword,
+  completeSecondFactor,
   createAccount,
   defaultLockoutPolicy,
   disableAccount,
@@ -28,7 +34,10 @@ export {
   unlockAccount,
   loadAccount,
   ownDisplayName,
+  requiresSecondFactor,
+  resetTotp,
   signIn,
+  signInLinkedAccount,
   signOut,
   signOutEverywhere,
 } from './service.ts';
