@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { openPglite, pgliteKysely } from '../../core/db/pglite.ts';
 import { migrateToLatest } from '../../infra/db/migrate.ts';
+import { dumpForPiiScan } from './pii-dump.ts';
 
 /**
  * A fresh, migrated database on the Postgres server given by PINGGAI_TEST_PG_URL; `drop()` removes it.
@@ -21,6 +22,12 @@ export const createTestDatabase = async (baseUrl: string, prefix = 'pinggai_test
   return {
     url: url.toString(),
     async drop() {
+      if (process.env.PINGGAI_PII_SCAN_DIR) {
+        // The e2e tier's databases are dumped before they go, for the plain-phone scan (pii-scan.mjs).
+        const own = new pg.Client({ connectionString: url.toString() });
+        await own.connect();
+        await dumpForPiiScan(name, (sql) => own.query(sql)).finally(() => own.end());
+      }
       const client = new pg.Client({ connectionString: baseUrl });
       await client.connect();
       await client.query(`drop database if exists ${name} with (force)`);
@@ -44,5 +51,13 @@ export const createTestPglite = async () => {
     await seed.close();
   }
   const pglite = await openPglite(undefined, { loadDataDir: template });
+  if (process.env.PINGGAI_PII_SCAN_DIR) {
+    // Dumped on close for the plain-phone scan of the e2e tier (pii-scan.mjs).
+    const close = pglite.close.bind(pglite);
+    pglite.close = async () => {
+      if (!pglite.closed) await dumpForPiiScan('pglite', (sql) => pglite.query(sql));
+      await close();
+    };
+  }
   return { pglite, db: pgliteKysely<unknown>(pglite) };
 };
