@@ -113,6 +113,8 @@ export const test = async ({ root, args, services }) => {
   const totals = { passed: 0, failed: 0, skipped: 0 };
   for (const tier of tiers) {
     const reportFile = path.join(workDir, `${tier}.json`);
+    // e2e: databases are dumped before they go, and console output kept (JUnit), for the pii scan below.
+    if (tier === 'e2e') env.PINGGAI_PII_SCAN_DIR = path.join(workDir, 'pii-dumps');
     const outcome = await step(`${tier} tests`, bin(root, 'vitest', 'vitest.mjs'), [
       'run',
       '--project',
@@ -121,6 +123,7 @@ export const test = async ({ root, args, services }) => {
       '--reporter=default',
       '--reporter=json',
       `--outputFile.json=${reportFile}`,
+      ...(tier === 'e2e' ? ['--reporter=junit', `--outputFile.junit=${path.join(workDir, 'e2e-output.junit.xml')}`] : []),
       ...filters,
     ]);
     const report = readTierReport(reportFile, root);
@@ -142,6 +145,13 @@ export const test = async ({ root, args, services }) => {
       ...outcome,
       line: outcome.code === 0 || report.failed > 0 ? line : `${line}; vitest exited ${outcome.code}`,
     });
+  }
+
+  // Acceptance: no plain phone number in any database dump or log the run left (infra/scripts/pii-scan.mjs).
+  if (filters.length > 0) results.push({ name: 'pii scan', code: 0, ms: 0, line: 'skipped — a file filter was given' });
+  else {
+    const scan = await step('pii scan', path.join(root, 'infra', 'scripts', 'pii-scan.mjs'), [workDir]);
+    results.push({ ...scan, line: scan.code === 0 ? 'no plain phone number in database dumps and logs' : `failed: plain phone numbers found (exit ${scan.code})` });
   }
 
   // The intake suite again under real Deno against the Postgres server (same cases as the int tier).
