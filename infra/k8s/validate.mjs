@@ -3,7 +3,7 @@
 // every Deployment has probes and resources, intake and worker scale horizontally, one projector per group.
 // Files that are not Kubernetes resources, or are resources of operators' CRDs, are listed with the reason.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +74,13 @@ const groups = kinds.filter((k) => k.kind === 'Deployment' && k.name?.startsWith
 const groupNames = groups.map((k) => /PINGGAI_PROJECTOR_GROUP, value: (\S+) }/.exec(k.doc)?.[1]);
 if (groupNames.length === 0 || new Set(groupNames).size !== groupNames.length || groupNames.includes(undefined))
   problems.push(`projector Deployments must name distinct read-model groups, found ${JSON.stringify(groupNames)}`);
+
+// Entry points the containers run: said aloud when one is not in the repository yet.
+const root = join(here, '..', '..');
+for (const { file, name, doc } of kinds) {
+  const entry = /command: \[node, --import, tsx, (\S+?)\]/.exec(doc)?.[1];
+  if (entry && !existsSync(join(root, entry))) console.log(`warn ${file} ${name}: entry point ${entry} is not in the repository yet`);
+}
 
 const resources = kinds.length;
 if (problems.length > 0) {
