@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, createTestPglite } from '../../tests/support/databases.ts';
+import { needs, testEnv } from '../../tests/support/env.ts';
+import { createPgPool, postgresKysely } from '../db/postgres.ts';
+import { createPgEventStore } from '../eventstore/pg.ts';
+import { createPgliteEventStore } from '../eventstore/pglite.ts';
+import type { EventStore, NewEvent } from '../eventstore/types.ts';
+import { verifyEventChain } from './verify.ts';
+
+interface Harness {
+  store: EventStore;
+  db: Kysely<unknown>;
+  cleanup(): Promise<void>;
+}
+
+const event = (n: number): NewEvent => ({
+  id: randomUUID(),
+  type: 'RatingSubmitted',
+  schemaVersion: 1,
+  data: { score: n, note: `第${n}条评价`, nested: { b: 2, a: [1, 'x'] } },
+  metadata: { occurredAt: new Date(Date.UTC(2026, 10, 1, 8, n)).toISOString(), correlationId: `c-${n}` },
+});
+
+/** Three streams: rating-a (5 events, two batches), rating-b (3), rating-c (1). */
+const seed = async (store: EventStore) => {
+  await store.append('rating-a', [event(1), event(2)]);
+  await store.append('rating-b', [event(1)]);
+  await store.append('rating-a', [event(3), event(4), event(5)]);
+  await store.append('rating-b', [event(2), event(3)]);
+  await store.append('rating-c', [event(1)]);
+};
+
+const positionOf = async (db: Kysely<unknown>, stream: string, version: number) =>
+  (
+    await sql<{ global_position: string; event_id: string }>`
+      select global_position::text as global_position, event_id::text as event_id
+        from eventstore.events where stream_id = ${stream} and stream_version = ${version}::int`.execute(db)
+  ).rows[0]!;
+
+const tamperingSuite = (name: string, create: () => Promise<Harness>) => {
+  describe(`hash chain on ${name}`, () => {
+    let harness: Harness | undefined;
+    afterEach(async () => {
+      await harness?.cleanup();
+      harness = undefined;
+    });
+    const ready = async () => {
+      harness = await create();
+      await seed(harness.store);
+      return harness;
+    };
+
+    it('verifies an untouched store and each stream', async () => {
+      const { db } = await ready();
+      expect(await verifyEventChain(db)).toEqual({ ok: true, streams: 3, events: 9, firstBreak: null });
+      expect(await verifyEventChain(db, { streamId: 'rating-b' })).toMatchObject({ ok: true, streams: 1, events: 3 });
+    });
+
+    it('names an edited payload', async () => {
+      const { db } = await ready();
+      const target = await positionOf(db, 'rating-a', 3);
+      await sql`update eventstore.events set data = jsonb_set(data, '{score}', '5') where event_id = ${target.event_id}::uuid`.execute(db);
+      const report = await verifyEventChain(db);
+      expect(report.ok).toBe(false);
+      expect(report.firstBreak).toMatchObject({
+        kind: 'edited',
+        streamId: 'rating-a',
+        streamVersion: 3,
+        globalPosition: target.global_position,
+        eventId: target.event_id,
+      });
+      // Other streams are intact.
+      expect((await verifyEventChain(db, { streamId: 'rating-b' })).ok).toBe(true);
+    });
+
+    it('names an edit even when the forger recomputed that event’s own hash', async () => {
+      const { db } = await ready();
+      const edited = await positionOf(db, 'rating-a', 2);
+      await sql`update eventstore.events set data = '{"score":0}', event_hash = sha256(event_hash) where event_id = ${edited.event_id}::uuid`.execute(db);
+      const report = await verifyEventChain(db);
+      expect(report.firstBreak).toMatchObject({ kind: 'edited', streamId: 'rating-a', streamVersion: 2 });
+    });
+
+    it('names the event after a deleted one', async () => {
+      const { db } = await ready();
+      await sql`delete from eventstore.events where stream_id = 'rating-b' and stream_version = 2`.execute(db);
+      const next = await positionOf(db, 'rating-b', 3);
+      const report = await verifyEventChain(db);
+      expect(report.firstBreak).toMatchObject({
+        kind: 'missing',
+        streamId: 'rating-b',
+        streamVersion: 3,
+        globalPosition: next.global_position,
+        eventId: next.event_id,
+      });
+      expect(report.events).toBe(5 + 1); // rating-a intact, rating-b version 1 intact
+    });
+
+    it('names two swapped events as out of order', async () => {
+      const { db } = await ready();
+      const second = await positionOf(db, 'rating-a', 2);
+      const third = await positionOf(db, 'rating-a', 3);
+      // Swap versions 2 and 3 (through a spare number: the (stream, version) key is not deferrable).
+      await sql`update eventstore.events set stream_version = 1000 where stream_id = 'rating-a' and stream_version = 2`.execute(db);
+      await sql`update eventstore.events set stream_version = 2 where stream_id = 'rating-a' and stream_version = 3`.execute(db);
+      await sql`update eventstore.events set stream_version = 3 where stream_id = 'rating-a' and stream_version = 1000`.execute(db);
+      const report = await verifyEventChain(db);
+      expect(report.firstBreak).toMatchObject({
+        kind: 'out_of_order',
+        streamId: 'rating-a',
+        streamVersion: 2,
+        globalPosition: third.global_position,
+        eventId: third.event_id,
+      });
+      expect(BigInt(second.global_position)).toBeLessThan(BigInt(third.global_position));
+    });
+  });
+};
+
+tamperingSuite('PGlite (embedded)', async () => {
+  const { pglite, db } = await createTestPglite();
+  const store = createPgliteEventStore({ pglite, db });
+  return {
+    store,
+    db,
+    async cleanup() {
+      await store.close();
+      await pglite.close();
+    },
+  };
+});
+
+describe.runIf(needs('hash chain on a Postgres server', 'PINGGAI_TEST_PG_URL'))('Postgres server', () => {
+  tamperingSuite('Postgres server', async () => {
+    const database = await createTestDatabase(testEnv('PINGGAI_TEST_PG_URL')!, 'pinggai_audit');
+    const store = createPgEventStore({ connectionString: database.url, poolSize: 2 });
+    const db = postgresKysely<unknown>(createPgPool({ connectionString: database.url, max: 2 }));
+    return {
+      store,
+      db,
+      async cleanup() {
+        await store.close();
+        await db.destroy();
+        await database.drop();
+      },
+    };
+  });
+});

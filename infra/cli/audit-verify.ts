@@ -1,0 +1,84 @@
+/**
+ * `npm run audit:verify` — recomputes the event store's hash chain and names the first event that was
+ * edited, deleted (missing) or reordered; exit code 1 on a break, 2 on bad input.
+ *   npm run audit:verify                                    the embedded PGlite under PINGGAI_DATA_DIR (default .data)
+ *   PINGGAI_PG_URL=postgres://… npm run audit:verify         a Postgres server
+ *   npm run audit:verify -- --stream <stream id>            one stream only
+ *   npm run audit:verify -- --url postgres://…              same as PINGGAI_PG_URL
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Kysely } from 'kysely';
+import * as v from 'valibot';
+import { describeBreak, verifyEventChain } from '../../core/audit/verify.ts';
+import { openPglite, pgliteKysely } from '../../core/db/pglite.ts';
+import { createPgPool, postgresKysely } from '../../core/db/postgres.ts';
+import { lockDataFolder } from '../embedded/data-lock.ts';
+
+const { values } = parseArgs({ options: { stream: { type: 'string' }, url: { type: 'string' } }, strict: true });
+const input = v.safeParse(
+  v.object({
+    PINGGAI_PG_URL: v.optional(v.pipe(v.string(), v.url('PINGGAI_PG_URL must be a postgres:// URL'))),
+    PINGGAI_DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), '.data'),
+    stream: v.optional(v.pipe(v.string(), v.minLength(1, 'stream must not be empty'))),
+  }),
+  {
+    PINGGAI_PG_URL: values.url || process.env.PINGGAI_PG_URL || undefined,
+    PINGGAI_DATA_DIR: process.env.PINGGAI_DATA_DIR || undefined,
+    stream: values.stream,
+  },
+);
+if (!input.success) {
+  console.error(`audit:verify: ${v.getDotPath(input.issues[0]) ?? 'input'}: ${input.issues[0].message}`);
+  process.exit(2);
+}
+const log = (line: string) => console.log(`[audit] ${line}`);
+
+const verify = async (db: Kysely<unknown>): Promise<boolean> => {
+  let lastPrinted = 0;
+  const report = await verifyEventChain(db, {
+    streamId: input.output.stream,
+    onProgress: (events, streams) => {
+      if (events - lastPrinted >= 20_000) {
+        lastPrinted = events;
+        log(`${events} events in ${streams} streams verified…`);
+      }
+    },
+  });
+  const scope = input.output.stream === undefined ? 'whole store' : `stream ${input.output.stream}`;
+  if (report.firstBreak) {
+    log(`BROKEN (${scope}) after ${report.events} intact events: ${describeBreak(report.firstBreak)}`);
+    return false;
+  }
+  log(`OK (${scope}): ${report.events} events in ${report.streams} streams, every hash recomputed and chained`);
+  return true;
+};
+
+let ok: boolean;
+if (input.output.PINGGAI_PG_URL) {
+  const url = new URL(input.output.PINGGAI_PG_URL);
+  log(`Postgres server ${url.host}${url.pathname}`);
+  const db = postgresKysely<unknown>(createPgPool({ connectionString: input.output.PINGGAI_PG_URL, max: 2, applicationName: 'pinggai-audit' }));
+  try {
+    ok = await verify(db);
+  } finally {
+    await db.destroy();
+  }
+} else {
+  const dataDir = path.resolve(input.output.PINGGAI_DATA_DIR);
+  const lock = lockDataFolder(dataDir, { now: () => new Date(), log });
+  try {
+    log(`embedded PGlite at ${path.join(dataDir, 'pglite')}`);
+    const pglite = await openPglite(path.join(dataDir, 'pglite'));
+    const db = pgliteKysely<unknown>(pglite);
+    try {
+      ok = await verify(db);
+    } finally {
+      await db.destroy();
+      await pglite.close();
+    }
+  } finally {
+    lock.release();
+  }
+}
+process.exit(ok ? 0 : 1);
