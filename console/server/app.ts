@@ -7,6 +7,7 @@ import { csrfProtection } from './middleware/csrf.ts';
 import { staffSession } from './middleware/session.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { piiRevealRoutes } from './routes/pii-reveal.ts';
 import { departmentRoutes, smsOutboxRoutes } from './routes/admin.ts';
 import { blobRoutes } from './routes/blobs.ts';
 import { configRoutes } from './routes/config.ts';
@@ -49,6 +50,7 @@ export const createStaffApi = (deps: StaffApiDeps): Hono<StaffEnv> => {
   app.route('/session', sessionRoutes(deps));
   app.route('/warnings', warningReadRoutes(deps));
   app.route('/warnings', warningActionRoutes(deps));
+  app.route('/warnings', piiRevealRoutes(deps));
   app.route('/blobs', blobRoutes(deps));
   app.route('/accounts', accountRoutes(deps));
   app.route('/dashboard', dashboardRoutes(deps));

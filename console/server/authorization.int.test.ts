@@ -35,6 +35,7 @@ const routes: readonly { method: string; path: string; action: StaffAction }[] =
   { method: 'GET', path: '/api/staff/ratings', action: 'rating.list' },
   { method: 'GET', path: '/api/staff/departments', action: 'department.list' },
   { method: 'GET', path: '/api/staff/sms-outbox', action: 'sms.outbox' },
+  { method: 'POST', path: '/api/staff/warnings/w-scj/contact/reveal', action: 'pii.reveal' },
   { method: 'GET', path: '/api/staff/config/questionnaire', action: 'config.read' },
   { method: 'GET', path: '/api/staff/config/warning-policy', action: 'config.read' },
   { method: 'GET', path: '/api/staff/config/calendar', action: 'config.read' },

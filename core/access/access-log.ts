@@ -26,12 +26,25 @@ export type AccessLogEvent =
         readonly format: 'json' | 'pdf';
         readonly at: string;
       };
+    }
+  | {
+      /** A staff member revealed a masked personal datum (查看完整号码): who, as which role, whose, which field, why. Never the value. */
+      readonly type: 'PersonalDataRevealed';
+      readonly data: {
+        readonly accountId: string;
+        readonly role: string;
+        readonly subject: { readonly kind: 'warning'; readonly id: string };
+        readonly field: 'phone';
+        readonly reason: string;
+        readonly at: string;
+      };
     };
 
 export const accessLogSchemaVersions: { readonly [T in AccessLogEvent['type']]: number } = {
   UnknownAccountSignInFailed: 1,
   RefusedSignInLogged: 1,
   AuditTimelineExported: 1,
+  PersonalDataRevealed: 1,
 };
 
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;

@@ -37,6 +37,8 @@ export const staffActions = [
   'appraisal.read',
   'appraisal.export',
   'appraisal.override',
+  /** Reveal a real-name rater's masked phone (查看完整号码) of a warning in scope, with a reason; logged. */
+  'pii.reveal',
 ] as const;
 
 export type StaffAction = (typeof staffActions)[number];
@@ -50,7 +52,7 @@ const readDashboards: readonly StaffAction[] = ['dashboard.read', 'rating.list',
  * (scope.ts): a department handler may reply, but only to its own department's warnings.
  */
 const matrix: Readonly<Record<StaffRole, ReadonlySet<StaffAction>>> = {
-  administrator: new Set<StaffAction>(['account.manage', ...readWarnings, ...readDashboards, 'config.read', 'config.manage', 'sms.outbox', 'bulletin.read', 'audit.read']),
+  administrator: new Set<StaffAction>(['account.manage', ...readWarnings, ...readDashboards, 'config.read', 'config.manage', 'sms.outbox', 'bulletin.read', 'audit.read', 'pii.reveal']),
   dispatcher: new Set<StaffAction>([...readWarnings, ...readDashboards, 'warning.dispatch', 'bulletin.read', 'audit.read']),
   department_handler: new Set<StaffAction>([
     ...readWarnings,
@@ -64,7 +66,7 @@ const matrix: Readonly<Record<StaffRole, ReadonlySet<StaffAction>>> = {
     'blob.upload',
     'audit.read',
   ]),
-  callback_officer: new Set<StaffAction>([...readWarnings, ...readDashboards, 'warning.phone_callback', 'warning.onsite_check', 'blob.upload']),
+  callback_officer: new Set<StaffAction>([...readWarnings, ...readDashboards, 'warning.phone_callback', 'warning.onsite_check', 'blob.upload', 'pii.reveal']),
   // The rectification working group (工作专班) reviews appeals and follows escalations.
   working_group_lead: new Set<StaffAction>([...readWarnings, ...readDashboards, 'warning.appeal_review', 'bulletin.read', 'audit.read']),
   // Auditors also read the configuration, to see what was in force when (never to change it).
