@@ -403,4 +403,13 @@ export const en: Messages = {
     notFound: 'Page not found',
     home: 'Back to the start page',
   },
+  reveal: {
+    button: 'Show full number',
+    title: 'Rater contact',
+    notice: 'Revealing personal data is written to the access log (who, when, why). Anonymous raters cannot be revealed.',
+    reason: 'Why do you need it?',
+    confirm: 'Reveal',
+    cancel: 'Cancel',
+    phone: 'Phone',
+  },
 };

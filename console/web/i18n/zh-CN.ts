@@ -404,6 +404,15 @@ export const zhCN = {
     notFound: '页面不存在',
     home: '返回首页',
   },
+  reveal: {
+    button: '查看完整号码',
+    title: '查看评价人联系方式',
+    notice: '查看个人信息会记入访问日志(查看人、时间、理由)。匿名评价人不可查看。',
+    reason: '请填写查看理由',
+    confirm: '确认查看',
+    cancel: '取消',
+    phone: '手机号',
+  },
 } as const;
 
 type Widen<T> = T extends string ? string : T extends readonly string[] ? readonly string[] : { readonly [K in keyof T]: Widen<T[K]> };
