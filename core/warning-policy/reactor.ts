@@ -23,6 +23,7 @@ import { route } from './routing.ts';
 import type { PolicySource } from './rules.ts';
 import { matchRule } from './rules.ts';
 import { currentTraceparent, inSpan } from '../telemetry/trace.ts';
+import { isBackfilled } from '../case/backfill.ts';
 
 export const warningPolicyActor: Actor = { id: 'system:warning-policy', role: 'system' };
 
@@ -144,7 +145,7 @@ export const startWarningPolicy = (deps: WarningPolicyReactorDeps): Subscription
     subscriberId: 'warning-policy',
     categories: ['invitation', 'case'],
     handle: async (events) => {
-      const relevant = events.filter((event) => event.type === 'EvaluationSubmitted' || event.type === 'CaseOverdue');
+      const relevant = events.filter((event) => (event.type === 'EvaluationSubmitted' || event.type === 'CaseOverdue') && !isBackfilled(event));
       if (relevant.length === 0) return;
       const policy = await loadWarningPolicy(deps.store);
       const reasons = await deps.reasons();

@@ -1,28 +1,19 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
-import type { CaseCommand, CaseReportOutcome } from '../../core/case/decider.ts';
-import { caseDecider, classifyCaseReport } from '../../core/case/decider.ts';
-import type { CaseDetails, SealedPhone } from '../../core/case/types.ts';
-import { caseIdOf, caseStreamId } from '../../core/case/types.ts';
-import { handleCommand } from '../../core/decider/command-handler.ts';
 import { fieldIssuesFromValibot, invalidField, ValidationFailed } from '../../core/http/field-errors.ts';
-import { maskPhone } from '../../core/pii/mask.ts';
 import type { IntakeDeps } from '../deps.ts';
 import { intakeDocs } from '../openapi.ts';
 import type { CaseEventInput } from './schema.ts';
+import type { RecordedCaseEvent } from './record.ts';
+import { recordCaseEvent } from './record.ts';
 import { caseEventBatchSchema, caseEventSchema } from './schema.ts';
 import type { VerifiedCaseSystem } from './signature.ts';
 import { maxCaseApiBodyBytes, verifyCaseSystemSignature } from './signature.ts';
 import { DomainError } from '../../core/shared/errors.ts';
 
-export interface CaseEventResult {
+export interface CaseEventResult extends RecordedCaseEvent {
   readonly index: number;
-  readonly caseId: string;
-  readonly sequence: number;
-  /** recorded | duplicate (this sequence is in) | stale (older than what is recorded: ignored) | no_change. */
-  readonly outcome: CaseReportOutcome | 'recorded';
-  readonly events: number;
 }
 
 /** Reads the signed body as JSON: the body that was signed is exactly the body that is parsed. */
@@ -40,34 +31,6 @@ const validateBody = (json: unknown): CaseEventInput[] => {
   const result = isBatch ? v.safeParse(caseEventBatchSchema, json) : v.safeParse(caseEventSchema, json);
   if (!result.success) throw new ValidationFailed(fieldIssuesFromValibot(result.issues, ''));
   return isBatch ? (result.output as v.InferOutput<typeof caseEventBatchSchema>).events : [result.output as CaseEventInput];
-};
-
-const sealPhone = async (deps: Pick<IntakeDeps, 'vault'>, phone: string | null): Promise<SealedPhone | null> =>
-  phone === null ? null : { sealed: await deps.vault.seal(phone, 'phone'), masked: maskPhone(phone), blindIndex: await deps.vault.blindIndex(phone, 'phone') };
-
-const toCommand = async (deps: Pick<IntakeDeps, 'vault'>, system: string, input: CaseEventInput): Promise<CaseCommand> => {
-  const details: CaseDetails = {
-    matter: input.case.matter,
-    department: input.case.department,
-    hall: input.case.hall,
-    window: input.case.window,
-    staff: { id: input.case.staff.id, displayName: input.case.staff.name },
-    applicantType: input.case.applicantType,
-    enterpriseType: input.case.enterpriseType,
-    regionCode: input.case.regionCode,
-    applicantPhone: await sealPhone(deps, input.case.applicantPhone),
-  };
-  const base = { system, externalCaseId: input.caseId, sequence: input.sequence, occurredAt: input.occurredAt, details };
-  switch (input.type) {
-    case 'registered':
-      return { type: 'RecordCaseRegistered', ...base, stage: input.stage };
-    case 'stage_changed':
-      return { type: 'RecordCaseStageChanged', ...base, stage: input.stage };
-    case 'completed':
-      return { type: 'RecordCaseCompleted', ...base, result: input.result };
-    case 'overdue':
-      return { type: 'RecordCaseOverdue', ...base, dueAt: input.dueAt };
-  }
 };
 
 /**
@@ -90,16 +53,7 @@ export const caseApiRoutes = (deps: IntakeDeps) => {
     const inputs = validateBody(parseJson(body));
     const results: CaseEventResult[] = [];
     for (const [index, input] of inputs.entries()) {
-      const command = await toCommand(deps, system, input);
-      const ref = { system, externalCaseId: input.caseId };
-      const result = await handleCommand(deps.store, caseStreamId(ref), caseDecider, command, {
-        commandId: `case-report:${caseIdOf(ref)}:${input.sequence}`,
-        actor: { id: `case-system:${system}`, role: 'case_system' },
-        now: deps.clock.now(),
-        correlationId: `case-report:${keyId}`,
-      });
-      const outcome = result.appended.length > 0 ? 'recorded' : result.alreadyHandled ? 'duplicate' : classifyCaseReport(command, result.state);
-      results.push({ index, caseId: input.caseId, sequence: input.sequence, outcome, events: result.appended.length });
+      results.push({ index, ...(await recordCaseEvent(deps, system, input, `case-report:${keyId}`)) });
     }
     return c.json({ results });
   });

@@ -1,3 +1,4 @@
+import { isBackfilled } from '../../core/case/backfill.ts';
 import type { CaseState } from '../../core/case/decider.ts';
 import { caseDecider } from '../../core/case/decider.ts';
 import type { CaseEvent } from '../../core/case/events.ts';
@@ -51,6 +52,7 @@ export const subjectOfCase = (state: CaseState): RatingSubject => {
  * SMS with key `invitation:<id>:send`, records InvitationSent. Safe to run twice for the same event.
  */
 export const reactToCaseEvent = async (deps: ReactorDeps, event: RecordedEvent): Promise<void> => {
+  if (isBackfilled(event)) return;
   const trigger = triggerOf(event, deps.config.invitations.alsoAtStages);
   if (!trigger) return;
   const history = (await deps.store.readStream(event.streamId)).filter((recorded) => recorded.streamVersion <= event.streamVersion);
