@@ -3,21 +3,23 @@
  *
  * A child process serves both apps with @hono/node-server: hello-world, and the intake app on a real
  * Postgres server (events appended through the store, attachments none). It first issues invitations
- * (one rating per invitation). The parent is the load generator: closed-loop maximum throughput of
- * hello-world and of POST /e/:token (overall=5, urlencoded), then an open-loop run at half the maximum
- * submission rate for the p99 latency. Ends with one JSON line.
+ * (one rating per invitation). The parent is the load generator, autocannon (its own process, so the
+ * generator does not share the server's event loop): maximum throughput of hello-world and of
+ * POST /e/:token (overall=5, urlencoded, a distinct invitation per request), then a paced run at half
+ * the maximum submission rate for the p99 latency. Ends with one JSON line.
  *
- * Env: PINGGAI_BENCH_PG_URL or PINGGAI_TEST_PG_URL; BENCH_SECONDS (4), BENCH_CONCURRENCY (32),
- * BENCH_INVITATIONS (6000).
+ * Env: PINGGAI_BENCH_PG_URL or PINGGAI_TEST_PG_URL; BENCH_SECONDS (4), BENCH_CONNECTIONS (64),
+ * BENCH_INVITATIONS (8000).
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { percentile, round } from './support/stats.ts';
+import autocannon from 'autocannon';
+import { round } from './support/stats.ts';
 
 const env = process.env;
 const seconds = Number(env['BENCH_SECONDS'] ?? 4);
-const concurrency = Number(env['BENCH_CONCURRENCY'] ?? 32);
-const invitations = Number(env['BENCH_INVITATIONS'] ?? 6000);
+const connections = Number(env['BENCH_CONNECTIONS'] ?? 64);
+const invitations = Number(env['BENCH_INVITATIONS'] ?? 8000);
 
 const serveChild = async () => {
   const { Hono } = await import('hono');
@@ -85,22 +87,21 @@ const serveChild = async () => {
   });
 };
 
-/** Closed loop: `concurrency` workers, each sending the next request when the last one answered. */
-const closedLoop = async (send: (index: number) => Promise<void>, limit: number): Promise<{ done: number; elapsedMs: number }> => {
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  let issued = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline && issued < limit) await send(issued++);
-    }),
-  );
-  return { done: issued, elapsedMs: performance.now() - started };
-};
+interface Load {
+  readonly total: number;
+  readonly perSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
 
-const expectOk = async (response: Response, what: string) => {
-  await response.arrayBuffer();
-  if (response.status >= 300) throw new Error(`${what}: HTTP ${response.status}`);
+/** One autocannon run (in this process, the server is in the child): fails on any error or non-2xx answer. */
+const load = async (what: string, options: autocannon.Options): Promise<Load> => {
+  const result = await autocannon({ connections, pipelining: 1, ...options });
+  if (result.errors > 0 || result.non2xx > 0 || result.timeouts > 0) {
+    throw new Error(`${what}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx answers (out of invitations? raise BENCH_INVITATIONS)`);
+  }
+  const total = result.requests.total;
+  return { total, perSecond: total / result.duration, p50Ms: result.latency.p50, p99Ms: result.latency.p99 };
 };
 
 const main = async () => {
@@ -112,49 +113,37 @@ const main = async () => {
   });
   const { helloPort, intakePort, tokens } = JSON.parse(first) as { helloPort: number; intakePort: number; tokens: string[] };
   try {
-    const helloUrl = `http://127.0.0.1:${helloPort}/`;
     const intake = `http://127.0.0.1:${intakePort}`;
     const pageResponse = await fetch(`${intake}/e/${tokens[0]}`);
     const pageBytes = (await pageResponse.arrayBuffer()).byteLength;
 
-    const helloRun = await closedLoop(async () => expectOk(await fetch(helloUrl), 'hello'), Number.POSITIVE_INFINITY);
-    const helloRps = (helloRun.done / helloRun.elapsedMs) * 1000;
+    const hello = await load('hello', { url: `http://127.0.0.1:${helloPort}/`, duration: seconds });
 
+    // Every submission spends its own invitation (one rating per invitation).
     let cursor = 1;
-    const submit = async () => {
-      const token = tokens[cursor++];
-      if (!token) throw new Error('ran out of invitations: raise BENCH_INVITATIONS');
-      const started = performance.now();
-      await expectOk(await fetch(`${intake}/e/${token}`, { method: 'POST', body: new URLSearchParams({ overall: '5' }), headers: { accept: 'application/json' } }), 'submit');
-      return performance.now() - started;
+    const submission: autocannon.Request = {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: 'overall=5',
+      setupRequest: (request) => ({ ...request, path: `/e/${tokens[cursor++] ?? 'exhausted'}` }),
     };
-    const maxRun = await closedLoop(async () => void (await submit()), Math.floor(tokens.length * 0.6));
-    const submitRps = (maxRun.done / maxRun.elapsedMs) * 1000;
+    // Closed loop at full speed over a fixed budget of invitations.
+    const maximum = await load('submit', { url: intake, amount: Math.floor((tokens.length - 1) * 0.6), requests: [submission] });
 
-    // Open loop at half the maximum rate: requests leave on schedule whether or not earlier ones answered.
-    const rate = submitRps / 2;
-    const count = Math.min(Math.floor(rate * seconds), tokens.length - cursor);
-    const latencies: number[] = [];
-    const start = performance.now();
-    await Promise.all(
-      Array.from({ length: count }, async (_, i) => {
-        const due = start + (i / rate) * 1000;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        latencies.push(await submit());
-      }),
-    );
-    latencies.sort((a, b) => a - b);
+    // At half the maximum rate: autocannon paces the requests and measures each one's latency.
+    const rate = Math.max(1, Math.floor(maximum.perSecond / 2));
+    const half = await load('submit at half load', { url: intake, overallRate: rate, amount: Math.min(rate * seconds, tokens.length - cursor), requests: [submission] });
+
     const result = {
       bench: 'intake',
-      hello_per_s: round(helloRps, 0),
-      submits_per_s: round(submitRps, 0),
-      submit_vs_hello: round(submitRps / helloRps, 3),
-      p99_ms_at_half_load: round(percentile(latencies, 99), 1),
-      p50_ms_at_half_load: round(percentile(latencies, 50), 1),
-      half_load_per_s: round(rate, 0),
+      hello_per_s: round(hello.perSecond, 0),
+      submits_per_s: round(maximum.perSecond, 0),
+      submit_vs_hello: round(maximum.perSecond / hello.perSecond, 3),
+      p99_ms_at_half_load: round(half.p99Ms, 1),
+      p50_ms_at_half_load: round(half.p50Ms, 1),
+      half_load_per_s: round(half.perSecond, 0),
       page_bytes: pageBytes,
-      concurrency,
+      connections,
       seconds,
     };
     console.log(`hello-world ${result.hello_per_s}/s; submissions ${result.submits_per_s}/s (${(result.submit_vs_hello * 100).toFixed(1)}% of hello; target ≥ 25%)`);

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { handleCommand } from '../../core/decider/command-handler.ts';
 import { fold } from '../../core/decider/decider.ts';
+import type { EventStore, RecordedEvent } from '../../core/eventstore/types.ts';
 import type { FieldError } from '../../core/http/field-errors.ts';
 import { invalidField, renderFieldErrors, ValidationFailed } from '../../core/http/field-errors.ts';
 import type { InvitationState } from '../../core/invitation/decider.ts';
@@ -32,14 +33,39 @@ const usedLink = () => refusal('INVITATION_ALREADY_RATED', 409, m.usedTitle['zh-
 const expiredLink = () => refusal('INVITATION_EXPIRED', 410, m.expiredTitle['zh-CN'], m.expiredTitle.en);
 
 /** The invitation behind a token, or the refusal a page or problem shows. Tampered tokens read nothing. */
-const loadInvitation = async (deps: CitizenDeps, token: string): Promise<{ id: string; state: InvitationState }> => {
+const loadInvitation = async (deps: CitizenDeps, token: string): Promise<{ id: string; state: InvitationState; recorded: RecordedEvent[] }> => {
   const id = await deps.tokens.verify(token);
   if (!id) throw invalidLink();
-  const state = fold(invitationDecider, (await deps.store.readStream(invitationStreamId(id))) as unknown as InvitationEvent[]);
+  const recorded = await deps.store.readStream(invitationStreamId(id));
+  const state = fold(invitationDecider, recorded as unknown as InvitationEvent[]);
   if (state.status === 'none' || !state.issued) throw invalidLink();
   if (state.status === 'rated') throw usedLink();
   if (state.status === 'expired' || new Date(state.issued.expiresAt) <= deps.clock.now()) throw expiredLink();
-  return { id, state };
+  return { id, state, recorded };
+};
+
+/**
+ * The store, except that the first read of `streamId` answers with the events just read: the command
+ * handler decides on them without a second round trip. The append still carries the expected version,
+ * so a concurrent write is refused and the handler's retry reads the stream afresh.
+ */
+const withFirstRead = (store: EventStore, streamId: string, recorded: RecordedEvent[]): EventStore => {
+  let pending: RecordedEvent[] | null = recorded;
+  const readStream: EventStore['readStream'] = async (id, options) => {
+    if (id === streamId && pending && options === undefined) {
+      const events = pending;
+      pending = null;
+      return events;
+    }
+    return store.readStream(id, options);
+  };
+  return new Proxy(store, {
+    get: (target, property) => {
+      if (property === 'readStream') return readStream;
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 };
 
 /** How the citizen reached the page: a window screen shows the SMS link as a QR with `?via=qr`. */
@@ -131,7 +157,7 @@ export const citizenRoutes = (deps: CitizenDeps) => {
         const anonymous = form.anonymous !== undefined;
         const now = deps.clock.now();
         await handleCommand(
-          deps.store,
+          withFirstRead(deps.store, invitationStreamId(loaded.id), loaded.recorded),
           invitationStreamId(loaded.id),
           invitationDecider,
           {
