@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 import * as v from 'valibot';
 import { describeBreak, verifyEventChain } from '../../core/audit/verify.ts';
 import { openPglite, pgliteKysely } from '../../core/db/pglite.ts';
@@ -35,6 +36,13 @@ if (!input.success) {
 const log = (line: string) => console.log(`[audit] ${line}`);
 
 const verify = async (db: Kysely<unknown>): Promise<boolean> => {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from information_schema.columns
+     where table_schema = 'eventstore' and table_name = 'events' and column_name = 'event_hash'`.execute(db);
+  if (rows[0]?.n !== 1) {
+    log('this store has no hash chain yet: run `npm run migrate` first (it hashes the existing events)');
+    return false;
+  }
   let lastPrinted = 0;
   const report = await verifyEventChain(db, {
     streamId: input.output.stream,
