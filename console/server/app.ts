@@ -14,6 +14,7 @@ import { configRoutes } from './routes/config.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { ratingRoutes } from './routes/ratings.ts';
 import { bulletinRoutes } from './routes/bulletins.ts';
+import { scorecardRoutes } from './routes/scorecards.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { warningActionRoutes } from './routes/warning-actions.ts';
 import { warningReadRoutes } from './routes/warnings.ts';
@@ -60,6 +61,7 @@ export const createStaffApi = (deps: StaffApiDeps): Hono<StaffEnv> => {
   app.route('/departments', departmentRoutes(deps));
   app.route('/bulletins', bulletinRoutes(deps));
   app.route('/audit', auditRoutes(deps));
+  app.route('/scorecards', scorecardRoutes(deps));
   // GET /api/staff/openapi.json (generated from the routes' valibot schemas) and /api/staff/docs.
   apiDocs(app, {
     title: 'PingGai staff API 工作人员接口',

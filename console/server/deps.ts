@@ -4,6 +4,7 @@ import type { AccessScope, StaffPrincipal } from '../../core/access/scope.ts';
 import type { BlobStore } from '../../core/blobs/types.ts';
 import type { EventStore } from '../../core/eventstore/types.ts';
 import type { WarningPhase } from '../../core/warning/state.ts';
+import type { AppraisalQueries } from '../../projections/appraisal/index.ts';
 import type { Rate } from '../../projections/metrics/definitions.ts';
 import type { FunnelRow } from '../../projections/queries/funnel.ts';
 import type { Period, RatingDimension, RatingFilter } from '../../projections/queries/filters.ts';
@@ -122,6 +123,8 @@ export interface StaffQueries {
   readonly smsOutbox: (options: { limit: number; offset: number }) => Promise<readonly SmsOutboxItem[]>;
   readonly departments: () => Promise<readonly Department[]>;
   /** The monthly bulletin (月度通报) of `month` (YYYY-MM) as .docx and HTML. */
+  /** Appraisal scorecards (考核表) and the ratings and warnings behind their numbers. */
+  readonly appraisal?: AppraisalQueries;
   readonly monthlyBulletin?: (month: string) => Promise<{ readonly docx: Uint8Array; readonly html: string; readonly fileName: string }>;
 }
 

@@ -4,6 +4,7 @@ import { adminQueries } from './admin.ts';
 import { dashboardQueries } from './dashboards.ts';
 import { inboxQuery } from './inbox.ts';
 import { ratingQueries } from './ratings.ts';
+import { appraisalQueries } from '../../../projections/appraisal/index.ts';
 import { buildMonthlyBulletin } from '../../../projections/bulletin/index.ts';
 
 /** The staff API's read side over the projections' read models (app.* views) and the SMS outbox. */
@@ -12,5 +13,6 @@ export const projectionQueries = (db: Kysely<unknown>, clock: { now(): Date }): 
   ...dashboardQueries(db, clock),
   ...ratingQueries(db),
   ...adminQueries(db),
+  appraisal: appraisalQueries(db, clock),
   monthlyBulletin: (month) => buildMonthlyBulletin(db, { month, clock }),
 });
