@@ -42,6 +42,17 @@ const routes: readonly { method: string; path: string; action: StaffAction }[] =
   { method: 'PUT', path: '/api/staff/config/warning-policy/routing', action: 'config.manage' },
   { method: 'PUT', path: '/api/staff/config/warning-policy/rules', action: 'config.manage' },
   { method: 'GET', path: '/api/staff/bulletins/2026-11.docx', action: 'bulletin.read' },
+  { method: 'GET', path: '/api/staff/audit/warnings/w-scj/timeline', action: 'audit.read' },
+  { method: 'GET', path: '/api/staff/audit/warnings/w-scj/timeline.json', action: 'audit.read' },
+  { method: 'GET', path: '/api/staff/audit/warnings/w-scj/timeline.pdf', action: 'audit.read' },
+  { method: 'GET', path: '/api/staff/audit/ratings/inv-none/timeline', action: 'audit.read' },
+  { method: 'GET', path: '/api/staff/audit/config/warning-policy/timeline', action: 'audit.read' },
+  { method: 'GET', path: '/api/staff/scorecards/rules', action: 'appraisal.read' },
+  { method: 'GET', path: '/api/staff/scorecards/department/2026-10', action: 'appraisal.read' },
+  { method: 'GET', path: '/api/staff/scorecards/department/2026-10.xlsx', action: 'appraisal.read' },
+  { method: 'GET', path: '/api/staff/scorecards/department/2026-10.csv', action: 'appraisal.read' },
+  { method: 'GET', path: '/api/staff/scorecards/department/2026-10/evidence?unit=SCJ&metric=goodRate', action: 'appraisal.read' },
+  { method: 'POST', path: '/api/staff/scorecards/department/2026-10/overrides', action: 'appraisal.override' },
 ];
 
 describe('authorization of the staff API (权限与数据范围)', () => {
