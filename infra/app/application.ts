@@ -23,6 +23,7 @@ import { startWarningPolicy } from '../../core/warning-policy/reactor.ts';
 import { createStaffApi } from '../../console/server/index.ts';
 import { projectionQueries } from '../../console/server/inbox.ts';
 import { createIntakeApp, intakeServices } from '../../intake-edge/app.ts';
+import type { IntakeServices } from '../../intake-edge/app.ts';
 import type { IntakeConfig } from '../../intake-edge/config.ts';
 import { webCryptoIds } from '../../intake-edge/deps.ts';
 import { startInvitationReactor } from '../../intake-edge/invitations/reactor.ts';
@@ -73,32 +74,72 @@ export interface RunningApplication {
   stop(): Promise<void>;
 }
 
-export const startApplication = async (deps: ApplicationDeps): Promise<RunningApplication> => {
-  const { store, db, clock, log } = deps;
-  const intake = intakeServices({
-    store,
-    db: db as Kysely<IntakeDatabase>,
+/** The intake services (rating pages, case API, invitations) over the shared dependencies. */
+export const intakeServicesOf = (
+  deps: Pick<ApplicationDeps, 'store' | 'db' | 'vault' | 'sms' | 'blobs' | 'intakeConfig' | 'clock' | 'log'>,
+): IntakeServices =>
+  intakeServices({
+    store: deps.store,
+    db: deps.db as Kysely<IntakeDatabase>,
     vault: deps.vault,
     sms: deps.sms,
     blobs: deps.blobs,
-    clock,
+    clock: deps.clock,
     ids: webCryptoIds(),
     config: deps.intakeConfig,
-    log,
+    log: deps.log,
   });
-  const access: AccessDeps = {
-    store,
-    db: db as AccessDeps['db'],
-    vault: deps.vault,
-    clock,
-    newId: () => crypto.randomUUID(),
-    ...(deps.secondFactorRoles ? { secondFactorRoles: deps.secondFactorRoles } : {}),
-  };
 
-  const projections = await startProjections({ store, db }, projectionRegistry, {
-    log,
-    onError: (error) => log(`projector: ${String(error)} (retrying)`),
-  });
+/** Staff accounts, sessions and roles over the shared dependencies. */
+export const accessOf = (
+  deps: Pick<ApplicationDeps, 'store' | 'db' | 'vault' | 'clock' | 'secondFactorRoles'>,
+): AccessDeps => ({
+  store: deps.store,
+  db: deps.db as AccessDeps['db'],
+  vault: deps.vault,
+  clock: deps.clock,
+  newId: () => crypto.randomUUID(),
+  ...(deps.secondFactorRoles ? { secondFactorRoles: deps.secondFactorRoles } : {}),
+});
+
+/** Expired sessions and half-finished sign-ins are purged every ten minutes. */
+const startSessionSweep = (access: AccessDeps, log: (line: string) => void): (() => void) => {
+  const sweep = setInterval(() => {
+    purgeExpiredSessions(access.db, access.clock.now(), defaultSessionPolicy).catch((error: unknown) => log(`session purge: ${String(error)}`));
+    purgeExpiredSignInSteps(access.db, access.clock.now()).catch((error: unknown) => log(`sign-in step purge: ${String(error)}`));
+  }, 10 * 60_000);
+  sweep.unref();
+  return () => clearInterval(sweep);
+};
+
+/** The staff API, and the built console at /console when present. Stops its session sweep with `stop`. */
+export const createStaffHttp = (
+  deps: Pick<ApplicationDeps, 'store' | 'db' | 'blobs' | 'clock' | 'log' | 'oidc' | 'consoleDist'> & { readonly access: AccessDeps },
+): { readonly app: Hono; stop(): void } => {
+  const app = new Hono();
+  // The staff API carries its own base path (staffApiBase).
+  app.route('/', createStaffApi({ access: deps.access, store: deps.store, clock: deps.clock, blobs: deps.blobs, queries: projectionQueries(deps.db, deps.clock), log: deps.log, ...(deps.oidc ? { oidc: deps.oidc } : {}) }));
+  if (deps.consoleDist && existsSync(path.join(deps.consoleDist, 'index.html'))) {
+    const root = path.relative(process.cwd(), deps.consoleDist);
+    app.get('/console', (c) => c.redirect('/console/'));
+    app.use('/console/*', serveStatic({ root, rewriteRequestPath: (p) => p.replace(/^\/console/, '') }));
+    app.get('/console/*', serveStatic({ root, path: 'index.html' }));
+  }
+  return { app, stop: startSessionSweep(deps.access, deps.log) };
+};
+
+export interface RunningReactors {
+  readonly subscriptions: readonly Subscription[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The reactors that turn events into more events: a completed case into an SMS invitation (and
+ * expired invitations swept), a negative rating or overdue case into a warning, ratings and closed
+ * warnings into provincial feed records (省级好差评上报, sent by `npm run feed`).
+ */
+export const startReactors = (deps: Pick<ApplicationDeps, 'store' | 'db' | 'log' | 'clock'> & { readonly intake: IntakeServices }): RunningReactors => {
+  const { store, db, log, clock, intake } = deps;
   const invitations = startInvitationReactor(intake);
   const sweeper = startSweeper(intake);
   const policy = startWarningPolicy({
@@ -106,6 +147,26 @@ export const startApplication = async (deps: ApplicationDeps): Promise<RunningAp
     clock: () => clock.now(),
     reasons: async () => (await intake.questionnaires.current()).config.reasons,
   });
+  const feed = startFeedCollector({ store, db, onError: (error) => log(`provincial feed collector: ${String(error)} (retrying)`) });
+  return {
+    subscriptions: [invitations, policy, feed],
+    async stop() {
+      sweeper.stop();
+      await Promise.all([invitations.stop(), policy.stop(), feed.stop()]);
+    },
+  };
+};
+
+export const startApplication = async (deps: ApplicationDeps): Promise<RunningApplication> => {
+  const { store, db, clock, log } = deps;
+  const intake = intakeServicesOf(deps);
+  const access = accessOf(deps);
+
+  const projections = await startProjections({ store, db }, projectionRegistry, {
+    log,
+    onError: (error) => log(`projector: ${String(error)} (retrying)`),
+  });
+  const reactors = startReactors({ store, db, log, clock, intake });
   const lifecycle: RunningLifecycle | null = deps.temporal
     ? await startWarningLifecycle({
         store,
@@ -121,27 +182,13 @@ export const startApplication = async (deps: ApplicationDeps): Promise<RunningAp
         log,
       })
     : null;
-  const sessionSweep = setInterval(() => {
-    purgeExpiredSessions(access.db, clock.now(), defaultSessionPolicy).catch((error: unknown) => log(`session purge: ${String(error)}`));
-    purgeExpiredSignInSteps(access.db, clock.now()).catch((error: unknown) => log(`sign-in step purge: ${String(error)}`));
-  }, 10 * 60_000);
-  sessionSweep.unref();
+  const staff = createStaffHttp({ ...deps, access });
 
   const app = new Hono();
-  // The staff API carries its own base path (staffApiBase).
-  app.route('/', createStaffApi({ access, store, clock, blobs: deps.blobs, queries: projectionQueries(db, clock), log, ...(deps.oidc ? { oidc: deps.oidc } : {}) }));
-  if (deps.consoleDist && existsSync(path.join(deps.consoleDist, 'index.html'))) {
-    const root = path.relative(process.cwd(), deps.consoleDist);
-    app.get('/console', (c) => c.redirect('/console/'));
-    app.use('/console/*', serveStatic({ root, rewriteRequestPath: (p) => p.replace(/^\/console/, '') }));
-    app.get('/console/*', serveStatic({ root, path: 'index.html' }));
-  }
+  app.route('/', staff.app);
   app.route('/', createIntakeApp(intake));
 
-  // 省级好差评上报: ratings and closed warnings become feed records (sent by `npm run feed`).
-  const feed = startFeedCollector({ store, db, onError: (error) => log(`provincial feed collector: ${String(error)} (retrying)`) });
-
-  const subscriptions = [invitations, policy, feed, ...(lifecycle ? [lifecycle.forwarder] : [])];
+  const subscriptions = [...reactors.subscriptions, ...(lifecycle ? [lifecycle.forwarder] : [])];
   return {
     app,
     access,
@@ -154,10 +201,9 @@ export const startApplication = async (deps: ApplicationDeps): Promise<RunningAp
       }
     },
     async stop() {
-      clearInterval(sessionSweep);
-      sweeper.stop();
+      staff.stop();
       await lifecycle?.stop();
-      await Promise.all([invitations.stop(), policy.stop(), feed.stop(), projections.stop()]);
+      await Promise.all([reactors.stop(), projections.stop()]);
     },
   };
 };

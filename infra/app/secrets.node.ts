@@ -6,7 +6,7 @@ import path from 'node:path';
 import * as v from 'valibot';
 
 const secret = v.pipe(v.string(), v.minLength(32));
-const EmbeddedSecretsSchema = v.object({
+export const EmbeddedSecretsSchema = v.object({
   linkTokens: v.object({ active: v.pipe(v.string(), v.regex(/^[0-9A-Za-z]$/)), keys: v.record(v.string(), secret) }),
   caseSystems: v.array(v.object({ system: v.string(), keys: v.record(v.string(), secret) })),
 });

@@ -36,11 +36,15 @@ export interface RunningLifecycle {
   stop(): Promise<void>;
 }
 
-/**
- * The Temporal side of warnings: the worker that runs one lifecycle workflow per warning, and the
- * checkpointed forwarder that signals every warning event to its workflow.
- */
-export const startWarningLifecycle = async (deps: WarningLifecycleDeps): Promise<RunningLifecycle> => {
+export interface RunningWarningWorker {
+  readonly worker: Worker;
+  stop(): Promise<void>;
+}
+
+/** The Temporal worker that runs one lifecycle workflow per warning (the worker deployable runs only this). */
+export const runWarningWorker = async (
+  deps: Omit<WarningLifecycleDeps, 'client' | 'config'>,
+): Promise<RunningWarningWorker> => {
   const taskQueue = deps.taskQueue ?? defaultWarningTaskQueue;
   const activities = createWarningActivities({
     store: deps.store,
@@ -60,21 +64,38 @@ export const startWarningLifecycle = async (deps: WarningLifecycleDeps): Promise
     ...(deps.tracing ? { tracing: deps.tracing } : {}),
   });
   const running = worker.run().catch((error: unknown) => deps.log(`warning worker stopped: ${String(error)}`));
-  const forwarder = startWarningForwarder({
+  return {
+    worker,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
+};
+
+/** The checkpointed forwarder that starts each warning's workflow and signals every warning event to it. */
+export const forwardWarnings = (
+  deps: Pick<WarningLifecycleDeps, 'store' | 'client' | 'taskQueue' | 'config' | 'log'>,
+): Subscription =>
+  startWarningForwarder({
     store: deps.store,
     client: deps.client,
-    taskQueue,
+    taskQueue: deps.taskQueue ?? defaultWarningTaskQueue,
     ...(deps.config ? { config: deps.config } : {}),
     onError: (error) => deps.log(`warning forwarder: ${String(error)} (retrying)`),
   });
+
+/** The Temporal side of warnings in one process: the worker and the forwarder. */
+export const startWarningLifecycle = async (deps: WarningLifecycleDeps): Promise<RunningLifecycle> => {
+  const running = await runWarningWorker(deps);
+  const forwarder = forwardWarnings(deps);
   deps.log('warning lifecycle worker and forwarder running');
   return {
     forwarder,
-    worker,
+    worker: running.worker,
     async stop() {
       await forwarder.stop();
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
+      await running.stop();
     },
   };
 };

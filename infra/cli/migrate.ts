@@ -1,6 +1,6 @@
 /**
  * `npm run migrate` — applies every pending migration (infra/db/migrations) to one database:
- *   PINGGAI_PG_URL=postgres://… npm run migrate      a Postgres server (production)
+ *   PINGGAI_DATABASE_URL=postgres://… npm run migrate   a Postgres server (production; PINGGAI_PG_URL also works)
  *   npm run migrate                                   the embedded PGlite under PINGGAI_DATA_DIR (default .data)
  * The embedded data folder is locked while migrating, so a running `npm start` is never touched.
  */
@@ -16,7 +16,8 @@ const env = v.safeParse(
     PINGGAI_PG_URL: v.optional(v.pipe(v.string(), v.url('PINGGAI_PG_URL must be a postgres:// URL'))),
     PINGGAI_DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), '.data'),
   }),
-  { PINGGAI_PG_URL: process.env.PINGGAI_PG_URL || undefined, PINGGAI_DATA_DIR: process.env.PINGGAI_DATA_DIR || undefined },
+  // PINGGAI_DATABASE_URL is what the deployables and the Kubernetes Secret call it.
+  { PINGGAI_PG_URL: process.env.PINGGAI_PG_URL || process.env.PINGGAI_DATABASE_URL || undefined, PINGGAI_DATA_DIR: process.env.PINGGAI_DATA_DIR || undefined },
 );
 if (!env.success) {
   console.error(`migrate: ${v.getDotPath(env.issues[0]) ?? 'environment'}: ${env.issues[0].message}`);

@@ -3,6 +3,7 @@
 // dependencies, because it runs before `npm ci` has installed anything.
 //
 //   node infra/scripts/launch.mjs start [--demo]      the embedded stack (see start.mjs)
+//   node infra/scripts/launch.mjs cluster             the production shape on one machine (see cluster.mjs)
 //   node infra/scripts/launch.mjs test [-- filter…]   engines + typecheck + lint + test tiers (see test.mjs)
 //   node infra/scripts/launch.mjs pg-cluster --url-file F
 //                                                     a throwaway Postgres cluster until SIGTERM (CI)
@@ -16,6 +17,7 @@ import { startThrowawayPostgres } from './postgres.mjs';
 import { Services } from './processes.mjs';
 import { reasonOf, say, warn } from './say.mjs';
 import { start } from './start.mjs';
+import { cluster } from './cluster.mjs';
 import { test } from './test.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -38,6 +40,7 @@ const pgCluster = async () => {
 
 const modes = {
   start: () => start({ root, args, services }),
+  cluster: () => cluster({ root, services }),
   test: () => test({ root, args, services }),
   'pg-cluster': pgCluster,
   'npm-ci': () => installDependencies(root).then(() => 0),
@@ -66,7 +69,7 @@ process.on('exit', () => services.killAllNow());
 
 if (!(mode in modes)) {
   process.stderr.write(
-    'usage: node infra/scripts/launch.mjs start [--demo] | test [-- <vitest file filter>…] | pg-cluster [--url-file <file>] | npm-ci\n',
+    'usage: node infra/scripts/launch.mjs start [--demo] | cluster | test [-- <vitest file filter>…] | pg-cluster [--url-file <file>] | npm-ci\n',
   );
   process.exit(2);
 }

@@ -22,7 +22,7 @@ const newest = (dir) =>
   }, 0);
 
 /** The staff console is built by Vite into console/dist (not in git); build it when missing or stale. */
-const ensureConsoleBuilt = async (root) => {
+export const ensureConsoleBuilt = async (root) => {
   const index = path.join(root, 'console', 'dist', 'index.html');
   if (existsSync(index) && statSync(index).mtimeMs >= newest(path.join(root, 'console', 'web'))) {
     say('staff console: console/dist is up to date');

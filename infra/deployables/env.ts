@@ -1,0 +1,107 @@
+/**
+ * The production deployables' environment (intake, API + console, Temporal worker, projector): each
+ * role reads only the variables it needs, validated once at start-up; a bad or missing variable stops
+ * the process with a message naming it (ConfigError, zh-CN and English). Secrets arrive the same way
+ * (a Kubernetes Secret, or `npm run start:cluster`), never from files in the image.
+ */
+import * as v from 'valibot';
+import { fieldIssuesFromValibot } from '../../core/http/field-errors.ts';
+import { EmbeddedSecretsSchema } from '../app/secrets.node.ts';
+import type { EmbeddedSecrets } from '../app/secrets.node.ts';
+import { ConfigError } from '../embedded/config.ts';
+
+export type DeployableRole = 'intake' | 'api' | 'worker' | 'projector';
+
+/** A projector process runs one group: a read model, or the reactors (invitations, warning policy, feed, forwarder, webhooks). */
+export const projectorGroups = ['ratings', 'warnings', 'reactors', 'all'] as const;
+export type ProjectorGroup = (typeof projectorGroups)[number];
+
+const nonEmpty = v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'));
+const port = v.pipe(v.string(), v.regex(/^\d{1,5}$/, 'must be a port number'), v.transform(Number), v.integer(), v.minValue(1, 'must be at least 1'), v.maxValue(65_535, 'must be at most 65535'));
+const postgresUrl = v.pipe(v.string(), v.regex(/^postgres(?:ql)?:\/\/\S+$/, 'must be a postgres:// URL'));
+const hostPort = v.pipe(v.string(), v.regex(/^[^\s/]+:\d{1,5}$/, 'must be host:port, e.g. temporal-frontend:7233'));
+const publicUrl = v.pipe(v.string(), v.regex(/^https?:\/\/[^/\s]+$/, 'must be scheme and host only, e.g. https://pj.example.gov.cn'));
+const jsonOf = <T extends v.GenericSchema>(schema: T) =>
+  v.pipe(
+    v.string(),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      try {
+        return JSON.parse(dataset.value) as unknown;
+      } catch {
+        addIssue({ message: 'must be JSON' });
+        return NEVER;
+      }
+    }),
+    schema,
+  );
+
+const common = {
+  PINGGAI_DATABASE_URL: postgresUrl,
+  PORT: v.optional(port, '8080'),
+  PINGGAI_HOST: v.optional(nonEmpty, '0.0.0.0'),
+  /** The PII vault's keys; read by loadPiiKeyring, checked here only for presence. */
+  PINGGAI_PII_KEYS: nonEmpty,
+};
+const temporal = {
+  TEMPORAL_ADDRESS: v.optional(hostPort, '127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: v.optional(nonEmpty, 'default'),
+  PINGGAI_TASK_QUEUE: v.optional(nonEmpty),
+};
+const intake = {
+  /** Where citizens open their links (SMS, QR). */
+  PINGGAI_PUBLIC_URL: publicUrl,
+  /** `{linkTokens, caseSystems}`: the key that signs citizens' links and the case systems' request keys. */
+  PINGGAI_INTAKE_SECRETS: jsonOf(EmbeddedSecretsSchema),
+};
+/** Evidence photos and attachments: a folder shared by the processes that read and write them. */
+const blobs = { PINGGAI_BLOB_DIR: nonEmpty };
+
+const schemas = {
+  intake: v.object({ ...common, ...intake, ...blobs }),
+  api: v.object({ ...common, ...temporal, ...blobs, PINGGAI_CONSOLE_DIST: v.optional(nonEmpty) }),
+  worker: v.object({ ...common, ...temporal, ...blobs }),
+  projector: v.object({
+    ...common,
+    ...temporal,
+    ...intake,
+    ...blobs,
+    PINGGAI_PROJECTOR_GROUP: v.optional(v.picklist(projectorGroups, `must be one of ${projectorGroups.join(', ')}`), 'all'),
+  }),
+} as const;
+
+export interface DeployableEnv {
+  readonly databaseUrl: string;
+  readonly port: number;
+  readonly host: string;
+  readonly temporal: { readonly address: string; readonly namespace: string; readonly taskQueue?: string };
+  readonly publicBaseUrl?: string;
+  readonly intakeSecrets?: EmbeddedSecrets;
+  readonly blobDir?: string;
+  readonly consoleDist?: string;
+  readonly projectorGroup: ProjectorGroup;
+}
+
+/** Parses `env` for `role`; an empty variable counts as unset. Throws ConfigError naming every bad variable. */
+export const parseDeployableEnv = (role: DeployableRole, env: Readonly<Record<string, string | undefined>>): DeployableEnv => {
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = v.safeParse(schemas[role], set);
+  if (!parsed.success)
+    throw new ConfigError(fieldIssuesFromValibot(parsed.issues).map((issue) => `${issue.field}: ${issue.message['zh-CN']} / ${issue.message.en}`));
+  const out = parsed.output as Record<string, unknown>;
+  const text = (key: string) => out[key] as string | undefined;
+  return {
+    databaseUrl: text('PINGGAI_DATABASE_URL')!,
+    port: out.PORT as number,
+    host: text('PINGGAI_HOST')!,
+    temporal: {
+      address: text('TEMPORAL_ADDRESS') ?? '127.0.0.1:7233',
+      namespace: text('TEMPORAL_NAMESPACE') ?? 'default',
+      ...(text('PINGGAI_TASK_QUEUE') ? { taskQueue: text('PINGGAI_TASK_QUEUE')! } : {}),
+    },
+    ...(text('PINGGAI_PUBLIC_URL') ? { publicBaseUrl: text('PINGGAI_PUBLIC_URL')! } : {}),
+    ...(out.PINGGAI_INTAKE_SECRETS ? { intakeSecrets: out.PINGGAI_INTAKE_SECRETS as EmbeddedSecrets } : {}),
+    ...(text('PINGGAI_BLOB_DIR') ? { blobDir: text('PINGGAI_BLOB_DIR')! } : {}),
+    ...(text('PINGGAI_CONSOLE_DIST') ? { consoleDist: text('PINGGAI_CONSOLE_DIST')! } : {}),
+    projectorGroup: (out.PINGGAI_PROJECTOR_GROUP as ProjectorGroup | undefined) ?? 'all',
+  };
+};

@@ -1,0 +1,35 @@
+/**
+ * The Temporal worker deployable: runs the warning lifecycle workflows (one per warning) and their
+ * activities (alerts, SMS, deadlines on the working calendar). Scale it horizontally: Temporal hands
+ * each task to one worker. The forwarder that starts and signals workflows runs in the projector's
+ * `reactors` group, so that exactly one process follows the event log for it.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { runWarningWorker } from '../../app/warning-lifecycle.ts';
+import { defaultWarningTaskQueue } from '../../../workflows/worker.ts';
+import { demoStaffDirectory } from '../../demo/world.ts';
+import { smsOf } from '../shared.ts';
+import { runDeployable } from '../runtime.ts';
+
+await runDeployable('worker', async (context) => {
+  const { env, log } = context;
+  const connection = await NativeConnection.connect({ address: env.temporal.address });
+  context.onClose({ name: 'Temporal worker connection', close: () => connection.close() });
+  log('alert recipients: the pilot staff directory (infra/demo/world.ts)');
+  const worker = await runWarningWorker({
+    store: context.store,
+    vault: context.vault,
+    sms: smsOf(context),
+    connection,
+    namespace: env.temporal.namespace,
+    ...(env.temporal.taskQueue ? { taskQueue: env.temporal.taskQueue } : {}),
+    ...(context.tracing ? { tracing: context.tracing } : {}),
+    staff: demoStaffDirectory(),
+    clock: context.now,
+    log,
+  });
+  context.onClose({ name: 'warning worker', close: () => worker.stop() });
+  log(`warning worker polling task queue ${env.temporal.taskQueue ?? defaultWarningTaskQueue}`);
+  await context.temporal(); // readiness asks the Temporal frontend too
+  return {};
+});
