@@ -4,7 +4,8 @@ import type { Actor, EventStore } from '../eventstore/types.ts';
  * The monthly access log stream (`access-<yyyy-mm>`, months in Asia/Shanghai): sign-in attempts that
  * belong to no account's stream — unknown usernames, and attempts on accounts already locked or
  * disabled (kept out of the account stream so guessing cannot make it grow without bound).
- * Also each export of an audit timeline (JSON or PDF).
+ * Also each export of an audit timeline (JSON or PDF), each reveal of personal data and each purge
+ * of personal data by the retention policy.
  * These are log entries, not decisions: appended directly, any version, one id per attempt.
  */
 export type AccessLogEvent =
@@ -38,6 +39,21 @@ export type AccessLogEvent =
         readonly reason: string;
         readonly at: string;
       };
+    }
+  | {
+      /**
+       * The retention policy destroyed PII keys (crypto-shredding, 到期销毁): every phone and name sealed
+       * under them is erased for good; the events that carried them stay as anonymous facts.
+       */
+      readonly type: 'PersonalDataPurged';
+      readonly data: {
+        readonly operator: string;
+        readonly keys: readonly { readonly kid: string; readonly dueSince: string; readonly events: number }[];
+        readonly retentionMonths: number;
+        readonly keyring: string;
+        readonly reason: string;
+        readonly at: string;
+      };
     };
 
 export const accessLogSchemaVersions: { readonly [T in AccessLogEvent['type']]: number } = {
@@ -45,6 +61,7 @@ export const accessLogSchemaVersions: { readonly [T in AccessLogEvent['type']]: 
   RefusedSignInLogged: 1,
   AuditTimelineExported: 1,
   PersonalDataRevealed: 1,
+  PersonalDataPurged: 1,
 };
 
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;

@@ -8,7 +8,8 @@ import { PII_KEYS_ENV, destroyPiiKey, generatePiiKeyring, parsePiiKeyring, piiKe
 /** `<dataDir>/keys/pii.json`: beside the data folder, never inside the database. */
 export const piiKeyFilePath = (dataDir: string): string => path.join(dataDir, 'keys', 'pii.json');
 
-const readKeyFile = async (file: string): Promise<PiiKeyringConfig> => {
+/** Reads and validates a keyring file (refused when others can read it). */
+export const readPiiKeyFile = async (file: string): Promise<PiiKeyringConfig> => {
   const stat = await fs.stat(file);
   // Refuse a key file others can read: the keys are the only thing between a dump and the phones.
   if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
@@ -24,7 +25,7 @@ const readKeyFile = async (file: string): Promise<PiiKeyringConfig> => {
 };
 
 /** Writes atomically (temp file + rename) with mode 0600. */
-const writeKeyFile = async (file: string, ring: PiiKeyringConfig): Promise<void> => {
+export const writePiiKeyFile = async (file: string, ring: PiiKeyringConfig): Promise<void> => {
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   await fs.writeFile(temp, `${JSON.stringify(ring, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   await fs.rename(temp, file);
@@ -45,22 +46,22 @@ export const loadOrCreatePiiKeyFile = async (dataDir: string): Promise<PiiKeyrin
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
-  return readKeyFile(file);
+  return readPiiKeyFile(file);
 };
 
 /** Adds a new active key to the key file (old keys stay to open old values). */
 export const rotatePiiKeyFile = async (dataDir: string, kid?: string): Promise<PiiKeyringConfig> => {
   const file = piiKeyFilePath(dataDir);
-  const ring = rotatePiiKeyring(await readKeyFile(file), kid);
-  await writeKeyFile(file, ring);
+  const ring = rotatePiiKeyring(await readPiiKeyFile(file), kid);
+  await writePiiKeyFile(file, ring);
   return ring;
 };
 
 /** Crypto-shreds one key in the key file: what it sealed can never be opened again. */
 export const destroyPiiKeyInFile = async (dataDir: string, kid: string): Promise<PiiKeyringConfig> => {
   const file = piiKeyFilePath(dataDir);
-  const ring = destroyPiiKey(await readKeyFile(file), kid);
-  await writeKeyFile(file, ring);
+  const ring = destroyPiiKey(await readPiiKeyFile(file), kid);
+  await writePiiKeyFile(file, ring);
   return ring;
 };
 

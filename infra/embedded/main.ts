@@ -17,7 +17,8 @@ import type { DemoTotpSecret } from '../../core/access/totp-seed.ts';
 import { seedDemoTotp } from '../../core/access/totp-seed.ts';
 import { createOidcSignIn, parseOidcEnv } from '../../core/access/oidc.ts';
 import { createLocalBlobStore } from '../../core/blobs/local.node.ts';
-import { loadPiiKeyring } from '../../core/pii/key-file.node.ts';
+import { loadPiiKeyring, piiKeyFilePath } from '../../core/pii/key-file.node.ts';
+import { rotateToCurrentPeriod } from '../pii/retention.ts';
 import { createPiiVault } from '../../core/pii/vault.ts';
 import { createOutboxSmsGateway } from '../../core/sms/outbox.ts';
 import type { SmsDatabase } from '../../core/sms/send-log.ts';
@@ -80,7 +81,15 @@ const startEmbedded = async (): Promise<void> => {
   const connection = await connectTemporal(config);
   closers.push({ name: 'Temporal connection', close: () => connection.close() });
 
-  const keyring = await loadPiiKeyring({ env: process.env, dataDir: config.dataDir });
+  let keyring = await loadPiiKeyring({ env: process.env, dataDir: config.dataDir });
+  if (!process.env.PINGGAI_PII_KEYS?.trim()) {
+    // One key per month, so the retention policy can erase a month by destroying its key (npm run pii).
+    const period = await rotateToCurrentPeriod(piiKeyFilePath(config.dataDir), now());
+    if (period.rotated) {
+      keyring = await loadPiiKeyring({ env: process.env, dataDir: config.dataDir });
+      log(`personal data is sealed under this month's key ${period.kid} from now on (npm run pii -- status)`);
+    }
+  }
   const vault = createPiiVault({ keyring });
   const { secrets, created, file: secretsFile } = await loadOrCreateEmbeddedSecrets(config.dataDir);
   log(created ? `created link-token and case-system keys in ${secretsFile}` : `keys from ${secretsFile}`);
