@@ -46,7 +46,7 @@ describe('the retention policy erases a month of personal data by destroying its
   const rate = async (vaultRing: Parameters<typeof createPiiVault>[0]['keyring'], phone: string) => {
     const sealed = await createPiiVault({ keyring: vaultRing }).seal(phone, 'phone');
     const id = crypto.randomUUID();
-    await store.append(`rating-${id}`, [{ id: crypto.randomUUID(), type: 'RatingRecorded', schemaVersion: 1, data: { overall: 2, applicantPhone: sealed }, metadata: { actor: { id: 'citizen' } } }], { expectedVersion: 'no_stream' });
+    await store.append(`rating-${id}`, [{ id: crypto.randomUUID(), type: 'RatingRecorded', schemaVersion: 1, data: { overall: 2, applicantPhone: sealed }, metadata: { actor: { id: 'citizen' }, occurredAt: new Date().toISOString() } }], { expectedVersion: 'no_stream' });
     return sealed;
   };
 
