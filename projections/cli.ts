@@ -8,17 +8,13 @@
  * (PINGGAI_DATA_DIR, default .data) it takes the data folder's lock, so stop `npm start` first —
  * or let `npm start` rebuild a newer registered version itself (startProjections).
  */
-import path from 'node:path';
 import * as v from 'valibot';
-import { createPgPool, postgresKysely } from '../core/db/postgres.ts';
-import { createPgEventStore } from '../core/eventstore/pg.ts';
-import { lockDataFolder } from '../infra/embedded/data-lock.ts';
-import { openEmbeddedDatabase } from '../infra/embedded/event-store.ts';
 import { projectionRegistry } from './index.ts';
 import { projectorLag } from './runtime/lag.ts';
 import { formatProgress, rebuildProjection } from './runtime/rebuild.ts';
 import { activeVersion, dropVersion } from './runtime/schema.ts';
 import type { AnyProjection } from './runtime/types.ts';
+import { CliInputError, openCliDatabase } from '../infra/cli/database.ts';
 
 const Args = v.union([
   v.tuple([v.literal('status')]),
@@ -36,10 +32,6 @@ const Args = v.union([
     v.pipe(v.string(), v.regex(/^[1-9]\d*$/, 'a positive integer')),
   ]),
 ]);
-const Env = v.object({
-  PINGGAI_PG_URL: v.optional(v.pipe(v.string(), v.url('PINGGAI_PG_URL must be a postgres:// URL'))),
-  PINGGAI_DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), '.data'),
-});
 
 const fail = (message: string): never => {
   console.error(`projections: ${message}`);
@@ -48,34 +40,13 @@ const fail = (message: string): never => {
 
 const args = v.safeParse(Args, process.argv.slice(2));
 if (!args.success) fail('usage: status | rebuild <name> [--version N] | drop <name> --version N');
-const env = v.safeParse(Env, {
-  PINGGAI_PG_URL: process.env.PINGGAI_PG_URL || undefined,
-  PINGGAI_DATA_DIR: process.env.PINGGAI_DATA_DIR || undefined,
-});
-const config = env.success
-  ? env.output
-  : fail(`${v.getDotPath(env.issues[0]) ?? 'environment'}: ${env.issues[0].message}`);
 const [command, name, , versionText] = args.output! as readonly string[];
 const log = (line: string) => console.log(line);
 
-const open = async () => {
-  if (config.PINGGAI_PG_URL) {
-    const url = config.PINGGAI_PG_URL;
-    const store = createPgEventStore({ connectionString: url, poolSize: 2, listen: false });
-    const db = postgresKysely<unknown>(
-      createPgPool({ connectionString: url, max: 2, applicationName: 'pinggai-projections-cli' }),
-    );
-    return { store, db, close: async () => (await store.close(), await db.destroy()) };
-  }
-  const dataDir = path.resolve(config.PINGGAI_DATA_DIR);
-  const lock = lockDataFolder(dataDir, { now: () => new Date(), log });
-  const embedded = await openEmbeddedDatabase(dataDir, log);
-  return {
-    store: embedded.store,
-    db: embedded.db,
-    close: async () => (await embedded.close(), lock.release()),
-  };
-};
+const open = () =>
+  openCliDatabase({ env: process.env, name: 'pinggai-projections-cli', log }).catch((error: unknown) =>
+    error instanceof CliInputError ? fail(error.message) : Promise.reject(error),
+  );
 
 const codeFor = (projectionName: string, version: number | null): AnyProjection => {
   const versions = projectionRegistry

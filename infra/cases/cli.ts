@@ -11,45 +11,26 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as v from 'valibot';
-import { createPgPool, postgresKysely } from '../../core/db/postgres.ts';
-import { createPgEventStore } from '../../core/eventstore/pg.ts';
 import { loadPiiKeyring } from '../../core/pii/key-file.node.ts';
 import { createPiiVault } from '../../core/pii/vault.ts';
-import { lockDataFolder } from '../embedded/data-lock.ts';
-import { openEmbeddedDatabase } from '../embedded/event-store.ts';
 import { backfillCases } from './backfill.ts';
 import { formatCaseDay, reconcileCaseDay } from './reconcile.ts';
+import { CliInputError, openCliDatabase } from '../cli/database.ts';
 
 const Args = v.union([
   v.tuple([v.literal('backfill'), v.literal('--system'), v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a case system name')), v.literal('--file'), v.pipe(v.string(), v.minLength(1))]),
   v.tuple([v.literal('reconcile'), v.literal('--day'), v.pipe(v.string(), v.isoDate('a day YYYY-MM-DD'))]),
 ]);
-const Env = v.object({
-  PINGGAI_PG_URL: v.optional(v.pipe(v.string(), v.url('PINGGAI_PG_URL must be a postgres:// URL'))),
-  PINGGAI_DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), '.data'),
-});
 const fail = (message: string): never => {
   console.error(`cases: ${message}`);
   process.exit(2);
 };
 const args = v.safeParse(Args, process.argv.slice(2));
 if (!args.success) fail('usage: backfill --system NAME --file cases.jsonl | reconcile --day YYYY-MM-DD');
-const env = v.safeParse(Env, { PINGGAI_PG_URL: process.env.PINGGAI_PG_URL || undefined, PINGGAI_DATA_DIR: process.env.PINGGAI_DATA_DIR || undefined });
-const config = env.success ? env.output : fail(`${v.getDotPath(env.issues[0]) ?? 'environment'}: ${env.issues[0].message}`);
 const parts = args.output! as readonly string[];
 const log = (line: string) => console.log(`[cases] ${line}`);
 
-const dataDir = path.resolve(config.PINGGAI_DATA_DIR);
-const open = async () => {
-  if (config.PINGGAI_PG_URL) {
-    const store = createPgEventStore({ connectionString: config.PINGGAI_PG_URL, poolSize: 2, listen: false });
-    const db = postgresKysely<unknown>(createPgPool({ connectionString: config.PINGGAI_PG_URL, max: 2, applicationName: 'pinggai-cases-cli' }));
-    return { store, db, close: async () => (await store.close(), await db.destroy()) };
-  }
-  const lock = lockDataFolder(dataDir, { now: () => new Date(), log });
-  const embedded = await openEmbeddedDatabase(dataDir, log);
-  return { store: embedded.store, db: embedded.db, close: async () => (await embedded.close(), lock.release()) };
-};
+const open = () => openCliDatabase({ env: process.env, name: 'pinggai-cases-cli', log }).catch((error: unknown) => (error instanceof CliInputError ? fail(error.message) : Promise.reject(error)));
 
 const opened = await open();
 try {
@@ -57,7 +38,7 @@ try {
     const [, , system, , file] = parts as [string, string, string, string, string];
     const text = await readFile(file, 'utf8');
     const source = `${path.basename(file)}#${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
-    const vault = createPiiVault({ keyring: await loadPiiKeyring({ env: process.env, dataDir }) });
+    const vault = createPiiVault({ keyring: await loadPiiKeyring({ env: process.env, dataDir: opened.dataDir }) });
     const { problems, summary } = await backfillCases(
       { store: opened.store, vault, clock: { now: () => new Date() } },
       { system, source, text, onProgress: (done, total) => log(`${done}/${total} events (${Math.round((done / total) * 100)}%)`) },

@@ -8,12 +8,9 @@
  */
 import path from 'node:path';
 import * as v from 'valibot';
-import { createPgPool, postgresKysely } from '../../core/db/postgres.ts';
-import { createPgEventStore } from '../../core/eventstore/pg.ts';
-import { lockDataFolder } from '../embedded/data-lock.ts';
-import { openEmbeddedDatabase } from '../embedded/event-store.ts';
 import { startFeedCollector } from './outbox.ts';
 import { dryRunFeed, formatReconciliation, reconcileFeed } from './reconcile.ts';
+import { CliInputError, openCliDatabase } from '../cli/database.ts';
 
 const Month = v.pipe(v.string(), v.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM'));
 const Args = v.union([
@@ -21,10 +18,6 @@ const Args = v.union([
   v.tuple([v.literal('dry-run'), v.literal('--month'), Month, v.literal('--out'), v.pipe(v.string(), v.minLength(1))]),
   v.tuple([v.literal('report'), v.literal('--month'), Month]),
 ]);
-const Env = v.object({
-  PINGGAI_PG_URL: v.optional(v.pipe(v.string(), v.url('PINGGAI_PG_URL must be a postgres:// URL'))),
-  PINGGAI_DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), '.data'),
-});
 
 const fail = (message: string): never => {
   console.error(`feed: ${message}`);
@@ -32,22 +25,10 @@ const fail = (message: string): never => {
 };
 const args = v.safeParse(Args, process.argv.slice(2));
 if (!args.success) fail('usage: dry-run --month YYYY-MM [--out DIR] | report --month YYYY-MM');
-const env = v.safeParse(Env, { PINGGAI_PG_URL: process.env.PINGGAI_PG_URL || undefined, PINGGAI_DATA_DIR: process.env.PINGGAI_DATA_DIR || undefined });
-const config = env.success ? env.output : fail(`${v.getDotPath(env.issues[0]) ?? 'environment'}: ${env.issues[0].message}`);
 const [command, , month, , out] = args.output! as readonly string[];
 const log = (line: string) => console.log(`[feed] ${line}`);
 
-const open = async () => {
-  if (config.PINGGAI_PG_URL) {
-    const store = createPgEventStore({ connectionString: config.PINGGAI_PG_URL, poolSize: 2, listen: false });
-    const db = postgresKysely<unknown>(createPgPool({ connectionString: config.PINGGAI_PG_URL, max: 2, applicationName: 'pinggai-feed-cli' }));
-    return { store, db, dataDir: path.resolve('.data'), close: async () => (await store.close(), await db.destroy()) };
-  }
-  const dataDir = path.resolve(config.PINGGAI_DATA_DIR);
-  const lock = lockDataFolder(dataDir, { now: () => new Date(), log });
-  const embedded = await openEmbeddedDatabase(dataDir, log);
-  return { store: embedded.store, db: embedded.db, dataDir, close: async () => (await embedded.close(), lock.release()) };
-};
+const open = () => openCliDatabase({ env: process.env, name: 'pinggai-feed-cli', log }).catch((error: unknown) => (error instanceof CliInputError ? fail(error.message) : Promise.reject(error)));
 
 const opened = await open();
 try {

@@ -1,0 +1,48 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgliteEventStore } from '../../core/eventstore/pglite.ts';
+import type { EventStore } from '../../core/eventstore/types.ts';
+import { projectionRegistry } from '../../projections/index.ts';
+import { createTestPglite } from '../../tests/support/databases.ts';
+import { formatOpsReport, opsReport } from './report.ts';
+
+/** Issue 7, the operator's view: lag, outboxes by status, dead letters with their reasons, calendar coverage. */
+describe('npm run ops reports what is behind and what is stuck, and why', () => {
+  let setup: Awaited<ReturnType<typeof createTestPglite>>;
+  let store: EventStore;
+  beforeAll(async () => {
+    setup = await createTestPglite();
+    store = createPgliteEventStore({ pglite: setup.pglite, db: setup.db });
+  });
+  afterAll(async () => setup?.pglite.close());
+
+  it('names each dead letter, counts each outbox and shows which reactor is behind', async () => {
+    const event = (n: number) => ({ id: crypto.randomUUID(), type: 'Noted', schemaVersion: 1, data: { n }, metadata: { actor: { id: 'ops-test' }, occurredAt: new Date().toISOString() } });
+    const first = await store.append('note-1', [event(1), event(2), event(3)], { expectedVersion: 'no_stream' });
+    await store.checkpoints.save('warning-policy', first.lastLogPosition);
+    await store.append('note-1', [event(4), event(5)], { expectedVersion: 3 });
+    await sql`insert into app.sms_outbox (idempotency_key, provider, purpose, template_code, phone_sealed, phone_masked, phone_index, text, status, attempts, error_code, error_message)
+      values ('inv-1', 'aliyun', 'invitation', 'SMS_1', '{}'::jsonb, '138****0000', 'idx', '…', 'failed', 3, 'isv.MOBILE_NUMBER_ILLEGAL', '号码格式错误'),
+             ('inv-2', 'aliyun', 'invitation', 'SMS_1', '{}'::jsonb, '138****0001', 'idx', '…', 'sent', 1, null, null)`.execute(setup.db);
+    await sql`insert into app.feed_outbox (record_id, kind, source_event_id, month_key, payload, status, attempts, reason)
+      values ('r-1', 'rating', 'e-1', '2026-11', '{}'::jsonb, 'rejected', 1, 'E102 事项编码不存在')`.execute(setup.db);
+    await sql`insert into app.webhook_deliveries (delivery_id, endpoint_id, event_type, source_event_id, payload, status, attempts, last_status, last_error)
+      values ('d-1', 'oa', 'warning.raised', 'e-2', '{}'::jsonb, 'failed', 8, 503, null)`.execute(setup.db);
+
+    const report = await opsReport({ db: setup.db, store, projections: projectionRegistry, now: new Date('2026-11-28T12:00:00Z') });
+    expect(report.subscribers).toEqual([{ id: 'warning-policy', behindEvents: 2 }]);
+    expect(report.sms).toEqual({ failed: 1, sent: 1 });
+    expect(report.feed).toEqual({ rejected: 1 });
+    expect(report.deadLetters.sms).toMatchObject([{ id: 'inv-1', attempts: 3, reason: 'isv.MOBILE_NUMBER_ILLEGAL: 号码格式错误' }]);
+    expect(report.deadLetters.feed).toMatchObject([{ id: 'r-1', reason: 'E102 事项编码不存在' }]);
+    expect(report.deadLetters.webhooks).toMatchObject([{ id: 'd-1', what: 'warning.raised → oa', reason: 'HTTP 503' }]);
+    expect(report.calendar.map((year) => year.year)).toEqual([2025, 2026, 2027]);
+    expect(report.calendar.find((year) => year.year === 2026)?.coverage).toBe('official');
+    expect(report.projectors.map((p) => p.projection).sort()).toEqual(['ratings', 'warnings']);
+
+    const text = formatOpsReport(report);
+    expect(text).toContain('warning-policy');
+    expect(text).toContain('E102 事项编码不存在');
+    expect(text).toContain('HTTP 503');
+  });
+});
