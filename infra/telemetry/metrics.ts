@@ -32,6 +32,15 @@ export interface Metrics {
   readonly handler: (c: Context) => Promise<Response>;
 }
 
+/** `load`, shared by every caller while one call is in flight; the next call after it settles loads afresh. */
+const sharedWhileRunning = <T>(load: () => Promise<T>): (() => Promise<T>) => {
+  let running: Promise<T> | null = null;
+  return () =>
+    (running ??= load().finally(() => {
+      running = null;
+    }));
+};
+
 export const createMetrics = (sources: MetricsSources): Metrics => {
   const registry = new Registry();
   const { registerMetrics, printMetrics } = prometheus({ registry, prefix: 'pinggai_', collectDefaultMetrics: true });
@@ -44,6 +53,9 @@ export const createMetrics = (sources: MetricsSources): Metrics => {
     registers: [registry],
   });
 
+  // prom-client collects every gauge of a scrape concurrently: gauges that read the same rows share one
+  // query per scrape (the first collect starts it, the others join it while it runs).
+  const lags = sharedWhileRunning(() => Promise.all(sources.projections.map((projection) => projectorLag(sources.db, projection, sources.now()))));
   new Gauge({
     name: 'pinggai_projector_lag_events',
     help: 'Events committed but not yet applied by the projector.',
@@ -51,10 +63,7 @@ export const createMetrics = (sources: MetricsSources): Metrics => {
     registers: [registry],
     async collect() {
       this.reset();
-      for (const projection of sources.projections) {
-        const lag = await projectorLag(sources.db, projection, sources.now());
-        this.set({ projection: lag.projection, version: String(lag.version) }, lag.behindEvents);
-      }
+      for (const lag of await lags()) this.set({ projection: lag.projection, version: String(lag.version) }, lag.behindEvents);
     },
   });
   new Gauge({
@@ -64,14 +73,11 @@ export const createMetrics = (sources: MetricsSources): Metrics => {
     registers: [registry],
     async collect() {
       this.reset();
-      for (const projection of sources.projections) {
-        const lag = await projectorLag(sources.db, projection, sources.now());
-        this.set({ projection: lag.projection, version: String(lag.version) }, lag.behindSeconds);
-      }
+      for (const lag of await lags()) this.set({ projection: lag.projection, version: String(lag.version) }, lag.behindSeconds);
     },
   });
 
-  const phases = async () => (await warningsByPhase(sources.db, { now: sources.now() })).filter((row) => row.phase !== 'closed');
+  const phases = sharedWhileRunning(async () => (await warningsByPhase(sources.db, { now: sources.now() })).filter((row) => row.phase !== 'closed'));
   new Gauge({
     name: 'pinggai_warnings_open',
     help: 'Open warnings by stage (awaiting dispatch, reply or call-back).',
