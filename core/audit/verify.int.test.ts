@@ -8,6 +8,7 @@ import { createPgPool, postgresKysely } from '../db/postgres.ts';
 import { createPgEventStore } from '../eventstore/pg.ts';
 import { createPgliteEventStore } from '../eventstore/pglite.ts';
 import type { EventStore, NewEvent } from '../eventstore/types.ts';
+import { checkAnchor, describeAnchorBreak, parseAnchor, writeAnchor } from './anchor.ts';
 import { verifyEventChain } from './verify.ts';
 
 interface Harness {
@@ -82,6 +83,24 @@ const tamperingSuite = (name: string, create: () => Promise<Harness>) => {
       await sql`update eventstore.events set data = '{"score":0}', event_hash = sha256(event_hash) where event_id = ${edited.event_id}::uuid`.execute(db);
       const report = await verifyEventChain(db);
       expect(report.firstBreak).toMatchObject({ kind: 'edited', streamId: 'rating-a', streamVersion: 2 });
+    });
+
+    it('an anchor still matches after later appends, and sees the last event of a stream removed, which the chain cannot', async () => {
+      const { db, store } = await ready();
+      const anchor = parseAnchor(JSON.parse(JSON.stringify(await writeAnchor(db, { now: new Date(), segment: 4 }))));
+      expect(anchor).toMatchObject({ events: 9, segments: [{ events: 4 }, { events: 4 }, { events: 1 }] });
+      await store.append('rating-c', [event(2)]);
+      expect(await checkAnchor(db, anchor)).toMatchObject({ ok: true, eventsThen: 9, eventsNow: 9, firstBreak: null });
+
+      const tail = await positionOf(db, 'rating-a', 5);
+      await sql`delete from eventstore.events where stream_id = 'rating-a' and stream_version = 5`.execute(db);
+      expect((await verifyEventChain(db)).ok).toBe(true);
+      const check = await checkAnchor(db, anchor);
+      expect(check).toMatchObject({ ok: false, eventsThen: 9, eventsNow: 8 });
+      expect(check.firstBreak!.eventsThen - check.firstBreak!.eventsNow).toBe(1);
+      expect(BigInt(check.firstBreak!.upTo.globalPosition)).toBeGreaterThanOrEqual(BigInt(tail.global_position));
+      expect(check.firstBreak!.from === null || BigInt(check.firstBreak!.from.globalPosition) < BigInt(tail.global_position)).toBe(true);
+      expect(describeAnchorBreak(check.firstBreak!)).toMatch(/1 removed/);
     });
 
     it('names the event after a deleted one', async () => {

@@ -5,18 +5,23 @@
  *   PINGGAI_PG_URL=postgres://… npm run audit:verify         a Postgres server
  *   npm run audit:verify -- --stream <stream id>            one stream only
  *   npm run audit:verify -- --url postgres://…              same as PINGGAI_PG_URL
+ *   npm run audit:verify -- --write-anchor anchor.json      then write the external anchor (keep it outside the database)
+ *   npm run audit:verify -- --anchor anchor.json            also check the store against an anchor written earlier:
+ *                                                           names removed tails, dropped streams, recomputed chains
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import * as v from 'valibot';
+import { checkAnchor, describeAnchorBreak, parseAnchor, writeAnchor } from '../../core/audit/anchor.ts';
 import { describeBreak, verifyEventChain } from '../../core/audit/verify.ts';
+import { readFile, writeFile } from 'node:fs/promises';
 import { openPglite, pgliteKysely } from '../../core/db/pglite.ts';
 import { createPgPool, postgresKysely } from '../../core/db/postgres.ts';
 import { lockDataFolder } from '../embedded/data-lock.ts';
 
-const { values } = parseArgs({ options: { stream: { type: 'string' }, url: { type: 'string' } }, strict: true });
+const { values } = parseArgs({ options: { stream: { type: 'string' }, url: { type: 'string' }, anchor: { type: 'string' }, 'write-anchor': { type: 'string' } }, strict: true });
 const input = v.safeParse(
   v.object({
     PINGGAI_PG_URL: v.optional(v.pipe(v.string(), v.url('PINGGAI_PG_URL must be a postgres:// URL'))),
@@ -59,6 +64,26 @@ const verify = async (db: Kysely<unknown>): Promise<boolean> => {
     return false;
   }
   log(`OK (${scope}): ${report.events} events in ${report.streams} streams, every hash recomputed and chained`);
+  if (values.anchor) {
+    let anchor;
+    try {
+      anchor = parseAnchor(JSON.parse(await readFile(values.anchor, 'utf8')));
+    } catch (error) {
+      log(`--anchor ${values.anchor}: not an anchor written by --write-anchor (${error instanceof Error ? error.message : String(error)})`);
+      return false;
+    }
+    const check = await checkAnchor(db, anchor);
+    if (!check.ok) {
+      log(`BROKEN against the anchor of ${anchor.writtenAt} (${values.anchor}): ${check.firstBreak ? describeAnchorBreak(check.firstBreak) : `the running digest differs (${check.eventsThen} events then, ${check.eventsNow} now)`}`);
+      return false;
+    }
+    log(`OK against the anchor of ${anchor.writtenAt}: the ${check.eventsThen} events it covers are all there, unchanged`);
+  }
+  if (values['write-anchor']) {
+    const anchor = await writeAnchor(db, { now: new Date() });
+    await writeFile(values['write-anchor'], `${JSON.stringify(anchor, null, 2)}\n`, { flag: 'wx' });
+    log(`anchor written to ${values['write-anchor']}: ${anchor.events} events, digest ${anchor.digest}; keep it outside the database`);
+  }
   return true;
 };
 
