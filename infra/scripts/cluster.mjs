@@ -75,9 +75,34 @@ export const cluster = async ({ root, services }) => {
     temporalAddress = temporal.address;
   }
 
-  say('schema: npm run migrate against the Postgres server');
-  const migrated = await run(process.execPath, ['--import', 'tsx', 'infra/cli/migrate.ts'], { cwd: root, env: { ...process.env, PINGGAI_DATABASE_URL: databaseUrl } });
+  // As in production, the processes connect as an application role that may only SELECT and INSERT on
+  // the event log (PINGGAI_APP_ROLE, granted by npm run migrate); the owner's URL only migrates.
+  const appRole = 'pinggai_app';
+  const { default: pg } = await import('pg');
+  const owner = new pg.Client({ connectionString: databaseUrl });
+  await owner.connect();
+  try {
+    await owner.query(`do $$ begin if not exists (select from pg_roles where rolname = '${appRole}') then create role ${appRole} login; end if; end $$`);
+  } finally {
+    await owner.end();
+  }
+  say(`schema: npm run migrate against the Postgres server, then grants for the role ${appRole}`);
+  const migrated = await run(process.execPath, ['--import', 'tsx', 'infra/cli/migrate.ts'], { cwd: root, env: { ...process.env, PINGGAI_DATABASE_URL: databaseUrl, PINGGAI_APP_ROLE: appRole } });
   if (migrated.code !== 0) throw new Error(`migrations failed (exit ${migrated.code})`);
+  let appUrl = new URL(databaseUrl);
+  appUrl.username = appRole;
+  appUrl.password = '';
+  const probe = new pg.Client({ connectionString: appUrl.href });
+  try {
+    await probe.connect();
+    say(`the four processes connect as ${appRole}`);
+  } catch (error) {
+    // A server that wants a password for it (not a throwaway cluster): run as the given user, and say so.
+    warn(`cannot connect as ${appRole} without a password (${error.message}); the processes use the URL's own user`);
+    appUrl = new URL(databaseUrl);
+  } finally {
+    await probe.end().catch(() => {});
+  }
 
   // Secrets given in the environment are used as they are; the rest are generated for this run.
   const given = ['PINGGAI_PII_KEYS', 'PINGGAI_INTAKE_SECRETS', 'PINGGAI_DEMO_PASSWORD'].filter((name) => process.env[name]);
@@ -108,7 +133,7 @@ export const cluster = async ({ root, services }) => {
   const shared = {
     ...process.env,
     ...secrets,
-    PINGGAI_DATABASE_URL: databaseUrl,
+    PINGGAI_DATABASE_URL: appUrl.href,
     TEMPORAL_ADDRESS: temporalAddress,
     PINGGAI_HOST: '127.0.0.1',
     PINGGAI_PUBLIC_URL: intakeUrl,

@@ -206,6 +206,12 @@ describe.runIf(needs('start:cluster smoke test', 'PINGGAI_TEST_PG_URL', 'TEMPORA
     expect(await count('select count(*) - count(distinct event_id) as n from eventstore.events')).toBe(0);
     const processes = state().processes;
     for (const role of ['intake', 'api', 'worker', 'projector'] as const) expect(processes[role].restarts, role).toBe(1);
+    // The processes run as the application role, which may not rewrite the event log.
+    const { rows: sessions } = await db.query<{ usename: string; application_name: string }>(
+      `select usename, application_name from pg_stat_activity where datname = current_database() and application_name like 'pinggai%'`,
+    );
+    expect(sessions.length).toBeGreaterThan(0);
+    expect(new Set(sessions.map((row) => row.usename)), JSON.stringify(sessions)).toEqual(new Set(['pinggai_app']));
     await waitFor('the ratings read model to hold four ratings', async () => ((await count('select count(*) as n from rm_ratings_v1.rating_facts')) === 4 ? true : undefined), 30_000);
   }, 600_000);
 });
