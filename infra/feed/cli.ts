@@ -3,12 +3,16 @@
  *   dry-run --month M [--out DIR]   collect, then write the month's payloads and the reconciliation
  *                                   report to DIR (default .data/feed) for review; sends nothing
  *   report  --month M               the reconciliation: read models vs records sent / accepted / rejected
+ *   send    --month M               send the month's due records to the province (PINGGAI_FEED_URL,
+ *                                   PINGGAI_FEED_KEY_ID, PINGGAI_FEED_SECRET; see http-transport.ts),
+ *                                   keep each answer, then print the reconciliation
  * On a Postgres server (PINGGAI_PG_URL), or the embedded PGlite (PINGGAI_DATA_DIR, default .data;
  * stop `npm start` first: the data folder is locked).
  */
 import path from 'node:path';
 import * as v from 'valibot';
-import { startFeedCollector } from './outbox.ts';
+import { createHttpFeedTransport, httpFeedConfigFromEnv } from './http-transport.ts';
+import { sendFeed, startFeedCollector } from './outbox.ts';
 import { dryRunFeed, formatReconciliation, reconcileFeed } from './reconcile.ts';
 import { CliInputError, openCliDatabase } from '../cli/database.ts';
 
@@ -17,6 +21,7 @@ const Args = v.union([
   v.tuple([v.literal('dry-run'), v.literal('--month'), Month]),
   v.tuple([v.literal('dry-run'), v.literal('--month'), Month, v.literal('--out'), v.pipe(v.string(), v.minLength(1))]),
   v.tuple([v.literal('report'), v.literal('--month'), Month]),
+  v.tuple([v.literal('send'), v.literal('--month'), Month]),
 ]);
 
 const fail = (message: string): never => {
@@ -24,8 +29,16 @@ const fail = (message: string): never => {
   process.exit(2);
 };
 const args = v.safeParse(Args, process.argv.slice(2));
-if (!args.success) fail('usage: dry-run --month YYYY-MM [--out DIR] | report --month YYYY-MM');
+if (!args.success) fail('usage: dry-run --month YYYY-MM [--out DIR] | report --month YYYY-MM | send --month YYYY-MM');
 const [command, , month, , out] = args.output! as readonly string[];
+const feedConfig = (() => {
+  try {
+    return httpFeedConfigFromEnv(process.env);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
+if (command === 'send' && !feedConfig) fail('send needs PINGGAI_FEED_URL, PINGGAI_FEED_KEY_ID and PINGGAI_FEED_SECRET (the province\'s endpoint and our key)');
 const log = (line: string) => console.log(`[feed] ${line}`);
 
 const open = () => openCliDatabase({ env: process.env, name: 'pinggai-feed-cli', log }).catch((error: unknown) => (error instanceof CliInputError ? fail(error.message) : Promise.reject(error)));
@@ -42,6 +55,14 @@ try {
     process.stdout.write(formatReconciliation(report));
     for (const file of files) log(`wrote ${file}`);
     process.exitCode = report.balanced && report.problems.length === 0 ? 0 : 1;
+  } else if (command === 'send') {
+    const transport = createHttpFeedTransport(feedConfig!);
+    log(`sending the due records of ${month!} to ${transport.name}`);
+    const sent = await sendFeed({ db: opened.db, transport, now: () => new Date(), month: month!, onProgress: (s) => log(`accepted ${s.accepted} · rejected ${s.rejected} · retrying ${s.retrying} · failed ${s.failed}`) });
+    log(`done: accepted ${sent.accepted}, rejected ${sent.rejected}, to retry later ${sent.retrying}, given up ${sent.failed} (npm run ops lists them)`);
+    const report = await reconcileFeed(opened.db, month!);
+    process.stdout.write(formatReconciliation(report));
+    process.exitCode = sent.retrying + sent.failed === 0 ? 0 : 1;
   } else {
     const report = await reconcileFeed(opened.db, month!);
     process.stdout.write(formatReconciliation(report));

@@ -150,3 +150,32 @@ const retryLater = async (db: Kysely<unknown>, row: { record_id: string; attempt
             where record_id = ${row.record_id}`.execute(db);
   return failed;
 };
+
+/** Sends due records every `intervalMs` (default a minute) until stopped; one round at a time. */
+export const startFeedSender = (deps: {
+  readonly db: Kysely<unknown>;
+  readonly transport: FeedTransport;
+  readonly now: () => Date;
+  readonly log: (line: string) => void;
+  readonly intervalMs?: number;
+}): { stop(): Promise<void> } => {
+  let round: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    round = round.then(async () => {
+      try {
+        const sent = await sendFeed({ db: deps.db, transport: deps.transport, now: deps.now });
+        if (sent.accepted + sent.rejected + sent.retrying + sent.failed > 0)
+          deps.log(`provincial feed to ${deps.transport.name}: accepted ${sent.accepted}, rejected ${sent.rejected}, retrying ${sent.retrying}, given up ${sent.failed}`);
+      } catch (error) {
+        deps.log(`provincial feed: ${String(error)} (next round in ${(deps.intervalMs ?? 60_000) / 1000} s)`);
+      }
+    });
+  }, deps.intervalMs ?? 60_000);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await round;
+    },
+  };
+};

@@ -1,7 +1,8 @@
 /**
  * The projector deployable: one group per process (PINGGAI_PROJECTOR_GROUP) — a read model
  * (`ratings`, `warnings`), the `reactors` (invitations and their sweeper, the warning policy, the
- * provincial feed collector, the warning forwarder to Temporal, webhooks), or `all`. A group runs in
+ * provincial feed collector and, with PINGGAI_FEED_URL, its sender; the warning forwarder to
+ * Temporal; webhooks), or `all`. A group runs in
  * the process holding its advisory lock; other replicas wait as hot standbys (./leader.ts).
  */
 import { Client } from '@temporalio/client';
@@ -9,7 +10,10 @@ import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors
 import { projectionRegistry, startProjections } from '../../../projections/index.ts';
 import { startReactors } from '../../app/application.ts';
 import { forwardWarnings } from '../../app/warning-lifecycle.ts';
+import { createHttpFeedTransport, httpFeedConfigFromEnv } from '../../feed/http-transport.ts';
+import { startFeedSender } from '../../feed/outbox.ts';
 import { parseWebhookEndpoints, startWebhooks } from '../../webhooks/webhooks.ts';
+import { ConfigError } from '../../embedded/config.ts';
 import { holdLeadership } from '../leader.ts';
 import { intakeOf } from '../shared.ts';
 import { runDeployable } from '../runtime.ts';
@@ -17,7 +21,16 @@ import { runDeployable } from '../runtime.ts';
 await runDeployable('projector', async (context) => {
   const { env, store, db, log, now } = context;
   const group = env.projectorGroup;
-  const webhookEndpoints = group === 'reactors' || group === 'all' ? parseWebhookEndpoints(process.env.PINGGAI_WEBHOOKS) : [];
+  const reactors = group === 'reactors' || group === 'all';
+  const webhookEndpoints = reactors ? parseWebhookEndpoints(process.env.PINGGAI_WEBHOOKS) : [];
+  // 省级好差评上报: sent every minute when the province's endpoint is configured (all three or none).
+  const feedConfig = (() => {
+    try {
+      return reactors ? httpFeedConfigFromEnv(process.env) : null;
+    } catch (error) {
+      throw new ConfigError([(error as Error).message]);
+    }
+  })();
   const leadership = holdLeadership({
     connectionString: env.databaseUrl,
     key: `pinggai:projector:${group}`,
@@ -50,6 +63,10 @@ await runDeployable('projector', async (context) => {
       context.onClose({ name: 'warning forwarder', close: () => forwarder.stop() });
       const webhooks = startWebhooks({ store, db, endpoints: webhookEndpoints, now, log });
       context.onClose({ name: 'webhooks', close: () => webhooks.stop() });
+      if (feedConfig) {
+        const sender = startFeedSender({ db, transport: createHttpFeedTransport(feedConfig), now, log });
+        context.onClose({ name: 'provincial feed sender', close: () => sender.stop() });
+      }
     }
     log(`group ${group} running`);
   }).catch((error: unknown) => {
