@@ -5,7 +5,8 @@
 // Engines: PINGGAI_DATABASE_URL / TEMPORAL_ADDRESS when set (an existing server), else a throwaway
 // Postgres cluster and a Temporal dev server of our own. Secrets (PII keys, link and case-system keys)
 // are generated fresh for the run and handed to the processes in their environment. Like a Kubernetes
-// Deployment, a process that dies is restarted (after a second); Ctrl-C stops everything.
+// Deployment, a process that dies is restarted (after a second, longer if it keeps dying); Ctrl-C
+// stops everything.
 // The state file (<cluster dir>/cluster.json) names each process's URL and pid, for the smoke test.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -158,13 +159,16 @@ export const cluster = async ({ root, services }) => {
     writeState();
     say(`${deployable.role}: node --import tsx ${deployable.entry} (pid ${child.pid}) on ${url}`);
     const registration = services.add(`${deployable.role} (pid ${child.pid})`, () => child.stop({ signal: 'SIGTERM', graceMs: 15_000 }), child.killNow);
+    const startedAt = Date.now();
     void child.exited.then((how) => {
       registration.remove();
       if (stopping || services.isStopping) return;
-      warn(`${deployable.role} (pid ${child.pid}) exited (code ${how.code}, signal ${how.signal}); restarting it in 1 s`);
+      // Like Kubernetes' CrashLoopBackOff: 1 s, doubling while it keeps dying young, at most 30 s.
+      deployable.backoffMs = Date.now() - startedAt > 60_000 ? 1_000 : Math.min((deployable.backoffMs ?? 500) * 2, 30_000);
+      warn(`${deployable.role} (pid ${child.pid}) exited (code ${how.code}, signal ${how.signal}); restarting it in ${deployable.backoffMs / 1000} s`);
       setTimeout(() => {
         if (!stopping && !services.isStopping) launch(deployable, restarts + 1);
-      }, 1_000);
+      }, deployable.backoffMs);
     });
     return { child, url };
   };
