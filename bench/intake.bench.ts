@@ -5,13 +5,14 @@
  * Postgres server (events appended through the store, attachments none). It first issues invitations
  * (one rating per invitation). The parent is the load generator, autocannon (its own process, so the
  * generator does not share the server's event loop): maximum throughput of hello-world and of
- * POST /e/:token (overall=5, urlencoded, a distinct invitation per request), then a paced run at half
- * the maximum submission rate for the p99 latency. Ends with one JSON line.
+ * POST /e/:token (overall=5, urlencoded, a distinct invitation per request), then an evenly paced
+ * open-loop run at half the maximum submission rate for the p99 latency. Ends with one JSON line.
  *
  * Env: PINGGAI_BENCH_PG_URL or PINGGAI_TEST_PG_URL; BENCH_SECONDS (4), BENCH_CONNECTIONS (64),
  * BENCH_INVITATIONS (8000).
  */
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { round } from './support/stats.ts';
@@ -104,6 +105,42 @@ const load = async (what: string, options: autocannon.Options): Promise<Load> =>
   return { total, perSecond: total / result.duration, p50Ms: result.latency.p50, p99Ms: result.latency.p99 };
 };
 
+/**
+ * Submissions sent at `rate` per second, one every 1/rate s, over kept-alive connections; each one's
+ * latency counts from when it was due, not from when it left, so a stalled server cannot hide its
+ * queue (no coordinated omission).
+ */
+const pacedLoad = async (origin: string, rate: number, due: readonly string[]): Promise<Load> => {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const latencies: number[] = [];
+  const started = performance.now();
+  const post = (token: string, dueAt: number) =>
+    new Promise<void>((resolve, reject) => {
+      const request = http.request(`${origin}/e/${token}`, { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } }, (response) => {
+        response.resume();
+        response.once('end', () => {
+          if ((response.statusCode ?? 500) >= 300) reject(new Error(`submit at half load: HTTP ${response.statusCode}`));
+          latencies.push(performance.now() - dueAt);
+          resolve();
+        });
+      });
+      request.once('error', reject);
+      request.end('overall=5');
+    });
+  const inFlight: Promise<void>[] = [];
+  for (const [index, token] of due.entries()) {
+    const dueAt = started + (index * 1000) / rate;
+    const wait = dueAt - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(post(token, dueAt));
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  return { total: latencies.length, perSecond: latencies.length / ((performance.now() - started) / 1000), p50Ms: at(0.5), p99Ms: at(0.99) };
+};
+
 const main = async () => {
   const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, 'serve'], { stdio: ['pipe', 'pipe', 'inherit'], env });
   const first = await new Promise<string>((resolve, reject) => {
@@ -130,9 +167,10 @@ const main = async () => {
     // Closed loop at full speed over a fixed budget of invitations.
     const maximum = await load('submit', { url: intake, amount: Math.floor((tokens.length - 1) * 0.6), requests: [submission] });
 
-    // At half the maximum rate: autocannon paces the requests and measures each one's latency.
+    // At half the maximum rate, evenly spaced (open loop): autocannon's own rate limit releases each
+    // second's quota at once, a burst that measures its own queue rather than the endpoint.
     const rate = Math.max(1, Math.floor(maximum.perSecond / 2));
-    const half = await load('submit at half load', { url: intake, overallRate: rate, amount: Math.min(rate * seconds, tokens.length - cursor), requests: [submission] });
+    const half = await pacedLoad(intake, rate, tokens.slice(cursor, cursor + Math.min(rate * seconds, tokens.length - cursor)));
 
     const result = {
       bench: 'intake',
