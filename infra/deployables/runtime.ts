@@ -29,11 +29,9 @@ import type { Tracing } from '../telemetry/tracing.ts';
 import { tracingFromEnv } from '../telemetry/tracing.ts';
 import type { DeployableEnv, DeployableRole } from './env.ts';
 import { parseDeployableEnv } from './env.ts';
+import type { Closer } from '../app/shutdown.ts';
+import { installShutdown } from '../app/shutdown.ts';
 
-export interface Closer {
-  readonly name: string;
-  close(): Promise<void> | void;
-}
 
 /** Everything a deployable's start function gets: its parsed environment and the shared engines. */
 export interface DeployableContext {
@@ -65,33 +63,11 @@ export const runDeployable = async (role: DeployableRole, start: (context: Deplo
   const service = `pinggai-${role}`;
   const log = (line: string): void => console.log(`[${role}] ${line}`);
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const closers: Closer[] = [];
-  let stopping: Promise<void> | undefined;
-  const stop = (why: string, exitCode: number): Promise<void> =>
-    (stopping ??= (async () => {
-      log(`${why}: shutting down`);
-      for (const closer of closers.reverse()) {
-        try {
-          await closer.close();
-          log(`closed ${closer.name}`);
-        } catch (error) {
-          console.error(`[${role}] could not close ${closer.name}:`, error);
-          exitCode = 1;
-        }
-      }
-      process.exit(exitCode);
-    })());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(signal, 0));
-  // Started by `npm run start:cluster` with an IPC channel: if the launcher dies, so do we.
-  if (process.channel) {
-    process.channel.unref();
-    process.once('disconnect', () => void stop('the launcher went away', 0));
-  }
+  const { onClose, stop } = installShutdown(role, log);
 
   try {
     const startedAt = now();
     const env = parseDeployableEnv(role, process.env);
-    const onClose = (closer: Closer) => closers.push(closer);
     const tracing = tracingFromEnv(process.env, service);
     if (tracing) onClose({ name: 'tracing', close: () => tracing.shutdown() });
 

@@ -37,6 +37,7 @@ import { lockDataFolder } from './data-lock.ts';
 import type { EmbeddedDatabase } from './event-store.ts';
 import { openEmbeddedDatabase } from './event-store.ts';
 import { healthRoutes } from './health.ts';
+import { installShutdown } from '../app/shutdown.ts';
 import { httpInstrumentationMiddleware } from '@hono/otel';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { instrumentEventStore } from '../../core/eventstore/instrumented.ts';
@@ -51,7 +52,7 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 const now = (): Date => new Date();
 
 /** Things to close on the way out, last opened first. */
-const closers: { name: string; close: () => Promise<void> | void }[] = [];
+const { onClose, stop } = installShutdown('embedded', log);
 
 const connectTemporal = async (config: EmbeddedConfig): Promise<Connection> => {
   log(`connecting to Temporal at ${config.temporalAddress}`);
@@ -72,14 +73,14 @@ const startEmbedded = async (): Promise<void> => {
   const startedAt = now();
   const config = parseEmbeddedConfig(process.env, process.argv.slice(2), process.cwd());
   const lock: DataFolderLock = lockDataFolder(config.dataDir, { now, log });
-  closers.push({ name: `lock ${lock.file}`, close: () => lock.release() });
+  onClose({ name: `lock ${lock.file}`, close: () => lock.release() });
   log(`holding ${lock.file}`);
 
   const database: EmbeddedDatabase = await openEmbeddedDatabase(config.dataDir, log);
-  closers.push({ name: 'PGlite', close: () => database.close() });
+  onClose({ name: 'PGlite', close: () => database.close() });
 
   const connection = await connectTemporal(config);
-  closers.push({ name: 'Temporal connection', close: () => connection.close() });
+  onClose({ name: 'Temporal connection', close: () => connection.close() });
 
   let keyring = await loadPiiKeyring({ env: process.env, dataDir: config.dataDir });
   if (!process.env.PINGGAI_PII_KEYS?.trim()) {
@@ -105,13 +106,13 @@ const startEmbedded = async (): Promise<void> => {
   }
   const tracing = tracingFromEnv(process.env, 'pinggai-embedded');
   if (tracing) {
-    closers.push({ name: 'tracing', close: () => tracing.shutdown() });
+    onClose({ name: 'tracing', close: () => tracing.shutdown() });
     log(`tracing to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? ''}`);
   }
   const metrics = createMetrics({ db: database.db, projections: projectionRegistry, now });
   const store = instrumentEventStore(database.store, { onAppend: metrics.observeAppend });
   const workerConnection = await NativeConnection.connect({ address: config.temporalAddress });
-  closers.push({ name: 'Temporal worker connection', close: () => workerConnection.close() });
+  onClose({ name: 'Temporal worker connection', close: () => workerConnection.close() });
   const client = new Client({
     connection,
     namespace: config.temporalNamespace,
@@ -133,11 +134,11 @@ const startEmbedded = async (): Promise<void> => {
     log,
     consoleDist: fileURLToPath(new URL('../../console/dist', import.meta.url)),
   });
-  closers.push({ name: 'reactors, projectors and the warning worker', close: () => application.stop() });
+  onClose({ name: 'reactors, projectors and the warning worker', close: () => application.stop() });
 
   const webhookEndpoints = parseWebhookEndpoints(process.env.PINGGAI_WEBHOOKS);
   const webhooks = startWebhooks({ store, db: database.db, endpoints: webhookEndpoints, now, log: (line) => log(line) });
-  closers.push({ name: 'webhooks', close: () => webhooks.stop() });
+  onClose({ name: 'webhooks', close: () => webhooks.stop() });
   if (webhookEndpoints.length > 0) log(`webhooks to ${webhookEndpoints.map((e) => e.id).join(', ')}`);
 
   if (config.demo) await loadDemo(config.dataDir, application);
@@ -168,7 +169,7 @@ const startEmbedded = async (): Promise<void> => {
   app.route('/', application.app);
 
   const server = await listen(app, config);
-  closers.push({
+  onClose({
     name: 'HTTP server',
     close: () =>
       new Promise<void>((resolve) => {
@@ -202,29 +203,6 @@ const loadDemo = async (dataDir: string, application: Awaited<ReturnType<typeof 
   if (totp.enrolled.length > 0) await fs.writeFile(totpFile, `${JSON.stringify(totp.secrets, null, 2)}\n`, { mode: 0o600 });
   log(`--demo: TOTP secrets of ${Object.keys(totp.secrets).join(', ') || 'no account'} in ${totpFile}${totp.unknown.length > 0 ? ` (lost for ${totp.unknown.join(', ')}: reset their TOTP as admin)` : ''}`);
 };
-
-let stopping: Promise<void> | undefined;
-const stop = (why: string, exitCode: number): Promise<void> =>
-  (stopping ??= (async () => {
-    log(`${why}: shutting down`);
-    for (const closer of closers.reverse()) {
-      try {
-        await closer.close();
-        log(`closed ${closer.name}`);
-      } catch (error) {
-        console.error(`[embedded] could not close ${closer.name}:`, error);
-        exitCode = 1;
-      }
-    }
-    process.exit(exitCode);
-  })());
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(signal, 0));
-// Started by the launcher with an IPC channel: if the launcher dies, so do we (and the lock is released).
-if (process.channel) {
-  process.channel.unref();
-  process.once('disconnect', () => void stop('the launcher went away', 0));
-}
 
 try {
   await startEmbedded();

@@ -15,11 +15,17 @@ import { readPiiKeyFile, writePiiKeyFile } from '../../core/pii/key-file.node.ts
 import type { RetentionPlan } from '../../core/pii/retention.ts';
 import { periodKeyId, retentionPlan } from '../../core/pii/retention.ts';
 
-/** How many events carry a value sealed under `kid` (a sealed value is `{"v": 1, "kid": …}` inside the data). */
-export const eventsSealedUnder = async (db: Kysely<unknown>, kid: string): Promise<number> => {
-  const { rows } = await sql<{ n: number }>`
-    select count(*)::int as n from eventstore.events where data::text like ${`%"kid": "${kid}"%`}`.execute(db);
-  return rows[0]?.n ?? 0;
+/**
+ * How many events carry a value sealed under each key id (a sealed value is `{"v": 1, "kid": …}` inside
+ * the data), in one pass over the event log.
+ */
+export const eventsSealedByKey = async (db: Kysely<unknown>): Promise<ReadonlyMap<string, number>> => {
+  const { rows } = await sql<{ kid: string; n: number }>`
+    select k.kid, count(*)::int as n
+      from eventstore.events e,
+           lateral (select distinct m[1] as kid from regexp_matches(e.data::text, '"kid": "([A-Za-z0-9_-]+)"', 'g') as m) k
+     group by k.kid`.execute(db);
+  return new Map(rows.map((row) => [row.kid, row.n]));
 };
 
 export interface KeyStatus {
@@ -38,11 +44,12 @@ export const keyringStatus = async (options: {
   readonly retentionMonths: number;
 }): Promise<{ readonly keys: readonly KeyStatus[]; readonly destroyed: readonly string[]; readonly plan: RetentionPlan }> => {
   const plan = retentionPlan(options.ring, options);
+  const sealed = await eventsSealedByKey(options.db);
   const keys: KeyStatus[] = [];
   for (const kid of Object.keys(options.ring.keys).sort()) {
     const due = plan.due.find((d) => d.kid === kid);
     const kept = plan.kept.find((k) => k.kid === kid);
-    keys.push({ kid, active: kid === options.ring.active, events: await eventsSealedUnder(options.db, kid), dueOn: due?.dueSince ?? kept?.dueOn ?? null, due: due !== undefined });
+    keys.push({ kid, active: kid === options.ring.active, events: sealed.get(kid) ?? 0, dueOn: due?.dueSince ?? kept?.dueOn ?? null, due: due !== undefined });
   }
   return { keys, destroyed: options.ring.destroyed ?? [], plan };
 };
@@ -73,8 +80,8 @@ export const purgeDueKeys = async (options: {
 }): Promise<PurgeResult> => {
   let ring = await readPiiKeyFile(options.keyringFile);
   const plan = retentionPlan(ring, options);
-  const destroyed = [];
-  for (const due of plan.due) destroyed.push({ kid: due.kid, dueSince: due.dueSince.toISOString(), events: await eventsSealedUnder(options.db, due.kid) });
+  const sealed = plan.due.length > 0 ? await eventsSealedByKey(options.db) : new Map<string, number>();
+  const destroyed = plan.due.map((due) => ({ kid: due.kid, dueSince: due.dueSince.toISOString(), events: sealed.get(due.kid) ?? 0 }));
   if (options.dryRun || destroyed.length === 0) return { destroyed, plan };
   for (const key of destroyed) ring = destroyPiiKey(ring, key.kid);
   // The keys go first: an erasure that happened must never be missing because the log write failed
