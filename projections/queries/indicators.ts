@@ -23,20 +23,31 @@ export const indicatorScores = async (
 ): Promise<IndicatorScore[]> => {
   type Row = { code: string; category: string; answers: number; level_sum: number; good: number };
   const places = ['department', 'matter', 'hall', 'window'] as const;
-  // The indicator rollup has the department: a district's or a department's radar sums it instead.
-  const { rows } = filterWithin(filter, ['department'], places)
+  const channels = ['channel', 'channelGroup'] as const;
+  /** Filters the answers cannot apply themselves: they are their rating's (staff, channel, …). */
+  const ofRating = [...channels, 'staff', 'applicantType', 'enterpriseType', 'stage'] as const;
+  // The indicator rollups have the department (and the channel): a district's, a department's or one
+  // channel's radar sums them; any other filter counts the answers, joined to their rating if need be.
+  const rollup = filterWithin(filter, ['department'])
+    ? 'indicators_by_day'
+    : filterWithin(filter, ['department', ...channels])
+      ? 'indicators_by_day_channel'
+      : null;
+  const joinRating = ofRating.some((dimension) => filter[dimension] !== undefined);
+  const { rows } = rollup
     ? await sql<Row>`
         select code, max(category) as category, sum(answers)::int as answers, sum(level_sum)::int as level_sum,
                sum(good)::int as good
-        from app.indicators_by_day
-        where ${ratingConditions(filter, { only: ['department'] })}
+        from ${sql.table(`app.${rollup}`)}
+        where ${ratingConditions(filter, { only: ['department', ...channels] })}
         group by code order by code`.execute(db)
     : await sql<Row>`
-        select code, max(category) as category, count(*)::int as answers, sum(level)::int as level_sum,
-               count(*) filter (where level >= 4)::int as good
-        from app.indicator_answers
-        where ${ratingConditions(filter, { only: places })}
-        group by code order by code`.execute(db);
+        select a.code, max(a.category) as category, count(*)::int as answers, sum(a.level)::int as level_sum,
+               count(*) filter (where a.level >= 4)::int as good
+        from app.indicator_answers a ${joinRating ? sql`join app.rating_facts r on r.rating_id = a.rating_id` : sql``}
+        where ${ratingConditions(filter, { alias: 'a', only: places })}
+          ${joinRating ? sql`and ${ratingConditions(filter, { alias: 'r', only: ofRating })}` : sql``}
+        group by a.code order by a.code`.execute(db);
   return rows.map((row) => ({
     code: row.code,
     category: row.category,

@@ -85,13 +85,20 @@ export const weekdayHourHeatmap = async (
   db: Kysely<unknown>,
   filter: RatingFilter = {},
 ): Promise<HeatCell[]> => {
-  // The hour rollup has the department: a district's or a department's heatmap sums it instead.
-  const { rows } = filterWithin(filter, ['department'])
-    ? await sql<{ weekday: number; hour: number; rated: number; negative: number }>`
+  type Row = { weekday: number; hour: number; rated: number; negative: number };
+  // The hour rollups have the department (and the channel): a district's, a department's or one
+  // channel's heatmap sums them instead of counting the facts.
+  const rollup = filterWithin(filter, ['department'])
+    ? 'ratings_by_day_hour'
+    : filterWithin(filter, ['department', 'channel', 'channelGroup'])
+      ? 'ratings_by_day_hour_channel'
+      : null;
+  const { rows } = rollup
+    ? await sql<Row>`
         select weekday, hour, sum(rated)::int as rated, sum(negative)::int as negative
-        from app.ratings_by_day_hour where ${ratingConditions(filter)}
+        from ${sql.table(`app.${rollup}`)} where ${ratingConditions(filter)}
         group by weekday, hour order by weekday, hour`.execute(db)
-    : await sql<{ weekday: number; hour: number; rated: number; negative: number }>`
+    : await sql<Row>`
         select weekday, hour, count(*)::int as rated, count(*) filter (where level <= 2)::int as negative
         from app.rating_facts where ${ratingConditions(filter)}
         group by weekday, hour order by weekday, hour`.execute(db);

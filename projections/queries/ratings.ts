@@ -63,6 +63,7 @@ const rollupLevelCounts = sql`
 const dayRollups: readonly { readonly table: string; readonly dimensions: readonly FilterDimension[] }[] = [
   { table: 'ratings_by_day_channel', dimensions: ['department', 'channel', 'channelGroup'] },
   { table: 'ratings_by_day_place', dimensions: ['department', 'matter', 'hall', 'window'] },
+  { table: 'ratings_by_day_matter_channel', dimensions: ['department', 'matter', 'channel', 'channelGroup'] },
 ];
 
 /**

@@ -11,7 +11,7 @@ import { ratingFactOf } from '../read-models/rating-facts.ts';
 import type { Merge } from '../runtime/upsert.ts';
 import { earliest, greatest, keepFirst, upsertJsonRows } from '../runtime/upsert.ts';
 import type { RollupTables } from '../read-models/rollups.ts';
-import { rollupsOf, rollupTables } from '../read-models/rollups.ts';
+import { rollupsFromFacts, rollupsOf, rollupTables } from '../read-models/rollups.ts';
 import type { Projection } from '../runtime/types.ts';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
@@ -34,6 +34,24 @@ const setOnce = (columns: readonly string[]): Record<string, Merge> =>
 const newerStage: Merge = (existing, incoming) =>
   sql`case when ${sql.ref('excluded.stage_sequence')} > ${sql.ref('case_facts.stage_sequence')} then ${incoming} else ${existing} end`;
 
+const caseMerge: Record<string, Merge> = {
+  ...setOnce(caseSetOnceColumns),
+  stage: newerStage,
+  stage_sequence: greatest,
+  first_rated_at: earliest,
+};
+
+/** The rows that come straight from a batch of events (the roll-ups are derived from them). */
+const factsOf = (events: readonly RecordedEvent[]) => {
+  const ratings = events.filter(isSubmitted);
+  return {
+    facts: ratings.map(ratingFactOf),
+    answers: ratings.flatMap(indicatorAnswersOf),
+    funnel: funnelRowsOf(events.filter((event) => event.streamId.startsWith('invitation-'))),
+    cases: caseRowsOf(events),
+  };
+};
+
 /**
  * 评价 projection: ratings, their indicator answers, the response funnel of every invitation and the
  * cases' completion (for 未评率). Ratings are immutable facts keyed by event id (insert once); the
@@ -46,11 +64,7 @@ export const ratingsProjection: Projection<RatingTables> = {
   categories: ['case', 'invitation'],
   tables: ['rating_facts', 'indicator_answers', 'invitation_funnel', 'case_facts', ...rollupTables],
   async apply(trx, events) {
-    const ratings = events.filter(isSubmitted);
-    const facts = ratings.map(ratingFactOf);
-    const answers = ratings.flatMap(indicatorAnswersOf);
-    const funnel = funnelRowsOf(events.filter((event) => event.streamId.startsWith('invitation-')));
-    const cases = caseRowsOf(events);
+    const { facts, answers, funnel, cases } = factsOf(events);
     // Ratings are inserted once: only those new here count in the day rollups (re-applying adds nothing).
     const inserted = new Set(
       await upsertJsonRows(trx, 'rating_facts', ['rating_id'], facts, {}, { jsonColumns: ['attachments'], returning: 'rating_id' }),
@@ -65,12 +79,18 @@ export const ratingsProjection: Projection<RatingTables> = {
       cases,
     });
     await upsertJsonRows(trx, 'invitation_funnel', ['invitation_id'], funnel, setOnce(funnelColumns));
-    await upsertJsonRows(trx, 'case_facts', ['case_id'], cases, {
-      ...setOnce(caseSetOnceColumns),
-      stage: newerStage,
-      stage_sequence: greatest,
-      first_rated_at: earliest,
-    });
+    await upsertJsonRows(trx, 'case_facts', ['case_id'], cases, caseMerge);
     await rollups.write(trx as Kysely<unknown>);
+  },
+  // A rebuild writes the facts batch by batch and sums the roll-ups from them once at the end.
+  bulk: {
+    async apply(trx, events) {
+      const { facts, answers, funnel, cases } = factsOf(events);
+      await upsertJsonRows(trx, 'rating_facts', ['rating_id'], facts, {}, { jsonColumns: ['attachments'] });
+      await upsertJsonRows(trx, 'indicator_answers', ['rating_id', 'code'], answers);
+      await upsertJsonRows(trx, 'invitation_funnel', ['invitation_id'], funnel, setOnce(funnelColumns));
+      await upsertJsonRows(trx, 'case_facts', ['case_id'], cases, caseMerge);
+    },
+    finish: (trx, schema) => rollupsFromFacts(trx as Kysely<unknown>, schema),
   },
 };

@@ -39,6 +39,19 @@ const fromFacts = {
   ratings_by_day_hour: sql`
     select day_key, department_code, hour, count(*)::int as rated, count(*) filter (where level <= 2)::int as negative
     from app.rating_facts group by 1, 2, 3 order by 1, 2, 3`,
+  ratings_by_day_matter_channel: sql`
+    select day_key, department_code, matter_code, channel, max(channel_group) as channel_group, max(matter_name) as matter_name,
+           count(*) filter (where level = 1)::int as l1, count(*) filter (where level = 2)::int as l2,
+           count(*) filter (where level = 3)::int as l3, count(*) filter (where level = 4)::int as l4,
+           count(*) filter (where level = 5)::int as l5
+    from app.rating_facts group by 1, 2, 3, 4 order by 1, 2, 3, 4`,
+  ratings_by_day_hour_channel: sql`
+    select day_key, department_code, hour, channel, count(*)::int as rated, count(*) filter (where level <= 2)::int as negative
+    from app.rating_facts group by 1, 2, 3, 4 order by 1, 2, 3, 4`,
+  indicators_by_day_channel: sql`
+    select a.day_key, a.department_code, a.code, r.channel, count(*)::int as answers, sum(a.level)::int as level_sum,
+           count(*) filter (where a.level >= 4)::int as good
+    from app.indicator_answers a join app.rating_facts r on r.rating_id = a.rating_id group by 1, 2, 3, 4 order by 1, 2, 3, 4`,
   indicators_by_day: sql`
     select day_key, department_code, code, count(*)::int as answers, sum(level)::int as level_sum,
            count(*) filter (where level >= 4)::int as good
@@ -59,6 +72,9 @@ const stored = {
   ratings_by_day_place: sql`select day_key, department_code, matter_code, hall_code, window_code, window_name, l1, l2, l3, l4, l5 from app.ratings_by_day_place where l1 + l2 + l3 + l4 + l5 > 0 order by 1, 2, 3, 4, 5`,
   ratings_by_day_hour: sql`select day_key, department_code, hour, rated, negative from app.ratings_by_day_hour where rated > 0 order by 1, 2, 3`,
   indicators_by_day: sql`select day_key, department_code, code, answers, level_sum, good from app.indicators_by_day where answers > 0 order by 1, 2, 3`,
+  ratings_by_day_matter_channel: sql`select day_key, department_code, matter_code, channel, channel_group, matter_name, l1, l2, l3, l4, l5 from app.ratings_by_day_matter_channel where l1 + l2 + l3 + l4 + l5 > 0 order by 1, 2, 3, 4`,
+  ratings_by_day_hour_channel: sql`select day_key, department_code, hour, channel, rated, negative from app.ratings_by_day_hour_channel where rated > 0 order by 1, 2, 3, 4`,
+  indicators_by_day_channel: sql`select day_key, department_code, code, channel, answers, level_sum, good from app.indicators_by_day_channel where answers > 0 order by 1, 2, 3, 4`,
   funnel_by_day: sql`select issued_day_key, department_code, channel, invited, opened, submitted, expired from app.funnel_by_day where invited > 0 order by 1, 2, 3`,
   cases_by_day: sql`select completed_day_key, department_code, completed, rated from app.cases_by_day where completed > 0 order by 1, 2`,
 };
@@ -148,7 +164,23 @@ for (const engine of engines('day rollups of the ratings projection')) {
           await ratingRollup(e.db, { filter: viaFacts, by: 'channelGroup', period: 'week' }),
         );
         expect(await weekdayHourHeatmap(e.db, filter)).toEqual(await weekdayHourHeatmap(e.db, viaFacts));
-        // Indicators, the funnel and 未评率 ignore the channel; a window filter sends them to the facts.
+        expect(await indicatorScores(e.db, filter)).toEqual(await indicatorScores(e.db, viaFacts));
+        // One channel or channel group: the channel rollups answer what the facts answer.
+        for (const channelFilter of [{ ...filter, channelGroup: 'online' as const }, { ...filter, channel: 'qr_case' as const }]) {
+          const channelViaFacts = { ...channelFilter, staff: 'S-7' };
+          const byMatter = await ratingRollup(e.db, { filter: channelFilter, by: 'matter', period: 'day' });
+          if (filter === everyone) expect(byMatter.length).toBeGreaterThan(0);
+          expect(byMatter).toEqual(await ratingRollup(e.db, { filter: channelViaFacts, by: 'matter', period: 'day' }));
+          const heat = await weekdayHourHeatmap(e.db, channelFilter);
+          if (filter === everyone) expect(heat.length).toBeGreaterThan(0);
+          expect(heat).toEqual(await weekdayHourHeatmap(e.db, channelViaFacts));
+          const radar = await indicatorScores(e.db, channelFilter);
+          if (filter === everyone) expect(radar.length).toBeGreaterThan(0);
+          expect(radar).toEqual(await indicatorScores(e.db, channelViaFacts));
+          // …and less than the whole: the channel filter is applied, not ignored.
+          if (filter === everyone) expect(radar.reduce((n, row) => n + row.answers, 0)).toBeLessThan((await indicatorScores(e.db, filter)).reduce((n, row) => n + row.answers, 0));
+        }
+        // The funnel and 未评率 ignore the channel; a window filter sends them to the facts.
         const windows = ['W-0', 'W-1', 'W-2', 'W-3'];
         const sum = <T>(rows: readonly T[][], pick: (row: T) => number) => rows.flat().reduce((n, row) => n + pick(row), 0);
         const byWindow = await Promise.all(windows.map((window) => indicatorScores(e.db, { ...filter, window })));

@@ -49,6 +49,24 @@ export interface RatingsByDayPlaceTable {
   l5: number;
 }
 
+/** The matter ranking and matter trend of one channel (线上 / 线下), e.g. the online channel's worst matters. */
+export interface RatingsByDayMatterChannelTable {
+  day_key: string;
+  department_code: string;
+  matter_code: string;
+  channel: string;
+  week_key: string;
+  month_key: string;
+  channel_group: string;
+  department_name: string;
+  matter_name: string;
+  l1: number;
+  l2: number;
+  l3: number;
+  l4: number;
+  l5: number;
+}
+
 export interface RatingsByDayHourTable {
   day_key: string;
   department_code: string;
@@ -56,6 +74,12 @@ export interface RatingsByDayHourTable {
   weekday: number;
   rated: number;
   negative: number;
+}
+
+/** The weekday × hour heatmap of one channel. */
+export interface RatingsByDayHourChannelTable extends RatingsByDayHourTable {
+  channel: string;
+  channel_group: string;
 }
 
 export interface IndicatorsByDayTable {
@@ -66,6 +90,12 @@ export interface IndicatorsByDayTable {
   answers: number;
   level_sum: number;
   good: number;
+}
+
+/** The 12 indicators of one channel. */
+export interface IndicatorsByDayChannelTable extends IndicatorsByDayTable {
+  channel: string;
+  channel_group: string;
 }
 
 export interface FunnelByDayTable {
@@ -93,6 +123,9 @@ export interface RollupTables {
   ratings_by_day_place: RatingsByDayPlaceTable;
   ratings_by_day_hour: RatingsByDayHourTable;
   indicators_by_day: IndicatorsByDayTable;
+  ratings_by_day_matter_channel: RatingsByDayMatterChannelTable;
+  ratings_by_day_hour_channel: RatingsByDayHourChannelTable;
+  indicators_by_day_channel: IndicatorsByDayChannelTable;
   funnel_by_day: FunnelByDayTable;
   cases_by_day: CasesByDayTable;
 }
@@ -104,6 +137,9 @@ export const rollupTables = [
   'indicators_by_day',
   'funnel_by_day',
   'cases_by_day',
+  'ratings_by_day_matter_channel',
+  'ratings_by_day_hour_channel',
+  'indicators_by_day_channel',
 ] as const satisfies readonly (keyof RollupTables)[];
 
 interface Spec {
@@ -143,6 +179,24 @@ const specs: Record<keyof RollupTables, Spec> = {
     counts: ['invited', 'opened', 'submitted', 'expired'],
   },
   cases_by_day: { key: ['completed_day_key', 'department_code'], fixed: [], labels: [], counts: ['completed', 'rated'] },
+  ratings_by_day_matter_channel: {
+    key: ['day_key', 'department_code', 'matter_code', 'channel'],
+    fixed: ['week_key', 'month_key', 'channel_group'],
+    labels: ['department_name', 'matter_name'],
+    counts: LEVELS,
+  },
+  ratings_by_day_hour_channel: {
+    key: ['day_key', 'department_code', 'hour', 'channel'],
+    fixed: ['weekday', 'channel_group'],
+    labels: [],
+    counts: ['rated', 'negative'],
+  },
+  indicators_by_day_channel: {
+    key: ['day_key', 'department_code', 'code', 'channel'],
+    fixed: ['category', 'channel_group'],
+    labels: [],
+    counts: ['answers', 'level_sum', 'good'],
+  },
 };
 
 type Draft = Record<string, string | number>;
@@ -211,17 +265,25 @@ const addRatings = (into: Accumulator, ratings: readonly NewRatingFact[], answer
       window_name: r.window_name,
       ...levels,
     });
-    into.add('ratings_by_day_hour', {
+    into.add('ratings_by_day_matter_channel', {
       day_key: r.day_key,
       department_code: r.department_code,
-      hour: r.hour,
-      weekday: r.weekday,
-      rated: 1,
-      negative: r.level <= 2 ? 1 : 0,
+      matter_code: r.matter_code,
+      channel: r.channel,
+      week_key: r.week_key,
+      month_key: r.month_key,
+      channel_group: r.channel_group,
+      department_name: r.department_name,
+      matter_name: r.matter_name,
+      ...levels,
     });
+    const hour = { day_key: r.day_key, department_code: r.department_code, hour: r.hour, weekday: r.weekday, rated: 1, negative: r.level <= 2 ? 1 : 0 };
+    into.add('ratings_by_day_hour', hour);
+    into.add('ratings_by_day_hour_channel', { ...hour, channel: r.channel, channel_group: r.channel_group });
   }
+  const channelOf = new Map(ratings.map((r) => [r.rating_id, r]));
   for (const a of answers) {
-    into.add('indicators_by_day', {
+    const indicator = {
       day_key: a.day_key,
       department_code: a.department_code,
       code: a.code,
@@ -229,7 +291,10 @@ const addRatings = (into: Accumulator, ratings: readonly NewRatingFact[], answer
       answers: 1,
       level_sum: a.level,
       good: a.level >= 4 ? 1 : 0,
-    });
+    };
+    into.add('indicators_by_day', indicator);
+    const rating = channelOf.get(a.rating_id);
+    if (rating) into.add('indicators_by_day_channel', { ...indicator, channel: rating.channel, channel_group: rating.channel_group });
   }
 };
 
@@ -310,4 +375,64 @@ export const rollupsOf = async (
     if (is) into.add('cases_by_day', is);
   }
   return into;
+};
+
+/**
+ * Every roll-up derived from its facts in one GROUP BY each, replacing what it held: how a bulk
+ * rebuild finishes (the same sums the per-batch upserts add up to; the int tests compare the two).
+ * `schema` is the version's. DELETE rather than TRUNCATE: the application's role may write rows but
+ * not truncate.
+ */
+export const rollupsFromFacts = async (trx: Kysely<unknown>, schema: string): Promise<void> => {
+  const t = (table: string) => sql.id(schema, table);
+  const levels = sql`count(*) filter (where level = 1), count(*) filter (where level = 2), count(*) filter (where level = 3),
+    count(*) filter (where level = 4), count(*) filter (where level = 5)`;
+  for (const table of rollupTables) await sql`delete from ${t(table)}`.execute(trx);
+  await sql`
+    insert into ${t('ratings_by_day_channel')} (day_key, department_code, channel, week_key, month_key, channel_group, department_name, l1, l2, l3, l4, l5)
+    select day_key, department_code, channel, max(week_key), max(month_key), max(channel_group), max(department_name), ${levels}
+    from ${t('rating_facts')} group by day_key, department_code, channel`.execute(trx);
+  await sql`
+    insert into ${t('ratings_by_day_place')} (day_key, department_code, matter_code, hall_code, window_code, week_key, month_key,
+      department_name, matter_name, hall_name, window_name, l1, l2, l3, l4, l5)
+    select day_key, department_code, matter_code, hall_code, window_code, max(week_key), max(month_key),
+           max(department_name), max(matter_name), max(hall_name), max(window_name), ${levels}
+    from ${t('rating_facts')} group by day_key, department_code, matter_code, hall_code, window_code`.execute(trx);
+  await sql`
+    insert into ${t('ratings_by_day_matter_channel')} (day_key, department_code, matter_code, channel, week_key, month_key, channel_group,
+      department_name, matter_name, l1, l2, l3, l4, l5)
+    select day_key, department_code, matter_code, channel, max(week_key), max(month_key), max(channel_group),
+           max(department_name), max(matter_name), ${levels}
+    from ${t('rating_facts')} group by day_key, department_code, matter_code, channel`.execute(trx);
+  await sql`
+    insert into ${t('ratings_by_day_hour')} (day_key, department_code, hour, weekday, rated, negative)
+    select day_key, department_code, hour, max(weekday), count(*), count(*) filter (where level <= 2)
+    from ${t('rating_facts')} group by day_key, department_code, hour`.execute(trx);
+  await sql`
+    insert into ${t('ratings_by_day_hour_channel')} (day_key, department_code, hour, channel, weekday, channel_group, rated, negative)
+    select day_key, department_code, hour, channel, max(weekday), max(channel_group), count(*), count(*) filter (where level <= 2)
+    from ${t('rating_facts')} group by day_key, department_code, hour, channel`.execute(trx);
+  await sql`
+    insert into ${t('indicators_by_day')} (day_key, department_code, code, category, answers, level_sum, good)
+    select day_key, department_code, code, max(category), count(*), sum(level), count(*) filter (where level >= 4)
+    from ${t('indicator_answers')} group by day_key, department_code, code`.execute(trx);
+  await sql`
+    insert into ${t('indicators_by_day_channel')} (day_key, department_code, code, channel, category, channel_group, answers, level_sum, good)
+    select a.day_key, a.department_code, a.code, r.channel, max(a.category), max(r.channel_group), count(*), sum(a.level),
+           count(*) filter (where a.level >= 4)
+    from ${t('indicator_answers')} a join ${t('rating_facts')} r on r.rating_id = a.rating_id
+    group by a.day_key, a.department_code, a.code, r.channel`.execute(trx);
+  await sql`
+    insert into ${t('funnel_by_day')} (issued_day_key, department_code, channel, channel_group, invited, opened, submitted, expired)
+    select issued_day_key, coalesce(department_code, ''), channel, max(channel_group), count(*),
+           count(*) filter (where opened_at is not null or submitted_at is not null),
+           count(*) filter (where submitted_at is not null),
+           count(*) filter (where expired_at is not null and submitted_at is null)
+    from ${t('invitation_funnel')} where issued_at is not null
+    group by issued_day_key, coalesce(department_code, ''), channel`.execute(trx);
+  await sql`
+    insert into ${t('cases_by_day')} (completed_day_key, department_code, completed, rated)
+    select completed_day_key, coalesce(department_code, ''), count(*), count(*) filter (where first_rated_at is not null)
+    from ${t('case_facts')} where completed_at is not null
+    group by completed_day_key, coalesce(department_code, '')`.execute(trx);
 };

@@ -32,7 +32,7 @@ export class ProjectorConflict extends DomainError {
  * Applies one batch and moves the checkpoint in ONE transaction: either both happen or neither, so a
  * crash anywhere leaves the read model exactly at its checkpoint (exactly-once). The checkpoint row is
  * locked and compared with the position the batch was read after, so two projectors of one version
- * can never both apply the same batch.
+ * can never both apply the same batch. `bulk` (a rebuild) applies with the projection's bulk writer.
  */
 export const applyBatch = async (
   db: Db,
@@ -40,6 +40,7 @@ export const applyBatch = async (
   schema: string,
   expected: LogPosition | null,
   events: readonly { readonly logPosition: LogPosition }[],
+  options: { readonly bulk?: boolean } = {},
 ): Promise<LogPosition | null> => {
   const last = events[events.length - 1];
   if (!last) return expected;
@@ -49,7 +50,9 @@ export const applyBatch = async (
       where projection = ${projection.name} and version = ${projection.version} for update`.execute(trx);
     const found = (rows[0]?.position as LogPosition | undefined) ?? null;
     if (found !== expected) throw new ProjectorConflict(projection, expected, found);
-    await projection.apply(trx.withSchema(schema), events as Parameters<AnyProjection['apply']>[1]);
+    const target = trx.withSchema(schema);
+    const batch = events as Parameters<AnyProjection['apply']>[1];
+    await (options.bulk && projection.bulk ? projection.bulk.apply(target, batch) : projection.apply(target, batch));
     // The move is conditional too: two projectors that both started from no checkpoint pass the check
     // above (there is no row to lock); the second one's insert meets the first one's row here.
     const moved = await sql<{ position: string }>`

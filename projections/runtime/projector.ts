@@ -7,6 +7,7 @@ import type {
 } from '../../core/eventstore/types.ts';
 import { eventSpans } from '../../core/telemetry/trace.ts';
 import { ProjectorConflict, applyBatch, loadCheckpoint } from './checkpoints.ts';
+import { completeUnfinishedRebuild } from './rebuild.ts';
 import type { AnyProjection } from './types.ts';
 import { projectorIdOf, schemaOf } from './types.ts';
 
@@ -35,7 +36,8 @@ export interface Projector {
  * It rides on the store's subscription (wake-ups, gap-free order, stall reports) with a checkpoint
  * store of its own whose `save` does nothing, because each batch already moved the checkpoint inside
  * the transaction that wrote its rows. A failed batch rolls back and is retried from the same position;
- * a projector that finds its checkpoint moved by another one stops (see `ProjectorConflict`).
+ * a projector that finds its checkpoint moved by another one stops (see `ProjectorConflict`). Before
+ * its first batch it finishes what a rebuild of its version that died left undone.
  */
 export const startProjector = (
   deps: ProjectorDeps,
@@ -47,6 +49,7 @@ export const startProjector = (
   let failed: unknown = null;
   const checkpoints: CheckpointStore = {
     async load() {
+      await completeUnfinishedRebuild(deps.db, projection);
       expected = await loadCheckpoint(deps.db, projection);
       return expected;
     },

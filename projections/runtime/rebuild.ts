@@ -85,11 +85,32 @@ const restoreIndexes = async (db: Db, schema: string): Promise<void> => {
   }
 };
 
+/** Derives what a bulk load left to the end (see `Projection.bulk`) and clears the mark, in one transaction. */
+const finishBulk = async (db: Db, projection: AnyProjection, schema: string): Promise<void> => {
+  await db.transaction().execute(async (trx) => {
+    await projection.bulk?.finish(trx.withSchema(schema), schema);
+    await sql`delete from app.projection_bulk_pending where schema_name = ${schema}`.execute(trx);
+  });
+};
+
+/**
+ * What a rebuild that died left undone for this version, done before anything runs it live: the
+ * roll-ups of a bulk load derived, the deferred indexes built. Nothing to do in the usual case.
+ */
+export const completeUnfinishedRebuild = async (db: Db, projection: AnyProjection): Promise<void> => {
+  const schema = schemaOf(projection);
+  const { rows } = await sql<{ pending: boolean }>`
+    select exists (select 1 from app.projection_bulk_pending where schema_name = ${schema}) as pending`.execute(db);
+  if (rows[0]?.pending) await finishBulk(db, projection, schema);
+  await restoreIndexes(db, schema);
+};
+
 /**
  * Blue/green rebuild: builds `projection` (a version that is not serving) from position 0 into its
  * own tables while the active version keeps serving and keeps being projected, then swaps the views
  * in one transaction. Events committed between the last batch and the swap are applied by the new
- * version's live projector, which continues from the checkpoint the rebuild left.
+ * version's live projector, which continues from the checkpoint the rebuild left. A projection with a
+ * bulk writer is loaded with it and finished once at the end (marked pending meanwhile).
  */
 export const rebuildProjection = async (
   deps: { readonly store: EventStore; readonly db: Kysely<unknown> },
@@ -102,6 +123,11 @@ export const rebuildProjection = async (
   await prepareVersion(deps.db, projection);
   await restoreIndexes(deps.db, schema);
   await deferIndexes(deps.db, schema);
+  const bulk = projection.bulk !== undefined;
+  if (bulk)
+    await sql`
+      insert into app.projection_bulk_pending (schema_name) values (${schema})
+      on conflict (schema_name) do update set started_at = now()`.execute(deps.db);
   const { rows } = await sql<{ n: number }>`
     select count(*)::int as n from eventstore.events where stream_category = any(${[...projection.categories]}::text[])`.execute(
     deps.db,
@@ -136,13 +162,14 @@ export const rebuildProjection = async (
     next = read(batch[batch.length - 1]!.logPosition);
     // Observed by the next turn; a failed apply below must not leave it an unhandled rejection.
     next.catch(() => undefined);
-    position = await applyBatch(deps.db, projection, schema, position, batch);
+    position = await applyBatch(deps.db, projection, schema, position, batch, { bulk });
     applied += batch.length;
     if (options.onProgress && performance.now() - lastReport >= progressEveryMs) {
       lastReport = performance.now();
       options.onProgress(progress());
     }
   }
+  if (bulk) await finishBulk(deps.db, projection, schema);
   await restoreIndexes(deps.db, schema);
   const activate = options.activate ?? true;
   if (activate) await activateVersion(deps.db, projection);
