@@ -239,11 +239,15 @@ export const rectificationRates = async (
       and ${ratingConditions(filter, { dayColumn: 'raised_day_key', only: ['department', 'matter', 'window'] })}`.execute(
     db,
   );
+  // One pass over the replied warnings joined to the period's negative ratings (a hash join, not a
+  // probe per rating). A warning is raised after its rating, so none raised before the period counts.
   const { rows: negativeRows } = await sql<{ negative: number; replied: number }>`
-    select count(*)::int as negative,
-           count(*) filter (where exists (
-             select 1 from app.warnings w where w.rating_id = r.rating_id and w.first_replied_at is not null))::int as replied
+    select count(*)::int as negative, count(w.rating_id)::int as replied
     from app.rating_facts r
+    left join (
+      select distinct rating_id from app.warnings
+      where first_replied_at is not null ${filter.from ? sql`and raised_day_key >= ${filter.from}` : sql``}
+    ) w on w.rating_id = r.rating_id
     where r.negative and ${ratingConditions(filter, { alias: 'r' })}`.execute(db);
   const w = warningRows[0]!;
   const n = negativeRows[0]!;
