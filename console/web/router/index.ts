@@ -57,6 +57,7 @@ export const router = createRouter({
           props: true,
           meta: { title: 'audit.title', permission: 'audit.read' },
         },
+        { path: 'scorecards', name: 'scorecards', component: () => import('../views/scorecards/ScorecardsPage.vue'), meta: { title: 'nav.scorecards', permission: 'appraisal.read' } },
         { path: 'sms', name: 'sms', component: () => import('../views/sms/SmsOutboxPage.vue'), meta: { title: 'nav.sms', roles: smsRoles } },
         { path: 'config/indicators', name: 'config-indicators', component: () => import('../views/config/IndicatorBankPage.vue'), meta: { title: 'nav.configIndicators', roles: configRoles } },
         { path: 'config/variants', name: 'config-variants', component: () => import('../views/config/VariantsPage.vue'), meta: { title: 'nav.configVariants', roles: configRoles } },
