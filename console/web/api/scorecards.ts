@@ -28,9 +28,9 @@ const base = (unitKind: AppraisalUnitKind): string => `/scorecards/${unitKind}`;
 /** GET /scorecards/rules: the appraisal rules in force (version 0: the shipped defaults). */
 export const loadRules = (): Promise<AppraisalRulesState> => get<AppraisalRulesState>('/scorecards/rules');
 
-/** GET /scorecards/:unitKind/:period (period YYYY-MM, YYYY-Qn or YYYY). */
+/** GET /scorecards/:unitKind/:period (YYYY-MM, YYYY-Qn or YYYY; no extension for JSON). */
 export const loadScorecard = (unitKind: AppraisalUnitKind, period: string): Promise<Scorecard> =>
-  get<Scorecard>(`${base(unitKind)}/${encodeURIComponent(period)}.json`);
+  get<Scorecard>(`${base(unitKind)}/${encodeURIComponent(period)}`);
 
 /** The .xlsx / .csv downloads (each written to the export log by the API). */
 export const scorecardExportUrl = (unitKind: AppraisalUnitKind, period: string, format: 'xlsx' | 'csv'): string =>
