@@ -1,9 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
 import { sql } from 'kysely';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { can } from '../../core/access/permissions.ts';
 import type { StaffRole } from '../../core/access/roles.ts';
 import { scopeOf } from '../../core/access/scope.ts';
 import { demoAccounts } from '../../core/access/seed.ts';
@@ -13,6 +14,9 @@ import { ratingSummary } from '../../projections/queries/ratings.ts';
 import { unratedCases } from '../../projections/queries/funnel.ts';
 import { warningDashboard } from '../../projections/queries/warnings.ts';
 import type { Rate } from '../../projections/metrics/definitions.ts';
+import type { Scorecard } from '../../projections/queries/scorecards.ts';
+import type { ScorecardEvidence } from '../../projections/appraisal/evidence.ts';
+import type { AppraisalRulesState } from '../../core/appraisal/rules.ts';
 import { ensureConsoleBuilt, enterTotpCode, startConsoleStack } from '../support/console-stack.ts';
 import { needs, testEnv } from '../support/env.ts';
 
@@ -31,6 +35,16 @@ const dashboardRoles: readonly StaffRole[] = [
 ];
 const configPages = ['indicators', 'variants', 'routing', 'rules', 'calendar'] as const;
 const configRoles: readonly StaffRole[] = ['administrator', 'auditor'];
+/** The scorecard rates shown with their sample, by the evidence metric the page names them with. */
+const scorecardRates = [
+  ['good_rate', 'goodRate'],
+  ['satisfied_rate', 'satisfiedRate'],
+  ['negative_rate', 'negativeRate'],
+  ['rectification_completion_rate', 'rectificationCompletionRate'],
+  ['on_time_dispatch_rate', 'onTimeDispatchRate'],
+  ['on_time_reply_rate', 'onTimeReplyRate'],
+] as const;
+const percent = (rate: Rate) => (rate.value === null ? '—' : `${(rate.value * 100).toFixed(1)}%`);
 
 /** A Beijing calendar day, `days` from now (the dashboard's default range is the last 30 days). */
 const shanghaiDay = (days = 0): string =>
@@ -157,6 +171,98 @@ describe.runIf(needs('console end-to-end in Chromium', 'CHROMIUM_PATH'))(
         )
       ).rows[0]?.warning_id ?? null;
 
+    /** The staff API's answer for the signed-in account (the page's own session cookie). */
+    const apiJson = async <T>(page: Page, path: string): Promise<T> => {
+      const response = await page.request.get(`${stack.origin}/api/staff${path}`);
+      expect(response.status(), path).toBe(200);
+      return (await response.json()) as T;
+    };
+
+    /**
+     * 考核表: every number of every line equals the staff API's scorecard (rates with their sample),
+     * the unit with the best good rate ranks first, the rules panel shows the rules in force, a
+     * number opens the ratings behind it, the .xlsx export is a zip; the appraisal officer overrides
+     * a value with a written reason and sees it beside the unchanged computed value.
+     */
+    const checkScorecards = async (page: Page, role: StaffRole): Promise<void> => {
+      const { rows: latest } = await sql<{ day: string }>`select max(day_key)::text as day from app.rating_facts`.execute(stack.db);
+      const period = latest[0]!.day.slice(0, 4);
+      await page.goto(`${stack.origin}/console/scorecards?unit=department&period=${period}`);
+      await settled(page);
+      expect(await page.getByRole('link', { name: '考核表' }).count()).toBe(1);
+      const card = await apiJson<Scorecard>(page, `/scorecards/department/${period}`);
+      expect(card.rows.length).toBeGreaterThan(0);
+      const cell = (unit: string, metric: string) => page.locator(`[data-testid="cell-${unit}-${metric}"]`);
+      await expect.poll(() => page.locator('[data-testid^="cell-"][data-testid$="-good_rate"]').count(), { timeout: 20_000 }).toBe(card.rows.length);
+      for (const row of card.rows) {
+        expect(await cell(row.unit, 'rated').locator('.value').innerText(), row.unit).toBe(String(row.rated));
+        for (const [metric, key] of scorecardRates) {
+          const rate = row[key];
+          expect(await cell(row.unit, metric).locator('.value').innerText(), `${row.unit} ${metric}`).toBe(percent(rate));
+          expect(await cell(row.unit, metric).locator('.sample').innerText(), `${row.unit} ${metric} sample`).toContain(`${rate.numerator}/${rate.denominator}`);
+        }
+        expect(await cell(row.unit, 'warnings').locator('.value').innerText()).toBe(String(row.warnings));
+        expect(await cell(row.unit, 'appeals_upheld').locator('.value').innerText()).toBe(String(row.appealsUpheld));
+        expect(await cell(row.unit, 'award_eligible').locator('.value').innerText()).toBe(row.eligibility.eligible ? '保留' : '取消');
+      }
+      const best = [...card.rows].filter((row) => row.goodRate.value !== null).sort((a, b) => b.goodRate.value! - a.goodRate.value!)[0]!;
+      const firstRow = page.locator('[data-testid="scorecard-table"] .el-table__body-wrapper tbody tr').first();
+      expect(await firstRow.locator('[data-testid="rank"]').innerText()).toBe('1');
+      expect(percent(best.goodRate)).toBe(await firstRow.locator('[data-testid$="-good_rate"] .value').innerText());
+
+      const rules = await apiJson<AppraisalRulesState>(page, '/scorecards/rules');
+      await page.getByRole('button', { name: '考核规则(当前生效)' }).click();
+      await expect.poll(() => page.locator('[data-testid="rules-limit"]').innerText()).toBe(`${rules.value.consecutiveUnrectifiedLimit} 条`);
+
+      // The ratings behind the good rate of the unit with the most ratings.
+      const busiest = [...card.rows].sort((a, b) => b.rated - a.rated)[0]!;
+      const evidence = await apiJson<ScorecardEvidence>(page, `/scorecards/department/${period}/evidence?unit=${encodeURIComponent(busiest.unit)}&metric=good_rate`);
+      expect(evidence.ratings.length).toBeGreaterThan(0);
+      await cell(busiest.unit, 'good_rate').locator('button').click();
+      const drawer = page.locator('.el-drawer');
+      await drawer.locator('[data-testid="evidence-ratings"] tbody tr').first().waitFor();
+      expect(await drawer.locator('[data-testid="evidence-ratings"] .el-table__body-wrapper tbody tr').count()).toBe(evidence.ratings.length);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => drawer.isVisible()).toBe(false);
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-xlsx"]').click()]);
+      // axe judges the page at rest: not under the pointer or focus of the export just clicked.
+      await page.mouse.move(0, 0);
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      const bytes = await readFile((await download.path())!);
+      expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+      expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+
+      if (can(role, 'appraisal.override')) {
+        const target = busiest;
+        await page.locator(`[data-testid="override-${target.unit}"]`).click();
+        const form = page.locator('[data-testid="override-form"]');
+        await form.waitFor();
+        await form.locator('[data-testid="override-value"] input').fill('88.8');
+        await form.locator('[data-testid="override-value"] input').press('Tab');
+        // No reason, no override: the form says so in the officer's language.
+        await form.locator('[data-testid="override-submit"]').click();
+        await form.getByText('请填写调整理由').first().waitFor();
+        await form.locator('textarea').fill('评价含误点击,经核实调整');
+        await form.locator('[data-testid="override-submit"]').click();
+        await expect.poll(() => cell(target.unit, 'good_rate').locator('.override-value').count(), { timeout: 20_000 }).toBe(1);
+        expect(await cell(target.unit, 'good_rate').locator('.override-value').innerText()).toBe('88.8%');
+        expect(await cell(target.unit, 'good_rate').locator('.value').innerText()).toBe(percent(target.goodRate));
+        const after = await apiJson<Scorecard>(page, `/scorecards/department/${period}`);
+        const overridden = after.rows.find((row) => row.unit === target.unit)!.overrides.good_rate!;
+        expect(overridden.value).toBeCloseTo(0.888, 6);
+        expect(overridden.computed).toBe(target.goodRate.value);
+        expect(overridden.reason).toBe('评价含误点击,经核实调整');
+        // The success notice fades out before axe looks at the page.
+        await expect.poll(() => page.locator('.el-message').count(), { timeout: 20_000 }).toBe(0);
+        await page.mouse.move(0, 0);
+        await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      } else {
+        expect(await page.locator('[data-testid^="override-"]').count()).toBe(0);
+      }
+      await expectAccessible(page, `${role}-scorecards`);
+    };
+
     it('has demo data behind the pages', async () => {
       const summary = await ratingSummary(stack.db, { from: shanghaiDay(-29), to: shanghaiDay() });
       expect(summary.rated).toBeGreaterThan(20);
@@ -201,6 +307,13 @@ describe.runIf(needs('console end-to-end in Chromium', 'CHROMIUM_PATH'))(
             expect(rows[0]!.n).toBeGreaterThan(0);
             await page.locator('table').getByText(/\*{4}/).first().waitFor();
             await expectAccessible(page, name('sms'));
+          }
+
+          if (can(account.role, 'appraisal.read')) {
+            await checkScorecards(page, account.role);
+          } else {
+            await page.goto(`${stack.origin}/console/scorecards`);
+            await page.waitForURL(/\/console\/forbidden$/);
           }
 
           if (configRoles.includes(account.role)) {

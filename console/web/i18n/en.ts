@@ -442,7 +442,7 @@ export const en: Messages = {
     longestRun: 'longest unrectified run {n}',
     sampleOf: 'sample {n}/{d}',
     noSample: 'no sample',
-    openEvidence: 'Show what is behind "{metric}" of {unit}',
+    openEvidence: ' (show what is behind "{metric}" of {unit})',
     computed: 'computed {value}',
     overridden: 'overridden',
     overriddenBy: 'Overridden by {who} at {at}. Reason: {reason}',

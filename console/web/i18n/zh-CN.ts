@@ -443,7 +443,7 @@ export const zhCN = {
     longestRun: '最长连续未整改 {n} 条',
     sampleOf: '样本 {n}/{d}',
     noSample: '无样本',
-    openEvidence: '查看“{metric}”的依据:{unit}',
+    openEvidence: '(查看{unit}“{metric}”的依据)',
     computed: '计算值 {value}',
     overridden: '已调整',
     overriddenBy: '{who} 于 {at} 调整,理由:{reason}',
