@@ -86,6 +86,8 @@ export const ratingsProjection: Projection<RatingTables> = {
   bulk: {
     async apply(trx, events) {
       const { facts, answers, funnel, cases } = factsOf(events);
+      // Two parts of a batch may both touch a case (its stream, and a rating of it): key order.
+      cases.sort((a, b) => (a.case_id < b.case_id ? -1 : a.case_id > b.case_id ? 1 : 0));
       await upsertJsonRows(trx, 'rating_facts', ['rating_id'], facts, {}, { jsonColumns: ['attachments'] });
       await upsertJsonRows(trx, 'indicator_answers', ['rating_id', 'code'], answers);
       await upsertJsonRows(trx, 'invitation_funnel', ['invitation_id'], funnel, setOnce(funnelColumns));

@@ -388,16 +388,7 @@ export const rollupsFromFacts = async (trx: Kysely<unknown>, schema: string): Pr
   const levels = sql`count(*) filter (where level = 1), count(*) filter (where level = 2), count(*) filter (where level = 3),
     count(*) filter (where level = 4), count(*) filter (where level = 5)`;
   for (const table of rollupTables) await sql`delete from ${t(table)}`.execute(trx);
-  await sql`
-    insert into ${t('ratings_by_day_channel')} (day_key, department_code, channel, week_key, month_key, channel_group, department_name, l1, l2, l3, l4, l5)
-    select day_key, department_code, channel, max(week_key), max(month_key), max(channel_group), max(department_name), ${levels}
-    from ${t('rating_facts')} group by day_key, department_code, channel`.execute(trx);
-  await sql`
-    insert into ${t('ratings_by_day_place')} (day_key, department_code, matter_code, hall_code, window_code, week_key, month_key,
-      department_name, matter_name, hall_name, window_name, l1, l2, l3, l4, l5)
-    select day_key, department_code, matter_code, hall_code, window_code, max(week_key), max(month_key),
-           max(department_name), max(matter_name), max(hall_name), max(window_name), ${levels}
-    from ${t('rating_facts')} group by day_key, department_code, matter_code, hall_code, window_code`.execute(trx);
+  // The finest roll-ups from the facts; the coarser ones from those (a few rows per day, not every rating).
   await sql`
     insert into ${t('ratings_by_day_matter_channel')} (day_key, department_code, matter_code, channel, week_key, month_key, channel_group,
       department_name, matter_name, l1, l2, l3, l4, l5)
@@ -405,23 +396,34 @@ export const rollupsFromFacts = async (trx: Kysely<unknown>, schema: string): Pr
            max(department_name), max(matter_name), ${levels}
     from ${t('rating_facts')} group by day_key, department_code, matter_code, channel`.execute(trx);
   await sql`
-    insert into ${t('ratings_by_day_hour')} (day_key, department_code, hour, weekday, rated, negative)
-    select day_key, department_code, hour, max(weekday), count(*), count(*) filter (where level <= 2)
-    from ${t('rating_facts')} group by day_key, department_code, hour`.execute(trx);
+    insert into ${t('ratings_by_day_channel')} (day_key, department_code, channel, week_key, month_key, channel_group, department_name, l1, l2, l3, l4, l5)
+    select day_key, department_code, channel, max(week_key), max(month_key), max(channel_group), max(department_name),
+           sum(l1), sum(l2), sum(l3), sum(l4), sum(l5)
+    from ${t('ratings_by_day_matter_channel')} group by day_key, department_code, channel`.execute(trx);
+  await sql`
+    insert into ${t('ratings_by_day_place')} (day_key, department_code, matter_code, hall_code, window_code, week_key, month_key,
+      department_name, matter_name, hall_name, window_name, l1, l2, l3, l4, l5)
+    select day_key, department_code, matter_code, hall_code, window_code, max(week_key), max(month_key),
+           max(department_name), max(matter_name), max(hall_name), max(window_name), ${levels}
+    from ${t('rating_facts')} group by day_key, department_code, matter_code, hall_code, window_code`.execute(trx);
   await sql`
     insert into ${t('ratings_by_day_hour_channel')} (day_key, department_code, hour, channel, weekday, channel_group, rated, negative)
     select day_key, department_code, hour, channel, max(weekday), max(channel_group), count(*), count(*) filter (where level <= 2)
     from ${t('rating_facts')} group by day_key, department_code, hour, channel`.execute(trx);
   await sql`
-    insert into ${t('indicators_by_day')} (day_key, department_code, code, category, answers, level_sum, good)
-    select day_key, department_code, code, max(category), count(*), sum(level), count(*) filter (where level >= 4)
-    from ${t('indicator_answers')} group by day_key, department_code, code`.execute(trx);
+    insert into ${t('ratings_by_day_hour')} (day_key, department_code, hour, weekday, rated, negative)
+    select day_key, department_code, hour, max(weekday), sum(rated), sum(negative)
+    from ${t('ratings_by_day_hour_channel')} group by day_key, department_code, hour`.execute(trx);
   await sql`
     insert into ${t('indicators_by_day_channel')} (day_key, department_code, code, channel, category, channel_group, answers, level_sum, good)
     select a.day_key, a.department_code, a.code, r.channel, max(a.category), max(r.channel_group), count(*), sum(a.level),
            count(*) filter (where a.level >= 4)
     from ${t('indicator_answers')} a join ${t('rating_facts')} r on r.rating_id = a.rating_id
     group by a.day_key, a.department_code, a.code, r.channel`.execute(trx);
+  await sql`
+    insert into ${t('indicators_by_day')} (day_key, department_code, code, category, answers, level_sum, good)
+    select day_key, department_code, code, max(category), sum(answers), sum(level_sum), sum(good)
+    from ${t('indicators_by_day_channel')} group by day_key, department_code, code`.execute(trx);
   await sql`
     insert into ${t('funnel_by_day')} (issued_day_key, department_code, channel, channel_group, invited, opened, submitted, expired)
     select issued_day_key, coalesce(department_code, ''), channel, max(channel_group), count(*),

@@ -29,10 +29,49 @@ export class ProjectorConflict extends DomainError {
 }
 
 /**
+ * Locks the checkpoint row of `projection` inside `trx` and checks that it is still at `expected`
+ * (a second projector waits here rather than write rows it must then undo); throws
+ * `ProjectorConflict` when another projector moved it.
+ */
+export const lockCheckpoint = async (trx: Db, projection: AnyProjection, expected: LogPosition | null): Promise<void> => {
+  const { rows } = await sql<{ position: string }>`
+    select position from app.projection_checkpoints
+    where projection = ${projection.name} and version = ${projection.version} for update`.execute(trx);
+  const found = (rows[0]?.position as LogPosition | undefined) ?? null;
+  if (found !== expected) throw new ProjectorConflict(projection, expected, found);
+};
+
+/**
+ * Moves the locked checkpoint from `expected` to the last of `events`. The move is conditional too:
+ * two projectors that both started from no checkpoint pass the lock (there is no row to lock); the
+ * second one's insert meets the first one's row here.
+ */
+export const advanceCheckpoint = async (
+  trx: Db,
+  projection: AnyProjection,
+  expected: LogPosition | null,
+  events: readonly { readonly logPosition: LogPosition }[],
+): Promise<LogPosition | null> => {
+  const last = events[events.length - 1];
+  if (!last) return expected;
+  const moved = await sql<{ position: string }>`
+    insert into app.projection_checkpoints (projection, version, position, events_applied)
+    values (${projection.name}, ${projection.version}, ${last.logPosition}, ${events.length})
+    on conflict (projection, version) do update
+      set position = excluded.position,
+          events_applied = app.projection_checkpoints.events_applied + excluded.events_applied,
+          updated_at = now()
+      where app.projection_checkpoints.position is not distinct from ${expected}::text
+    returning position`.execute(trx);
+  if (moved.rows.length !== 1) throw new ProjectorConflict(projection, expected, null);
+  return last.logPosition;
+};
+
+/**
  * Applies one batch and moves the checkpoint in ONE transaction: either both happen or neither, so a
  * crash anywhere leaves the read model exactly at its checkpoint (exactly-once). The checkpoint row is
  * locked and compared with the position the batch was read after, so two projectors of one version
- * can never both apply the same batch. `bulk` (a rebuild) applies with the projection's bulk writer.
+ * can never both apply the same batch.
  */
 export const applyBatch = async (
   db: Db,
@@ -40,31 +79,11 @@ export const applyBatch = async (
   schema: string,
   expected: LogPosition | null,
   events: readonly { readonly logPosition: LogPosition }[],
-  options: { readonly bulk?: boolean } = {},
 ): Promise<LogPosition | null> => {
-  const last = events[events.length - 1];
-  if (!last) return expected;
-  await db.transaction().execute(async (trx) => {
-    const { rows } = await sql<{ position: string }>`
-      select position from app.projection_checkpoints
-      where projection = ${projection.name} and version = ${projection.version} for update`.execute(trx);
-    const found = (rows[0]?.position as LogPosition | undefined) ?? null;
-    if (found !== expected) throw new ProjectorConflict(projection, expected, found);
-    const target = trx.withSchema(schema);
-    const batch = events as Parameters<AnyProjection['apply']>[1];
-    await (options.bulk && projection.bulk ? projection.bulk.apply(target, batch) : projection.apply(target, batch));
-    // The move is conditional too: two projectors that both started from no checkpoint pass the check
-    // above (there is no row to lock); the second one's insert meets the first one's row here.
-    const moved = await sql<{ position: string }>`
-      insert into app.projection_checkpoints (projection, version, position, events_applied)
-      values (${projection.name}, ${projection.version}, ${last.logPosition}, ${events.length})
-      on conflict (projection, version) do update
-        set position = excluded.position,
-            events_applied = app.projection_checkpoints.events_applied + excluded.events_applied,
-            updated_at = now()
-        where app.projection_checkpoints.position is not distinct from ${expected}::text
-      returning position`.execute(trx);
-    if (moved.rows.length !== 1) throw new ProjectorConflict(projection, expected, null);
+  if (events.length === 0) return expected;
+  return db.transaction().execute(async (trx) => {
+    await lockCheckpoint(trx, projection, expected);
+    await projection.apply(trx.withSchema(schema), events as Parameters<AnyProjection['apply']>[1]);
+    return advanceCheckpoint(trx, projection, expected, events);
   });
-  return last.logPosition;
 };

@@ -118,7 +118,8 @@ for (const engine of engines('projector runtime')) {
           },
         },
       };
-      await rebuildProjection(e, crashing, { batchSize: 9, activate: false }).then(
+      // One lane: the batch and its checkpoint in one transaction, so the crash undoes the whole batch.
+      await rebuildProjection(e, crashing, { batchSize: 9, activate: false, lanes: 1 }).then(
         () => expect.unreachable('the crash should surface'),
         (error: Error) => expect(error.message).toMatch(/simulated crash/),
       );
@@ -147,6 +148,39 @@ for (const engine of engines('projector runtime')) {
       await expectSameTables(e.db, ratingsProjection, 3, 4);
       await dropVersion(e.db, { name: 'ratings', version: 3 });
       await dropVersion(e.db, { name: 'ratings', version: 4 });
+    });
+
+    it('a rebuild in two lanes that dies after one lane committed: resumed, the batch applied again changes nothing', async () => {
+      const base = { ...ratingsProjection, version: 7 };
+      const bulk = base.bulk!;
+      const firstBatch = await e.store.readAll({ after: null, limit: 12, categories: base.categories });
+      const inFirstBatch = new Set(firstBatch.map((event) => event.id));
+      let laterLanes = 0;
+      const crashing: AnyProjection = {
+        ...base,
+        bulk: {
+          finish: bulk.finish,
+          async apply(trx, events) {
+            // The second batch's second lane fails; its first lane commits on its own.
+            if (events.some((event) => !inFirstBatch.has(event.id)) && ++laterLanes === 2)
+              throw new Error('simulated crash in the second lane');
+            await bulk.apply(trx, events);
+          },
+        },
+      };
+      await rebuildProjection(e, crashing, { batchSize: 12, activate: false, lanes: 2 }).then(
+        () => expect.unreachable('the crash should surface'),
+        (error: Error) => expect(error.message).toMatch(/second lane/),
+      );
+      // The checkpoint stays after the first batch, though rows of the second are already written.
+      expect(await loadCheckpoint(e.db, base)).toBe(firstBatch[11]!.logPosition);
+      const resumed = startProjector(e, base, { batchSize: 12, pollIntervalMs: 20 });
+      await resumed.caughtUp();
+      await resumed.stop();
+      await rebuildProjection(e, { ...ratingsProjection, version: 8 }, { activate: false, lanes: 1 });
+      await expectSameTables(e.db, ratingsProjection, 7, 8);
+      await dropVersion(e.db, { name: 'ratings', version: 7 });
+      await dropVersion(e.db, { name: 'ratings', version: 8 });
     });
 
     it('a projector whose checkpoint was moved by another one refuses the batch and writes nothing', async () => {

@@ -28,8 +28,12 @@ export interface Projection<Tables = unknown> {
    * A faster way to build the version from position 0, for a rebuild: `apply` writes only the rows
    * that come straight from events, and `finish` derives the rest from them once, at the end (a
    * roll-up as one GROUP BY instead of an upsert per batch). After `finish` the tables must equal
-   * what the live `apply` writes; `finish` must also be right when run again (it replaces what it
-   * derives), because a rebuild that died is finished by whoever next runs the version.
+   * what the live `apply` writes. A rebuild splits each batch by stream and applies the parts in
+   * concurrent transactions, so `apply` must give the same rows whatever the order of different
+   * streams' events (a row fed by several streams merges them commutatively), must be idempotent
+   * (a part committed before a crash is applied again), and should write rows in key order (two
+   * parts then lock shared rows in the same order). `finish` must also be right when run again (it
+   * replaces what it derives): a rebuild that died is finished by whoever next runs the version.
    */
   readonly bulk?: {
     apply(trx: Kysely<Tables>, events: readonly RecordedEvent[]): Promise<void>;
