@@ -11,7 +11,7 @@ import { createOutboxSmsGateway } from '../core/sms/outbox.ts';
 import type { SmsDatabase } from '../core/sms/send-log.ts';
 import { warningDecider } from '../core/warning/decider.ts';
 import { warningStreamId } from '../core/warning/stream.ts';
-import { actors, cst, raiseCommand } from '../core/warning/testing.ts';
+import { actors, cst, evidence, raiseCommand } from '../core/warning/testing.ts';
 import { createTestPglite } from '../tests/support/databases.ts';
 import type { PerformLifecycleActionInput, WarningActivities } from './activities.ts';
 import { createWarningActivities, workflowActor } from './activities.ts';
@@ -23,6 +23,8 @@ describe('warning lifecycle activities (PGlite, SMS outbox)', () => {
   let store: EventStore;
   let db: Kysely<SmsDatabase>;
   let activities: WarningActivities;
+  /** The same activities on a worker that dies at its first SMS (after the fact is in the stream). */
+  let dyingAtSms: WarningActivities;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
@@ -31,6 +33,8 @@ describe('warning lifecycle activities (PGlite, SMS outbox)', () => {
     db = test.db as unknown as Kysely<SmsDatabase>;
     const sms = createOutboxSmsGateway({ db, vault: createPiiVault({ keyring: generatePiiKeyring() }) });
     activities = createWarningActivities({ store, sms, recipients, calendar: () => loadWorkingCalendar(store), clock: () => new Date(), log: () => {} });
+    const killed = { ...sms, send: () => Promise.reject(new Error('worker killed before its SMS')) };
+    dyingAtSms = createWarningActivities({ store, sms: killed, recipients, calendar: () => loadWorkingCalendar(store), clock: () => new Date(), log: () => {} });
     close = async () => {
       await store.close();
       await test.pglite.close();
@@ -115,5 +119,28 @@ describe('warning lifecycle activities (PGlite, SMS outbox)', () => {
       calendarFallbackYears: [],
     });
     expect(await rows('a-5')).toEqual(['a-5:reply-deadline:0@handler-1']);
+  });
+
+  it('a crash after the reply deadline was recorded, and the handler replied before the retry: the retry still sends that deadline once', async () => {
+    await raise('a-6');
+    await handleCommand(store, warningStreamId('a-6'), warningDecider, { type: 'DispatchWarning', at: cst('2026-02-12T09:30:00'), actor: actors.dispatcher }, {
+      commandId: 'dispatch-a-6',
+      actor: actors.dispatcher,
+      now: cst('2026-02-12T09:30:00'),
+    });
+    const step = input('a-6', 'reply-deadline:0', { kind: 'setReplyDeadline', round: 0 }, '2026-02-12T09:30:01');
+    await expect(dyingAtSms.performLifecycleAction(step)).rejects.toThrow(/killed/);
+    expect(await types('a-6')).toContain('ReplyDeadlineSet');
+    expect(await rows('a-6')).toEqual([]);
+    // While the worker is down the handler replies: the warning has left awaiting_reply.
+    await handleCommand(store, warningStreamId('a-6'), warningDecider, { type: 'ReplyToWarning', text: '已整改', evidence: [evidence(1)], at: cst('2026-02-12T11:00:00'), actor: actors.lead }, {
+      commandId: 'reply-a-6',
+      actor: actors.lead,
+      now: cst('2026-02-12T11:00:00'),
+    });
+    await activities.performLifecycleAction(step);
+    await activities.performLifecycleAction(step);
+    expect((await types('a-6')).filter((t) => t === 'ReplyDeadlineSet')).toHaveLength(1);
+    expect(await rows('a-6')).toEqual(['a-6:reply-deadline:0@handler-1']);
   });
 });

@@ -74,12 +74,20 @@ export const createWarningActivities = (deps: WarningActivityDeps) => {
   const readWarningEvents = async (input: { warningId: string; fromVersion: number }): Promise<WarningEventSignal[]> =>
     (await deps.store.readStream(warningStreamId(input.warningId), { fromVersion: input.fromVersion })).map(toSignal);
 
-  const readWarning = async (warningId: string): Promise<OpenWarning> => {
+  const readWarningWithEvents = async (warningId: string): Promise<{ warning: OpenWarning; events: readonly WarningEvent[] }> => {
     const events = (await deps.store.readStream(warningStreamId(warningId))) as unknown as WarningEvent[];
-    const state = fold(warningDecider, events);
-    if (state.phase === 'none') throw ApplicationFailure.nonRetryable(`warning ${warningId} not found`, 'WARNING_NOT_FOUND');
-    return state;
+    const warning = fold(warningDecider, events);
+    if (warning.phase === 'none') throw ApplicationFailure.nonRetryable(`warning ${warningId} not found`, 'WARNING_NOT_FOUND');
+    return { warning, events };
   };
+  const readWarning = async (warningId: string): Promise<OpenWarning> => (await readWarningWithEvents(warningId)).warning;
+
+  /**
+   * The deadline fact of this round, when an earlier attempt of the action recorded it and died
+   * before its SMS: the SMS is still owed, whatever the warning did since (it may have moved on).
+   */
+  const recordedFact = <T extends WarningEvent['type']>(events: readonly WarningEvent[], type: T, round: number) =>
+    events.find((event): event is Extract<WarningEvent, { type: T }> => event.type === type && (event.data as { round?: number }).round === round);
 
   /** Decides the command; true when its events are in the stream (now or from an earlier attempt). */
   const decide = async (input: PerformLifecycleActionInput, build: (at: Date) => WarningCommand): Promise<boolean> => {
@@ -172,7 +180,14 @@ export const createWarningActivities = (deps: WarningActivityDeps) => {
         }
         break;
       case 'setReplyDeadline': {
-        const warning = await readWarning(warningId);
+        const { warning, events } = await readWarningWithEvents(warningId);
+        const recorded = recordedFact(events, 'ReplyDeadlineSet', action.round);
+        if (recorded) {
+          const message = texts.replyDeadline(ref, formatDue(recorded.data.deadline.dueAt));
+          await sendToStaff(input, ['department_handlers'], warning.leadDepartment, message, 'warning_alert');
+          await alertOperators(input, recorded.data.calendarFallbackYears);
+          break;
+        }
         if (warning.phase !== 'awaiting_reply' || warning.round !== action.round || !warning.reply.countedFrom) break;
         const countedFrom = warning.reply.countedFrom;
         const calendar = await deps.calendar();
@@ -225,7 +240,14 @@ export const createWarningActivities = (deps: WarningActivityDeps) => {
         break;
       }
       case 'setCallbackDeadlines': {
-        const warning = await readWarning(warningId);
+        const { warning, events } = await readWarningWithEvents(warningId);
+        const recorded = recordedFact(events, 'CallbackDeadlinesSet', action.round);
+        if (recorded) {
+          const message = texts.callbackDeadlines(ref, formatDue(recorded.data.phone.dueAt), formatDue(recorded.data.onSite.dueAt));
+          await sendToStaff(input, ['callback_officers'], null, message, 'callback');
+          await alertOperators(input, recorded.data.calendarFallbackYears);
+          break;
+        }
         if (warning.phase !== 'awaiting_callback' || warning.round !== action.round || !warning.reply.repliedAt) break;
         const calendar = await deps.calendar();
         const { config } = input;
