@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
  * either side (so ids, timestamps, UUID and base64 runs of ciphertext do not count), optionally with
  * the +86 / 86 country prefix.
  */
-export const PLAIN_MOBILE = /(?<![0-9A-Za-z])(?:\+?86[ -]?)?(1[3-9]\d{9})(?![0-9A-Za-z])/g;
+// Not the digits of a decimal fraction (a report's `"duration":92807.14898400001`).
+export const PLAIN_MOBILE = /(?<![0-9A-Za-z]|\d\.)(?:\+?86[ -]?)?(1[3-9]\d{9})(?![0-9A-Za-z])/g;
 
 /** Every plain mobile number in `text`, with its 1-based line and column. */
 export const findPlainMobiles = (text) => {

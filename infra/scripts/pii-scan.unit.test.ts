@@ -18,6 +18,7 @@ describe('pii scan', () => {
     expect(find('{"phone":"13812341234"}')).toEqual([{ line: 1, column: 11, number: '13812341234' }]);
     expect(find('ok\ncall +86 19912345678 now').map((h) => [h.line, h.number])).toEqual([[2, '19912345678']]);
     expect(find('(7,rating-1,"{""evaluator"": {""phone"": ""15000000000""}}")')).toHaveLength(1);
+    expect(find('电话.13812341234').map((h) => h.number)).toEqual(['13812341234']);
   });
 
   it('leaves masked numbers, ciphertext, ids, timestamps and other numbers alone', () => {
@@ -30,6 +31,7 @@ describe('pii scan', () => {
       '12345',
       '12812341234',
       'sha:a13812341234b',
+      '{"duration":92807.14898400001}',
     ].join('\n');
     expect(find(clean)).toEqual([]);
   });
