@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { LogPosition } from '../../core/eventstore/types.ts';
+import type { LogPosition, RecordedEvent } from '../../core/eventstore/types.ts';
 import { DomainError } from '../../core/shared/errors.ts';
 import type { AnyProjection } from './types.ts';
 
@@ -71,19 +71,21 @@ export const advanceCheckpoint = async (
  * Applies one batch and moves the checkpoint in ONE transaction: either both happen or neither, so a
  * crash anywhere leaves the read model exactly at its checkpoint (exactly-once). The checkpoint row is
  * locked and compared with the position the batch was read after, so two projectors of one version
- * can never both apply the same batch.
+ * can never both apply the same batch. `apply` is the projection's own unless a rebuild passes its
+ * bulk writer.
  */
 export const applyBatch = async (
   db: Db,
   projection: AnyProjection,
   schema: string,
   expected: LogPosition | null,
-  events: readonly { readonly logPosition: LogPosition }[],
+  events: readonly RecordedEvent[],
+  apply: AnyProjection['apply'] = projection.apply,
 ): Promise<LogPosition | null> => {
   if (events.length === 0) return expected;
   return db.transaction().execute(async (trx) => {
     await lockCheckpoint(trx, projection, expected);
-    await projection.apply(trx.withSchema(schema), events as Parameters<AnyProjection['apply']>[1]);
+    await apply(trx.withSchema(schema), events);
     return advanceCheckpoint(trx, projection, expected, events);
   });
 };

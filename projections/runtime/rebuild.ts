@@ -102,9 +102,10 @@ const isDeadlock = (error: unknown) => (error as { code?: unknown } | null)?.cod
 
 /**
  * One batch through a bulk writer in `lanes` transactions at once, each holding whole streams in log
- * order, then the checkpoint in a transaction of its own (one lane: all in one transaction). A lane that commits before a crash is
- * applied again from the checkpoint, which a bulk writer must allow (see `Projection.bulk`); a lane
- * the database picks as a deadlock victim is run again.
+ * order, then the checkpoint in a transaction of its own (one lane: all in one transaction, as
+ * `applyBatch`). A lane that commits before a crash is applied again from the checkpoint, which a
+ * bulk writer must allow (see `Projection.bulk`); a lane the database picks as a deadlock victim is
+ * run again.
  */
 const applyInLanes = async (
   db: Db,
@@ -115,12 +116,7 @@ const applyInLanes = async (
   lanes: number,
 ): Promise<LogPosition | null> => {
   const bulk = projection.bulk!;
-  if (lanes === 1)
-    return db.transaction().execute(async (trx) => {
-      await lockCheckpoint(trx, projection, expected);
-      await bulk.apply(trx.withSchema(schema), events);
-      return advanceCheckpoint(trx, projection, expected, events);
-    });
+  if (lanes === 1) return applyBatch(db, projection, schema, expected, events, bulk.apply);
   const parts = Array.from({ length: lanes }, (): RecordedEvent[] => []);
   for (const event of events) parts[laneOf(event.streamId, lanes)]!.push(event);
   // Settled, not raced: when one lane fails, none is left running behind the error.
