@@ -8,21 +8,11 @@ import type { Decider } from '../decider/decider.ts';
 import { assertNever } from '../decider/decider.ts';
 import type { Actor } from '../eventstore/types.ts';
 import { DomainError } from '../shared/errors.ts';
+import type { AppraisalUnitKind, OverridableMetric } from './units.ts';
+import { overridableMetrics } from './units.ts';
 
-export const appraisalUnitKinds = ['department', 'window', 'staff'] as const;
-export type AppraisalUnitKind = (typeof appraisalUnitKinds)[number];
-
-/** The scorecard values an officer may override: the rates (0…1) and award eligibility (1 eligible, 0 not). */
-export const overridableMetrics = [
-  'good_rate',
-  'satisfied_rate',
-  'negative_rate',
-  'rectification_completion_rate',
-  'on_time_dispatch_rate',
-  'on_time_reply_rate',
-  'award_eligible',
-] as const;
-export type OverridableMetric = (typeof overridableMetrics)[number];
+export type { AppraisalUnitKind, OverridableMetric } from './units.ts';
+export { appraisalUnitKinds, overridableMetrics } from './units.ts';
 
 export const appraisalStreamId = (unitKind: AppraisalUnitKind, period: string): string => `appraisal-${unitKind}-${period}`;
 

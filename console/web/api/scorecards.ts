@@ -1,27 +1,18 @@
 import { apiBase, get, newIdempotencyKey, request, withQuery } from './http.ts';
-import type { AppraisalUnitKind, OverridableMetric, ScoreOverride } from '../../../core/appraisal/overrides.ts';
+import type { ScoreOverride } from '../../../core/appraisal/overrides.ts';
+import type { AppraisalUnitKind, OverridableMetric } from '../../../core/appraisal/units.ts';
 import type { AppraisalRulesState } from '../../../core/appraisal/rules.ts';
 import type { EvidenceMetric, ScorecardEvidence } from '../../../projections/appraisal/evidence.ts';
 import type { Scorecard, ScorecardLine } from '../../../projections/queries/scorecards.ts';
 
-export type { AppraisalUnitKind, OverridableMetric, ScoreOverride } from '../../../core/appraisal/overrides.ts';
+export type { AppraisalUnitKind, OverridableMetric } from '../../../core/appraisal/units.ts';
+export type { ScoreOverride } from '../../../core/appraisal/overrides.ts';
 export type { AppraisalRules, AppraisalRulesState } from '../../../core/appraisal/rules.ts';
 export type { EvidenceMetric, RatingEvidence, ScorecardEvidence, WarningEvidence } from '../../../projections/appraisal/evidence.ts';
 export type { AwardEligibility, Scorecard, ScorecardLine } from '../../../projections/queries/scorecards.ts';
 
-/** What a scorecard can be of (routes/scorecards.ts): 部门、窗口、人员. */
-export const unitKinds: readonly AppraisalUnitKind[] = ['department', 'window', 'staff'];
-
-/** The values an appraisal officer may override (core/appraisal/overrides.ts): the rates 0…1 and 评先资格 1/0. */
-export const overridableMetrics: readonly OverridableMetric[] = [
-  'good_rate',
-  'satisfied_rate',
-  'negative_rate',
-  'rectification_completion_rate',
-  'on_time_dispatch_rate',
-  'on_time_reply_rate',
-  'award_eligible',
-];
+/** What a scorecard can be of (部门、窗口、人员), and the values an appraisal officer may override. */
+export { appraisalUnitKinds as unitKinds, overridableMetrics } from '../../../core/appraisal/units.ts';
 
 const base = (unitKind: AppraisalUnitKind): string => `/scorecards/${unitKind}`;
 
