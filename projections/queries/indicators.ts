@@ -26,20 +26,22 @@ export const indicatorScores = async (
   const channels = ['channel', 'channelGroup'] as const;
   /** Filters the answers cannot apply themselves: they are their rating's (staff, channel, …). */
   const ofRating = [...channels, 'staff', 'applicantType', 'enterpriseType', 'stage'] as const;
-  // The indicator rollups have the department (and the channel): a district's, a department's or one
-  // channel's radar sums them; any other filter counts the answers, joined to their rating if need be.
-  const rollup = filterWithin(filter, ['department'])
-    ? 'indicators_by_day'
-    : filterWithin(filter, ['department', ...channels])
-      ? 'indicators_by_day_channel'
-      : null;
+  // The indicator rollups have the department, and the channel or the staff member: a district's, a
+  // department's, one channel's or one staff member's radar sums them; any other filter counts the
+  // answers, joined to their rating if need be.
+  const candidates = [
+    { table: 'indicators_by_day', columns: ['department'] },
+    { table: 'indicators_by_day_channel', columns: ['department', ...channels] },
+    { table: 'indicators_by_day_staff', columns: ['department', 'staff'] },
+  ] as const;
+  const rollup = candidates.find(({ columns }) => filterWithin(filter, columns));
   const joinRating = ofRating.some((dimension) => filter[dimension] !== undefined);
   const { rows } = rollup
     ? await sql<Row>`
         select code, max(category) as category, sum(answers)::int as answers, sum(level_sum)::int as level_sum,
                sum(good)::int as good
-        from ${sql.table(`app.${rollup}`)}
-        where ${ratingConditions(filter, { only: ['department', ...channels] })}
+        from ${sql.table(`app.${rollup.table}`)}
+        where ${ratingConditions(filter, { only: rollup.columns })}
         group by code order by code`.execute(db)
     : await sql<Row>`
         select a.code, max(a.category) as category, count(*)::int as answers, sum(a.level)::int as level_sum,

@@ -98,6 +98,11 @@ export interface IndicatorsByDayChannelTable extends IndicatorsByDayTable {
   channel_group: string;
 }
 
+/** The 12 indicators of one staff member (the ratings that name one). */
+export interface IndicatorsByDayStaffTable extends IndicatorsByDayTable {
+  staff_id: string;
+}
+
 export interface FunnelByDayTable {
   issued_day_key: string;
   /** '' when the invitation named no department (a filter never asks for ''). */
@@ -126,6 +131,7 @@ export interface RollupTables {
   ratings_by_day_matter_channel: RatingsByDayMatterChannelTable;
   ratings_by_day_hour_channel: RatingsByDayHourChannelTable;
   indicators_by_day_channel: IndicatorsByDayChannelTable;
+  indicators_by_day_staff: IndicatorsByDayStaffTable;
   funnel_by_day: FunnelByDayTable;
   cases_by_day: CasesByDayTable;
 }
@@ -140,6 +146,7 @@ export const rollupTables = [
   'ratings_by_day_matter_channel',
   'ratings_by_day_hour_channel',
   'indicators_by_day_channel',
+  'indicators_by_day_staff',
 ] as const satisfies readonly (keyof RollupTables)[];
 
 interface Spec {
@@ -194,6 +201,12 @@ const specs: Record<keyof RollupTables, Spec> = {
   indicators_by_day_channel: {
     key: ['day_key', 'department_code', 'code', 'channel'],
     fixed: ['category', 'channel_group'],
+    labels: [],
+    counts: ['answers', 'level_sum', 'good'],
+  },
+  indicators_by_day_staff: {
+    key: ['day_key', 'department_code', 'staff_id', 'code'],
+    fixed: ['category'],
     labels: [],
     counts: ['answers', 'level_sum', 'good'],
   },
@@ -281,7 +294,7 @@ const addRatings = (into: Accumulator, ratings: readonly NewRatingFact[], answer
     into.add('ratings_by_day_hour', hour);
     into.add('ratings_by_day_hour_channel', { ...hour, channel: r.channel, channel_group: r.channel_group });
   }
-  const channelOf = new Map(ratings.map((r) => [r.rating_id, r]));
+  const ratingOf = new Map(ratings.map((r) => [r.rating_id, r]));
   for (const a of answers) {
     const indicator = {
       day_key: a.day_key,
@@ -293,8 +306,10 @@ const addRatings = (into: Accumulator, ratings: readonly NewRatingFact[], answer
       good: a.level >= 4 ? 1 : 0,
     };
     into.add('indicators_by_day', indicator);
-    const rating = channelOf.get(a.rating_id);
-    if (rating) into.add('indicators_by_day_channel', { ...indicator, channel: rating.channel, channel_group: rating.channel_group });
+    const rating = ratingOf.get(a.rating_id);
+    if (!rating) continue;
+    into.add('indicators_by_day_channel', { ...indicator, channel: rating.channel, channel_group: rating.channel_group });
+    if (rating.staff_id) into.add('indicators_by_day_staff', { ...indicator, staff_id: rating.staff_id });
   }
 };
 
@@ -420,6 +435,12 @@ export const rollupsFromFacts = async (trx: Kysely<unknown>, schema: string): Pr
            count(*) filter (where a.level >= 4)
     from ${t('indicator_answers')} a join ${t('rating_facts')} r on r.rating_id = a.rating_id
     group by a.day_key, a.department_code, a.code, r.channel`.execute(trx);
+  await sql`
+    insert into ${t('indicators_by_day_staff')} (day_key, department_code, staff_id, code, category, answers, level_sum, good)
+    select a.day_key, a.department_code, r.staff_id, a.code, max(a.category), count(*), sum(a.level), count(*) filter (where a.level >= 4)
+    from ${t('indicator_answers')} a join ${t('rating_facts')} r on r.rating_id = a.rating_id
+    where r.staff_id is not null
+    group by a.day_key, a.department_code, r.staff_id, a.code`.execute(trx);
   await sql`
     insert into ${t('indicators_by_day')} (day_key, department_code, code, category, answers, level_sum, good)
     select day_key, department_code, code, max(category), sum(answers), sum(level_sum), sum(good)
