@@ -60,7 +60,7 @@ const rollupLevelCounts = sql`
   sum(l1)::int as l1, sum(l2)::int as l2, sum(l3)::int as l3, sum(l4)::int as l4, sum(l5)::int as l5`;
 
 /** The day rollups of ratings (read-models/rollups.ts) and the dimensions each can filter and group by. */
-const dayRollups: readonly { readonly table: string; readonly dimensions: readonly FilterDimension[] }[] = [
+export const dayRollups: readonly { readonly table: string; readonly dimensions: readonly FilterDimension[] }[] = [
   { table: 'ratings_by_day_channel', dimensions: ['department', 'channel', 'channelGroup'] },
   { table: 'ratings_by_day_place', dimensions: ['department', 'matter', 'hall', 'window'] },
   { table: 'ratings_by_day_matter_channel', dimensions: ['department', 'matter', 'channel', 'channelGroup'] },

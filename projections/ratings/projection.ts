@@ -6,8 +6,10 @@ import type { IndicatorAnswersTable } from '../read-models/indicator-answers.ts'
 import { indicatorAnswersOf } from '../read-models/indicator-answers.ts';
 import type { InvitationFunnelTable } from '../read-models/invitation-funnel.ts';
 import { funnelColumns, funnelRowsOf } from '../read-models/invitation-funnel.ts';
-import type { RatingFactsTable } from '../read-models/rating-facts.ts';
+import type { NewRatingFact, RatingFactsTable } from '../read-models/rating-facts.ts';
 import { ratingFactOf } from '../read-models/rating-facts.ts';
+import type { RatingRepliesTable, ReplyTables, WarningRatingsTable } from '../read-models/rating-replies.ts';
+import { ratingRepliesFromWarnings, recordReplies, warningRatingMerge, warningRatingRowsOf } from '../read-models/rating-replies.ts';
 import type { Merge } from '../runtime/upsert.ts';
 import { earliest, greatest, keepFirst, upsertJsonRows } from '../runtime/upsert.ts';
 import type { RollupTables } from '../read-models/rollups.ts';
@@ -21,6 +23,8 @@ export interface RatingTables extends RollupTables {
   indicator_answers: IndicatorAnswersTable;
   invitation_funnel: InvitationFunnelTable;
   case_facts: CaseFactsTable;
+  warning_ratings: WarningRatingsTable;
+  rating_replies: RatingRepliesTable;
 }
 
 type Submitted = RecordedEvent<'EvaluationSubmitted', EvaluationSubmitted['data']>;
@@ -49,50 +53,69 @@ const factsOf = (events: readonly RecordedEvent[]) => {
     answers: ratings.flatMap(indicatorAnswersOf),
     funnel: funnelRowsOf(events.filter((event) => event.streamId.startsWith('invitation-'))),
     cases: caseRowsOf(events),
+    warnings: warningRatingRowsOf(events.filter((event) => event.streamId.startsWith('warning-'))),
   };
 };
 
 /**
- * 评价 projection: ratings, their indicator answers, the response funnel of every invitation and the
- * cases' completion (for 未评率). Ratings are immutable facts keyed by event id (insert once); the
- * funnel and case rows are folded per batch in memory and merged with set-once / newest / earliest
- * rules, so re-applying any event changes nothing.
+ * 评价 projection: ratings, their indicator answers, the response funnel of every invitation, the
+ * cases' completion (for 未评率) and which ratings a warning has answered (for 差评回复率). Ratings are
+ * immutable facts keyed by event id (insert once); the funnel, case and warning rows are folded per
+ * batch in memory and merged with set-once / newest / earliest rules, so re-applying any event
+ * changes nothing.
  */
 export const ratingsProjection: Projection<RatingTables> = {
   name: 'ratings',
   version: 1,
-  categories: ['case', 'invitation'],
-  tables: ['rating_facts', 'indicator_answers', 'invitation_funnel', 'case_facts', ...rollupTables],
+  categories: ['case', 'invitation', 'warning'],
+  tables: ['rating_facts', 'indicator_answers', 'invitation_funnel', 'case_facts', 'warning_ratings', 'rating_replies', ...rollupTables],
   async apply(trx, events) {
-    const { facts, answers, funnel, cases } = factsOf(events);
+    const { facts, answers, funnel, cases, warnings } = factsOf(events);
     // Ratings are inserted once: only those new here count in the day rollups (re-applying adds nothing).
     const inserted = new Set(
       await upsertJsonRows(trx, 'rating_facts', ['rating_id'], facts, {}, { jsonColumns: ['attachments'], returning: 'rating_id' }),
     );
     const newRatings = facts.filter((fact) => inserted.has(fact.rating_id));
     await upsertJsonRows(trx, 'indicator_answers', ['rating_id', 'code'], answers);
+    // 差评回复率: a rating counts as answered once, whichever comes first, its fact or the answer.
+    const answeredNow = new Set(await recordReplies(trx as unknown as Kysely<ReplyTables>, warnings));
+    const negativeNew = newRatings.filter((fact) => fact.negative).map((fact) => fact.rating_id);
+    const answeredNew =
+      negativeNew.length === 0
+        ? []
+        : await trx.selectFrom('rating_replies').select('rating_id').where('rating_id', 'in', negativeNew).execute();
+    const answeredEarlier = [...answeredNow].filter((id) => !inserted.has(id));
+    const earlier =
+      answeredEarlier.length === 0
+        ? []
+        : ((await trx.selectFrom('rating_facts').selectAll().where('rating_id', 'in', answeredEarlier).execute()) as unknown as NewRatingFact[]);
     // The rollups' share of the funnel and cases is "after minus before": read before writing.
     const rollups = await rollupsOf(trx as Kysely<unknown>, {
       newRatings,
       newAnswers: answers.filter((answer) => inserted.has(answer.rating_id)),
       funnel,
       cases,
+      replied: { amongNew: new Set(answeredNew.map((row) => row.rating_id)), earlier },
     });
     await upsertJsonRows(trx, 'invitation_funnel', ['invitation_id'], funnel, setOnce(funnelColumns));
     await upsertJsonRows(trx, 'case_facts', ['case_id'], cases, caseMerge);
     await rollups.write(trx as Kysely<unknown>);
   },
-  // A rebuild writes the facts batch by batch and sums the roll-ups from them once at the end.
+  // A rebuild writes the facts batch by batch and derives the answered ratings and the roll-ups once at the end.
   bulk: {
     async apply(trx, events) {
-      const { facts, answers, funnel, cases } = factsOf(events);
+      const { facts, answers, funnel, cases, warnings } = factsOf(events);
       // Two parts of a batch may both touch a case (its stream, and a rating of it): key order.
       cases.sort((a, b) => (a.case_id < b.case_id ? -1 : a.case_id > b.case_id ? 1 : 0));
       await upsertJsonRows(trx, 'rating_facts', ['rating_id'], facts, {}, { jsonColumns: ['attachments'] });
       await upsertJsonRows(trx, 'indicator_answers', ['rating_id', 'code'], answers);
       await upsertJsonRows(trx, 'invitation_funnel', ['invitation_id'], funnel, setOnce(funnelColumns));
       await upsertJsonRows(trx, 'case_facts', ['case_id'], cases, caseMerge);
+      await upsertJsonRows(trx, 'warning_ratings', ['warning_id'], warnings, warningRatingMerge);
     },
-    finish: (trx, schema) => rollupsFromFacts(trx as Kysely<unknown>, schema),
+    async finish(trx, schema) {
+      await ratingRepliesFromWarnings(trx as Kysely<unknown>, schema);
+      await rollupsFromFacts(trx as Kysely<unknown>, schema);
+    },
   },
 };

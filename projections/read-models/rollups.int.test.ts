@@ -5,13 +5,17 @@ import type { SatisfactionLevel } from '../../core/questionnaire/types.ts';
 import { responseFunnel, unratedCases } from '../queries/funnel.ts';
 import { indicatorScores } from '../queries/indicators.ts';
 import { weekdayHourHeatmap } from '../queries/problems.ts';
+import type { RatingFilter } from '../queries/filters.ts';
 import { ratingRollup } from '../queries/ratings.ts';
+import { rectificationRates } from '../queries/warnings.ts';
+import { rate } from '../metrics/definitions.ts';
 import { ratingsProjection } from '../ratings/projection.ts';
 import { startProjector } from '../runtime/projector.ts';
 import type { Engine } from '../testing/engines.ts';
 import { engines } from '../testing/engines.ts';
 import {
   appendFacts,
+  appendWarning,
   caseCompleted,
   caseDetails,
   caseRegistered,
@@ -19,8 +23,15 @@ import {
   invitationExpired,
   invitationIssued,
   invitationOpened,
+  rectifiedWarning,
   subject,
+  warningRaised,
 } from '../testing/events.ts';
+
+/** The facts with the ratings an answered warning names (checked against the events on their own). */
+const factsAnswered = sql`app.rating_facts r left join app.rating_replies rr on rr.rating_id = r.rating_id`;
+const negativeAndReplied = sql`count(*) filter (where negative)::int as negative,
+  count(*) filter (where negative and rr.rating_id is not null)::int as replied`;
 
 /** What each rollup must hold: the facts grouped the same way (the migration's backfill). */
 const fromFacts = {
@@ -28,14 +39,14 @@ const fromFacts = {
     select day_key, department_code, channel, max(department_name) as department_name,
            count(*) filter (where level = 1)::int as l1, count(*) filter (where level = 2)::int as l2,
            count(*) filter (where level = 3)::int as l3, count(*) filter (where level = 4)::int as l4,
-           count(*) filter (where level = 5)::int as l5
-    from app.rating_facts group by 1, 2, 3 order by 1, 2, 3`,
+           count(*) filter (where level = 5)::int as l5, ${negativeAndReplied}
+    from ${factsAnswered} group by 1, 2, 3 order by 1, 2, 3`,
   ratings_by_day_place: sql`
     select day_key, department_code, matter_code, hall_code, window_code, max(window_name) as window_name,
            count(*) filter (where level = 1)::int as l1, count(*) filter (where level = 2)::int as l2,
            count(*) filter (where level = 3)::int as l3, count(*) filter (where level = 4)::int as l4,
-           count(*) filter (where level = 5)::int as l5
-    from app.rating_facts group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5`,
+           count(*) filter (where level = 5)::int as l5, ${negativeAndReplied}
+    from ${factsAnswered} group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5`,
   ratings_by_day_hour: sql`
     select day_key, department_code, hour, count(*)::int as rated, count(*) filter (where level <= 2)::int as negative
     from app.rating_facts group by 1, 2, 3 order by 1, 2, 3`,
@@ -43,8 +54,8 @@ const fromFacts = {
     select day_key, department_code, matter_code, channel, max(channel_group) as channel_group, max(matter_name) as matter_name,
            count(*) filter (where level = 1)::int as l1, count(*) filter (where level = 2)::int as l2,
            count(*) filter (where level = 3)::int as l3, count(*) filter (where level = 4)::int as l4,
-           count(*) filter (where level = 5)::int as l5
-    from app.rating_facts group by 1, 2, 3, 4 order by 1, 2, 3, 4`,
+           count(*) filter (where level = 5)::int as l5, ${negativeAndReplied}
+    from ${factsAnswered} group by 1, 2, 3, 4 order by 1, 2, 3, 4`,
   ratings_by_day_hour_channel: sql`
     select day_key, department_code, hour, channel, count(*)::int as rated, count(*) filter (where level <= 2)::int as negative
     from app.rating_facts group by 1, 2, 3, 4 order by 1, 2, 3, 4`,
@@ -73,11 +84,11 @@ const fromFacts = {
     from app.case_facts where completed_at is not null group by 1, 2 order by 1, 2`,
 };
 const stored = {
-  ratings_by_day_channel: sql`select day_key, department_code, channel, department_name, l1, l2, l3, l4, l5 from app.ratings_by_day_channel where l1 + l2 + l3 + l4 + l5 > 0 order by 1, 2, 3`,
-  ratings_by_day_place: sql`select day_key, department_code, matter_code, hall_code, window_code, window_name, l1, l2, l3, l4, l5 from app.ratings_by_day_place where l1 + l2 + l3 + l4 + l5 > 0 order by 1, 2, 3, 4, 5`,
+  ratings_by_day_channel: sql`select day_key, department_code, channel, department_name, l1, l2, l3, l4, l5, negative, replied from app.ratings_by_day_channel where l1 + l2 + l3 + l4 + l5 > 0 order by 1, 2, 3`,
+  ratings_by_day_place: sql`select day_key, department_code, matter_code, hall_code, window_code, window_name, l1, l2, l3, l4, l5, negative, replied from app.ratings_by_day_place where l1 + l2 + l3 + l4 + l5 > 0 order by 1, 2, 3, 4, 5`,
   ratings_by_day_hour: sql`select day_key, department_code, hour, rated, negative from app.ratings_by_day_hour where rated > 0 order by 1, 2, 3`,
   indicators_by_day: sql`select day_key, department_code, code, answers, level_sum, good from app.indicators_by_day where answers > 0 order by 1, 2, 3`,
-  ratings_by_day_matter_channel: sql`select day_key, department_code, matter_code, channel, channel_group, matter_name, l1, l2, l3, l4, l5 from app.ratings_by_day_matter_channel where l1 + l2 + l3 + l4 + l5 > 0 order by 1, 2, 3, 4`,
+  ratings_by_day_matter_channel: sql`select day_key, department_code, matter_code, channel, channel_group, matter_name, l1, l2, l3, l4, l5, negative, replied from app.ratings_by_day_matter_channel where l1 + l2 + l3 + l4 + l5 > 0 order by 1, 2, 3, 4`,
   ratings_by_day_hour_channel: sql`select day_key, department_code, hour, channel, rated, negative from app.ratings_by_day_hour_channel where rated > 0 order by 1, 2, 3, 4`,
   indicators_by_day_channel: sql`select day_key, department_code, code, channel, answers, level_sum, good from app.indicators_by_day_channel where answers > 0 order by 1, 2, 3, 4`,
   indicators_by_day_staff: sql`select day_key, department_code, staff_id, code, answers, level_sum, good from app.indicators_by_day_staff where answers > 0 order by 1, 2, 3, 4`,
@@ -94,6 +105,8 @@ const channels = ['sms', 'qr_case', 'qr_static'] as const;
 for (const engine of engines('day rollups of the ratings projection')) {
   describe(`day rollups on ${engine.name}`, () => {
     let e: Engine;
+    const answeredRatings = new Set<string>();
+    let negativeRatings = 0;
     beforeAll(async () => {
       e = await engine.open();
       // 24 encounters over three days, two departments, three channels: some rated, some expired,
@@ -116,7 +129,7 @@ for (const engine of engines('day rollups of the ratings projection')) {
           : [];
         if (caseId && !ratingFirst) await appendFacts(e.store, `case-${caseId}`, caseFacts);
         const rated = i % 5 !== 4;
-        await appendFacts(e.store, invitationStreamId(invitationId), [
+        const ids = await appendFacts(e.store, invitationStreamId(invitationId), [
           invitationIssued(invitationId, channel, at, s),
           ...(i % 2 === 0 ? [invitationOpened(invitationId, channel, at)] : []),
           rated
@@ -129,6 +142,16 @@ for (const engine of engines('day rollups of the ratings projection')) {
             : invitationExpired(invitationId, at),
         ]);
         if (caseId && ratingFirst) await appendFacts(e.store, `case-${caseId}`, caseFacts);
+        // 差评 (levels 1 and 2) raise warnings: most are answered, some not yet; one rating has two.
+        if (rated && i % 5 <= 1) {
+          const ratingEventId = ids[ids.length - 1]!;
+          const answered = i % 3 !== 2;
+          const raisedAt = `2025-10-31T12:${String(i).padStart(2, '0')}:00.000Z`;
+          await appendWarning(e.store, `yj-${i}`, answered ? rectifiedWarning(`yj-${i}`, raisedAt, { ratingEventId }) : [warningRaised(`yj-${i}`, raisedAt, { ratingEventId })]);
+          if (i === 0) await appendWarning(e.store, `yj-${i}-b`, rectifiedWarning(`yj-${i}-b`, raisedAt, { ratingEventId }));
+          if (answered) answeredRatings.add(ratingEventId);
+          negativeRatings++;
+        }
       }
       const projector = startProjector(e, ratingsProjection, { batchSize: 3, pollIntervalMs: 50 });
       await projector.caughtUp();
@@ -144,6 +167,16 @@ for (const engine of engines('day rollups of the ratings projection')) {
         expect(expected.length, table).toBeGreaterThan(0);
         expect((await stored[table].execute(e.db)).rows, table).toEqual(expected);
       }
+    });
+
+    it('each rating that an answered warning names is answered once; the roll-ups count it as 差评回复', async () => {
+      expect(answeredRatings.size).toBeGreaterThan(0);
+      expect(answeredRatings.size).toBeLessThan(negativeRatings);
+      const { rows } = await sql<{ rating_id: string }>`select rating_id from app.rating_replies order by 1`.execute(e.db);
+      expect(rows.map((row) => row.rating_id)).toEqual([...answeredRatings].sort());
+      const { rows: sums } = await sql<{ negative: number; replied: number }>`
+        select sum(negative)::int as negative, sum(replied)::int as replied from app.ratings_by_day_channel`.execute(e.db);
+      expect(sums[0]).toEqual({ negative: negativeRatings, replied: answeredRatings.size });
     });
 
     it('applying the same events again adds nothing to any rollup', async () => {
@@ -172,6 +205,9 @@ for (const engine of engines('day rollups of the ratings projection')) {
         );
         expect(await weekdayHourHeatmap(e.db, filter)).toEqual(await weekdayHourHeatmap(e.db, viaFacts));
         expect(await indicatorScores(e.db, filter)).toEqual(await indicatorScores(e.db, viaFacts));
+        const replyRate = async (f: RatingFilter) => (await rectificationRates(e.db, { now: new Date('2025-11-30T00:00:00Z'), filter: f })).negativeReplyRate;
+        expect(await replyRate(filter)).toEqual(await replyRate(viaFacts));
+        if (filter === everyone) expect(await replyRate(filter)).toEqual(rate(answeredRatings.size, negativeRatings));
         // One channel or channel group: the channel rollups answer what the facts answer.
         for (const channelFilter of [{ ...filter, channelGroup: 'online' as const }, { ...filter, channel: 'qr_case' as const }]) {
           const channelViaFacts = { ...channelFilter, staff: 'S-7' };

@@ -28,6 +28,10 @@ export interface RatingsByDayChannelTable {
   l3: number;
   l4: number;
   l5: number;
+  /** 差评 (the rating's own flag: a low level, or a reason that raises a warning by itself). */
+  negative: number;
+  /** 差评 that a warning has answered (rating-replies.ts), for 差评回复率. */
+  replied: number;
 }
 
 export interface RatingsByDayPlaceTable {
@@ -47,6 +51,10 @@ export interface RatingsByDayPlaceTable {
   l3: number;
   l4: number;
   l5: number;
+  /** 差评 (the rating's own flag: a low level, or a reason that raises a warning by itself). */
+  negative: number;
+  /** 差评 that a warning has answered (rating-replies.ts), for 差评回复率. */
+  replied: number;
 }
 
 /** The matter ranking and matter trend of one channel (线上 / 线下), e.g. the online channel's worst matters. */
@@ -65,6 +73,10 @@ export interface RatingsByDayMatterChannelTable {
   l3: number;
   l4: number;
   l5: number;
+  /** 差评 (the rating's own flag: a low level, or a reason that raises a warning by itself). */
+  negative: number;
+  /** 差评 that a warning has answered (rating-replies.ts), for 差评回复率. */
+  replied: number;
 }
 
 export interface RatingsByDayHourTable {
@@ -159,18 +171,19 @@ interface Spec {
 }
 
 const LEVELS = ['l1', 'l2', 'l3', 'l4', 'l5'];
+const RATING_COUNTS = [...LEVELS, 'negative', 'replied'];
 const specs: Record<keyof RollupTables, Spec> = {
   ratings_by_day_channel: {
     key: ['day_key', 'department_code', 'channel'],
     fixed: ['week_key', 'month_key', 'channel_group'],
     labels: ['department_name'],
-    counts: LEVELS,
+    counts: RATING_COUNTS,
   },
   ratings_by_day_place: {
     key: ['day_key', 'department_code', 'matter_code', 'hall_code', 'window_code'],
     fixed: ['week_key', 'month_key'],
     labels: ['department_name', 'matter_name', 'hall_name', 'window_name'],
-    counts: LEVELS,
+    counts: RATING_COUNTS,
   },
   ratings_by_day_hour: { key: ['day_key', 'department_code', 'hour'], fixed: ['weekday'], labels: [], counts: ['rated', 'negative'] },
   indicators_by_day: {
@@ -190,7 +203,7 @@ const specs: Record<keyof RollupTables, Spec> = {
     key: ['day_key', 'department_code', 'matter_code', 'channel'],
     fixed: ['week_key', 'month_key', 'channel_group'],
     labels: ['department_name', 'matter_name'],
-    counts: LEVELS,
+    counts: RATING_COUNTS,
   },
   ratings_by_day_hour_channel: {
     key: ['day_key', 'department_code', 'hour', 'channel'],
@@ -250,11 +263,11 @@ class Accumulator {
   }
 }
 
-/** What ratings inserted for the first time add to the rating and indicator rollups. */
-const addRatings = (into: Accumulator, ratings: readonly NewRatingFact[], answers: readonly NewIndicatorAnswer[]) => {
-  for (const r of ratings) {
-    const levels = Object.fromEntries(LEVELS.map((column, index) => [column, r.level === index + 1 ? 1 : 0]));
-    into.add('ratings_by_day_channel', {
+/** A rating's rows in the three level rollups, with the given counts. */
+const levelRows = (r: NewRatingFact, counts: Draft): [keyof RollupTables, Draft][] => [
+  [
+    'ratings_by_day_channel',
+    {
       day_key: r.day_key,
       department_code: r.department_code,
       channel: r.channel,
@@ -262,9 +275,12 @@ const addRatings = (into: Accumulator, ratings: readonly NewRatingFact[], answer
       month_key: r.month_key,
       channel_group: r.channel_group,
       department_name: r.department_name,
-      ...levels,
-    });
-    into.add('ratings_by_day_place', {
+      ...counts,
+    },
+  ],
+  [
+    'ratings_by_day_place',
+    {
       day_key: r.day_key,
       department_code: r.department_code,
       matter_code: r.matter_code,
@@ -276,9 +292,12 @@ const addRatings = (into: Accumulator, ratings: readonly NewRatingFact[], answer
       matter_name: r.matter_name,
       hall_name: r.hall_name,
       window_name: r.window_name,
-      ...levels,
-    });
-    into.add('ratings_by_day_matter_channel', {
+      ...counts,
+    },
+  ],
+  [
+    'ratings_by_day_matter_channel',
+    {
       day_key: r.day_key,
       department_code: r.department_code,
       matter_code: r.matter_code,
@@ -288,8 +307,28 @@ const addRatings = (into: Accumulator, ratings: readonly NewRatingFact[], answer
       channel_group: r.channel_group,
       department_name: r.department_name,
       matter_name: r.matter_name,
-      ...levels,
-    });
+      ...counts,
+    },
+  ],
+];
+
+/**
+ * What ratings inserted for the first time add to the rating and indicator rollups; `replied` names
+ * those of them that an answered warning already names.
+ */
+const addRatings = (
+  into: Accumulator,
+  ratings: readonly NewRatingFact[],
+  answers: readonly NewIndicatorAnswer[],
+  replied: ReadonlySet<string>,
+) => {
+  for (const r of ratings) {
+    const counts = {
+      ...Object.fromEntries(LEVELS.map((column, index) => [column, r.level === index + 1 ? 1 : 0])),
+      negative: r.negative ? 1 : 0,
+      replied: r.negative && replied.has(r.rating_id) ? 1 : 0,
+    };
+    for (const [table, row] of levelRows(r, counts)) into.add(table, row);
     const hour = { day_key: r.day_key, department_code: r.department_code, hour: r.hour, weekday: r.weekday, rated: 1, negative: r.level <= 2 ? 1 : 0 };
     into.add('ratings_by_day_hour', hour);
     into.add('ratings_by_day_hour_channel', { ...hour, channel: r.channel, channel_group: r.channel_group });
@@ -368,10 +407,14 @@ export const rollupsOf = async (
     readonly newAnswers: readonly NewIndicatorAnswer[];
     readonly funnel: readonly NewFunnelRow[];
     readonly cases: readonly NewCaseFact[];
+    /** Of the new ratings, those an answered warning names; and the earlier ratings answered in this batch. */
+    readonly replied: { readonly amongNew: ReadonlySet<string>; readonly earlier: readonly NewRatingFact[] };
   },
 ): Promise<{ write(trx: Kysely<unknown>): Promise<void> }> => {
   const into = new Accumulator();
-  addRatings(into, batch.newRatings, batch.newAnswers);
+  addRatings(into, batch.newRatings, batch.newAnswers, batch.replied.amongNew);
+  const answeredOnly = { ...Object.fromEntries(LEVELS.map((column) => [column, 0])), negative: 0, replied: 1 };
+  for (const r of batch.replied.earlier) if (r.negative) for (const [table, row] of levelRows(r, answeredOnly)) into.add(table, row);
   const funnelBefore = await storedRows<NewFunnelRow>(trx, 'invitation_funnel', 'invitation_id', batch.funnel.map((r) => r.invitation_id));
   for (const row of batch.funnel) {
     const before = funnelBefore.get(row.invitation_id);
@@ -400,27 +443,31 @@ export const rollupsOf = async (
  */
 export const rollupsFromFacts = async (trx: Kysely<unknown>, schema: string): Promise<void> => {
   const t = (table: string) => sql.id(schema, table);
+  // The facts with whether an answered warning names them (rating_replies, filled before this).
+  const facts = sql`${t('rating_facts')} f left join ${t('rating_replies')} rr on rr.rating_id = f.rating_id`;
   const levels = sql`count(*) filter (where level = 1), count(*) filter (where level = 2), count(*) filter (where level = 3),
-    count(*) filter (where level = 4), count(*) filter (where level = 5)`;
+    count(*) filter (where level = 4), count(*) filter (where level = 5),
+    count(*) filter (where negative), count(*) filter (where negative and rr.rating_id is not null)`;
   for (const table of rollupTables) await sql`delete from ${t(table)}`.execute(trx);
   // The finest roll-ups from the facts; the coarser ones from those (a few rows per day, not every rating).
   await sql`
     insert into ${t('ratings_by_day_matter_channel')} (day_key, department_code, matter_code, channel, week_key, month_key, channel_group,
-      department_name, matter_name, l1, l2, l3, l4, l5)
+      department_name, matter_name, l1, l2, l3, l4, l5, negative, replied)
     select day_key, department_code, matter_code, channel, max(week_key), max(month_key), max(channel_group),
            max(department_name), max(matter_name), ${levels}
-    from ${t('rating_facts')} group by day_key, department_code, matter_code, channel`.execute(trx);
+    from ${facts} group by day_key, department_code, matter_code, channel`.execute(trx);
   await sql`
-    insert into ${t('ratings_by_day_channel')} (day_key, department_code, channel, week_key, month_key, channel_group, department_name, l1, l2, l3, l4, l5)
+    insert into ${t('ratings_by_day_channel')} (day_key, department_code, channel, week_key, month_key, channel_group, department_name,
+      l1, l2, l3, l4, l5, negative, replied)
     select day_key, department_code, channel, max(week_key), max(month_key), max(channel_group), max(department_name),
-           sum(l1), sum(l2), sum(l3), sum(l4), sum(l5)
+           sum(l1), sum(l2), sum(l3), sum(l4), sum(l5), sum(negative), sum(replied)
     from ${t('ratings_by_day_matter_channel')} group by day_key, department_code, channel`.execute(trx);
   await sql`
     insert into ${t('ratings_by_day_place')} (day_key, department_code, matter_code, hall_code, window_code, week_key, month_key,
-      department_name, matter_name, hall_name, window_name, l1, l2, l3, l4, l5)
+      department_name, matter_name, hall_name, window_name, l1, l2, l3, l4, l5, negative, replied)
     select day_key, department_code, matter_code, hall_code, window_code, max(week_key), max(month_key),
            max(department_name), max(matter_name), max(hall_name), max(window_name), ${levels}
-    from ${t('rating_facts')} group by day_key, department_code, matter_code, hall_code, window_code`.execute(trx);
+    from ${facts} group by day_key, department_code, matter_code, hall_code, window_code`.execute(trx);
   await sql`
     insert into ${t('ratings_by_day_hour_channel')} (day_key, department_code, hour, channel, weekday, channel_group, rated, negative)
     select day_key, department_code, hour, channel, max(weekday), max(channel_group), count(*), count(*) filter (where level <= 2)

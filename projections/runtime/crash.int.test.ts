@@ -65,7 +65,7 @@ describe.runIf(postgres !== undefined)('projector killed with SIGKILL mid-batch 
     const total = (
       await sql<{
         n: number;
-      }>`select count(*)::int as n from eventstore.events where stream_category in ('case', 'invitation')`.execute(
+      }>`select count(*)::int as n from eventstore.events where stream_category = any(${[...ratingsProjection.categories]}::text[])`.execute(
         e.db,
       )
     ).rows[0]!.n;

@@ -1,0 +1,84 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { RecordedEvent } from '../../core/eventstore/types.ts';
+import type { WarningRaised } from '../../core/warning/events.ts';
+import { warningIdOf } from '../../core/warning/stream.ts';
+import type { Merge } from '../runtime/upsert.ts';
+import { greatest, keepFirst, upsertJsonRows } from '../runtime/upsert.ts';
+
+/**
+ * 差评回复 (app.warning_ratings, app.rating_replies): which ratings a warning has answered, kept by the
+ * ratings projection itself so that 差评回复率 is summed from its day roll-ups like every other rate
+ * instead of joining the period's negative ratings to the warnings at query time.
+ *
+ * `warning_ratings` has one row per warning stream: the rating that raised it (WarningRaised names it;
+ * warnings about an overdue case name none) and whether it has been answered (WarningReplied; answered
+ * once is answered, a reopened warning stays so). `rating_replies` holds each rating that some answered
+ * warning names. Both only ever grow, so applying an event twice, or the events of different warnings
+ * in any order, gives the same rows.
+ */
+export interface WarningRatingsTable {
+  warning_id: string;
+  rating_id: string | null;
+  replied: boolean;
+}
+
+export interface RatingRepliesTable {
+  rating_id: string;
+}
+
+export interface ReplyTables {
+  warning_ratings: WarningRatingsTable;
+  rating_replies: RatingRepliesTable;
+}
+
+export type NewWarningRating = { warning_id: string; rating_id: string | null; replied: boolean };
+
+/** A warning's rating is set once; answered stays answered. */
+export const warningRatingMerge: Record<string, Merge> = { rating_id: keepFirst, replied: greatest };
+
+/** The warning rows a batch of events gives, one per warning stream, folded in log order. */
+export const warningRatingRowsOf = (events: readonly RecordedEvent[]): NewWarningRating[] => {
+  const rows = new Map<string, NewWarningRating>();
+  for (const event of events) {
+    if (event.type !== 'WarningRaised' && event.type !== 'WarningReplied') continue;
+    const warningId = warningIdOf(event.streamId);
+    if (!warningId) continue;
+    const row = rows.get(warningId) ?? { warning_id: warningId, rating_id: null, replied: false };
+    if (event.type === 'WarningRaised') row.rating_id = (event.data as WarningRaised['data']).source.ratingEventId ?? null;
+    else row.replied = true;
+    rows.set(warningId, row);
+  }
+  // Key order: two transactions of a rebuild never wait on each other in a cycle.
+  return [...rows.values()].sort((a, b) => (a.warning_id < b.warning_id ? -1 : 1));
+};
+
+/**
+ * Writes the warning rows of a batch and records the ratings they answer for the first time; returns
+ * those ratings' ids (call after the batch's rating facts are written).
+ */
+export const recordReplies = async (
+  trx: Kysely<ReplyTables>,
+  rows: readonly NewWarningRating[],
+): Promise<string[]> => {
+  if (rows.length === 0) return [];
+  await upsertJsonRows(trx, 'warning_ratings', ['warning_id'], rows, warningRatingMerge);
+  const answered = await trx
+    .selectFrom('warning_ratings')
+    .select('rating_id')
+    .where('warning_id', 'in', rows.map((row) => row.warning_id))
+    .where('replied', '=', true)
+    .where('rating_id', 'is not', null)
+    .orderBy('rating_id')
+    .execute();
+  const ids = [...new Set(answered.map((row) => row.rating_id!))];
+  return (await upsertJsonRows(trx, 'rating_replies', ['rating_id'], ids.map((rating_id) => ({ rating_id })), {}, { returning: 'rating_id' })) as string[];
+};
+
+/** `rating_replies` derived from `warning_ratings` in one statement, replacing what it held: how a bulk rebuild finishes. */
+export const ratingRepliesFromWarnings = async (trx: Kysely<unknown>, schema: string): Promise<void> => {
+  await sql`delete from ${sql.id(schema, 'rating_replies')}`.execute(trx);
+  await sql`
+    insert into ${sql.id(schema, 'rating_replies')} (rating_id)
+    select distinct rating_id from ${sql.id(schema, 'warning_ratings')} where replied and rating_id is not null`.execute(trx);
+};
