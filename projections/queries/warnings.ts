@@ -12,7 +12,8 @@ import {
   rectificationCompletionRate,
 } from '../metrics/definitions.ts';
 import type { RatingFilter } from './filters.ts';
-import { ratingConditions } from './filters.ts';
+import { filterWithin, ratingConditions } from './filters.ts';
+import { dayRollups } from './ratings.ts';
 
 /** Roles of DESIGN.md that have a warning inbox. */
 export const InboxRoleSchema = v.picklist([
@@ -133,16 +134,30 @@ export interface PhaseCount {
   readonly overdue: number;
 }
 
-/** Warnings by phase with SLA breaches, optionally for one lead department. */
+/** The rows that can still be late (not dispatched, or not closed): few, and indexed (warnings_may_be_late). */
+const mayBeLate = sql`(dispatched_at is null or phase <> 'closed')`;
+
+/**
+ * Warnings by phase with SLA breaches, optionally for one lead department: the counts from the day
+ * roll-up, the breaches from the open warnings.
+ */
 export const warningsByPhase = async (
   db: Kysely<unknown>,
   options: { readonly now: Date; readonly department?: string },
 ): Promise<PhaseCount[]> => {
+  const lead = options.department ? sql`and lead_department = ${options.department}` : sql``;
   const { rows } = await sql<PhaseCount>`
-    select phase, count(*)::int as open, count(*) filter (where ${dueAt} < ${options.now.toISOString()}::timestamptz)::int as overdue
-    from app.warnings
-    where true ${options.department ? sql`and lead_department = ${options.department}` : sql``}
-    group by phase order by phase`.execute(db);
+    select counts.phase, counts.open, coalesce(late.overdue, 0)::int as overdue
+    from (
+      select phase, sum(raised)::int as open from app.warnings_by_day where true ${lead}
+      group by phase having sum(raised) > 0
+    ) counts
+    left join (
+      select phase, count(*) filter (where ${dueAt} < ${options.now.toISOString()}::timestamptz)::int as overdue
+      from app.warnings where ${mayBeLate} and phase <> 'closed' ${lead}
+      group by phase
+    ) late on late.phase = counts.phase
+    order by counts.phase`.execute(db);
   return rows;
 };
 
@@ -214,42 +229,44 @@ export const rectificationRates = async (
 ): Promise<RectificationRates> => {
   const filter = options.filter ?? {};
   const now = options.now.toISOString();
+  const where = ratingConditions(filter, { dayColumn: 'raised_day_key', only: ['department', 'matter', 'window'] });
+  // The day roll-up's counts (read-models/warnings-by-day.ts), and what the clock adds: the deadlines
+  // passed with nothing done yet, counted from the warnings that can still be late.
   const { rows: warningRows } = await sql<{
     warnings: number;
     verified: number;
     rectified: number;
     callbacks: number;
     satisfied: number;
-    dispatch_due: number;
+    dispatched: number;
     dispatch_on_time: number;
-    reply_due: number;
+    replies: number;
     reply_on_time: number;
   }>`
-    select count(*)::int as warnings,
-           count(*) filter (where outcome = 'rectified' or (phone_satisfied is not null and on_site_satisfied is not null))::int as verified,
-           count(*) filter (where outcome = 'rectified')::int as rectified,
-           coalesce(sum(callbacks), 0)::int as callbacks,
-           coalesce(sum(callbacks_satisfied), 0)::int as satisfied,
-           count(*) filter (where dispatched_at is not null or dispatch_due_at < ${now}::timestamptz)::int as dispatch_due,
-           count(*) filter (where dispatch_on_time)::int as dispatch_on_time,
-           (coalesce(sum(replies), 0) + count(*) filter (where phase = 'awaiting_reply' and reply_due_at < ${now}::timestamptz))::int as reply_due,
+    select coalesce(sum(counted), 0)::int as warnings, coalesce(sum(verified), 0)::int as verified,
+           coalesce(sum(rectified), 0)::int as rectified, coalesce(sum(callbacks), 0)::int as callbacks,
+           coalesce(sum(callbacks_satisfied), 0)::int as satisfied, coalesce(sum(dispatched), 0)::int as dispatched,
+           coalesce(sum(dispatched_on_time), 0)::int as dispatch_on_time, coalesce(sum(replies), 0)::int as replies,
            coalesce(sum(replies_on_time), 0)::int as reply_on_time
+    from app.warnings_by_day where ${where}`.execute(db);
+  const { rows: lateRows } = await sql<{ dispatch_late: number; reply_late: number }>`
+    select count(*) filter (where dispatched_at is null and dispatch_due_at < ${now}::timestamptz)::int as dispatch_late,
+           count(*) filter (where phase = 'awaiting_reply' and reply_due_at < ${now}::timestamptz)::int as reply_late
     from app.warnings
-    where appeal_status <> 'upheld' and coalesce(outcome, '') <> 'appeal_upheld'
-      and ${ratingConditions(filter, { dayColumn: 'raised_day_key', only: ['department', 'matter', 'window'] })}`.execute(
-    db,
-  );
-  // One pass over the replied warnings joined to the period's negative ratings (a hash join, not a
-  // probe per rating). A warning is raised after its rating, so none raised before the period counts.
-  const { rows: negativeRows } = await sql<{ negative: number; replied: number }>`
-    select count(*)::int as negative, count(w.rating_id)::int as replied
-    from app.rating_facts r
-    left join (
-      select distinct rating_id from app.warnings
-      where first_replied_at is not null ${filter.from ? sql`and raised_day_key >= ${filter.from}` : sql``}
-    ) w on w.rating_id = r.rating_id
-    where r.negative and ${ratingConditions(filter, { alias: 'r' })}`.execute(db);
+    where ${mayBeLate} and appeal_status <> 'upheld' and coalesce(outcome, '') <> 'appeal_upheld' and ${where}`.execute(db);
+  // 差评回复率 from the ratings projection, which counts 差评 and answered 差评 in its level roll-ups
+  // (read-models/rating-replies.ts); a filter that no roll-up has counts the facts.
+  const rollup = dayRollups.find((candidate) => filterWithin(filter, candidate.dimensions));
+  const { rows: negativeRows } = rollup
+    ? await sql<{ negative: number; replied: number }>`
+        select coalesce(sum(negative), 0)::int as negative, coalesce(sum(replied), 0)::int as replied
+        from ${sql.table(`app.${rollup.table}`)} where ${ratingConditions(filter)}`.execute(db)
+    : await sql<{ negative: number; replied: number }>`
+        select count(*)::int as negative, count(rr.rating_id)::int as replied
+        from app.rating_facts r left join app.rating_replies rr on rr.rating_id = r.rating_id
+        where r.negative and ${ratingConditions(filter, { alias: 'r' })}`.execute(db);
   const w = warningRows[0]!;
+  const late = lateRows[0]!;
   const n = negativeRows[0]!;
   return {
     negativeReplyRate: negativeReplyRate.compute({ negativeRatings: n.negative, replied: n.replied }),
@@ -265,8 +282,8 @@ export const rectificationRates = async (
       warnings: w.warnings,
       rectified: w.rectified,
     }),
-    onTimeDispatchRate: onTimeDispatchRate.compute({ due: w.dispatch_due, onTime: w.dispatch_on_time }),
-    onTimeReplyRate: onTimeReplyRate.compute({ due: w.reply_due, onTime: w.reply_on_time }),
+    onTimeDispatchRate: onTimeDispatchRate.compute({ due: w.dispatched + late.dispatch_late, onTime: w.dispatch_on_time }),
+    onTimeReplyRate: onTimeReplyRate.compute({ due: w.replies + late.reply_late, onTime: w.reply_on_time }),
   };
 };
 

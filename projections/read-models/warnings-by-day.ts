@@ -1,0 +1,108 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { Merge } from '../runtime/upsert.ts';
+import { upsertRows } from '../runtime/upsert.ts';
+import type { WarningRowDraft } from './warnings.ts';
+
+/**
+ * 预警日汇总 (app.warnings_by_day): the warnings raised each Beijing day per place, lead department
+ * and phase, with what the rectification rates count, so that the warning panel over a year sums a
+ * few thousand rows instead of reading every warning. Each row is the exact sum of its warnings: the
+ * projection subtracts a changed warning's part before the batch and adds its part after.
+ *
+ * What depends on the clock (a deadline passed but nothing done yet) is not here: the queries count
+ * it from the live rows that can still be late (not dispatched, or not closed), which are few.
+ */
+export interface WarningsByDayTable {
+  raised_day_key: string;
+  /** '' when the warning names none (a filter never asks for ''). */
+  department_code: string;
+  matter_code: string;
+  window_code: string;
+  lead_department: string;
+  phase: string;
+  /** Every warning, for the warnings by phase. */
+  raised: number;
+  /** The rates' warnings: all but those closed by an upheld appeal (申诉成立). */
+  counted: number;
+  verified: number;
+  rectified: number;
+  callbacks: number;
+  callbacks_satisfied: number;
+  dispatched: number;
+  dispatched_on_time: number;
+  replies: number;
+  replies_on_time: number;
+}
+
+export const warningsByDayKey = ['raised_day_key', 'department_code', 'matter_code', 'window_code', 'lead_department', 'phase'] as const;
+const counts = [
+  'raised',
+  'counted',
+  'verified',
+  'rectified',
+  'callbacks',
+  'callbacks_satisfied',
+  'dispatched',
+  'dispatched_on_time',
+  'replies',
+  'replies_on_time',
+] as const;
+
+type Part = WarningsByDayTable & Record<string, unknown>;
+
+/** Whether the rates leave the warning out: closed by an upheld appeal. */
+export const appealUpheld = (row: Pick<WarningRowDraft, 'appeal_status' | 'outcome'>): boolean =>
+  row.appeal_status === 'upheld' || row.outcome === 'appeal_upheld';
+
+/** A warning's part of its roll-up row (the same counts as the facts query in queries/warnings.ts). */
+export const warningPart = (row: WarningRowDraft): Part => {
+  const counted = !appealUpheld(row);
+  const n = (condition: boolean) => (counted && condition ? 1 : 0);
+  return {
+    raised_day_key: row.raised_day_key,
+    department_code: row.department_code ?? '',
+    matter_code: row.matter_code ?? '',
+    window_code: row.window_code ?? '',
+    lead_department: row.lead_department,
+    phase: row.phase,
+    raised: 1,
+    counted: n(true),
+    verified: n(row.outcome === 'rectified' || (row.phone_satisfied !== null && row.on_site_satisfied !== null)),
+    rectified: n(row.outcome === 'rectified'),
+    callbacks: counted ? row.callbacks : 0,
+    callbacks_satisfied: counted ? row.callbacks_satisfied : 0,
+    dispatched: n(row.dispatched_at !== null),
+    dispatched_on_time: n(row.dispatch_on_time === true),
+    replies: counted ? row.replies : 0,
+    replies_on_time: counted ? row.replies_on_time : 0,
+  };
+};
+
+const add: Merge = (existing, incoming) => sql`${existing} + ${incoming}`;
+
+/**
+ * Adds what the changed warnings moved: each one's part after the batch minus its part before
+ * (null: the warning was not there yet). Rows in key order, so two writers never wait in a cycle.
+ */
+export const writeWarningsByDay = async (
+  trx: Kysely<unknown>,
+  changes: readonly { readonly before: WarningRowDraft | null; readonly after: WarningRowDraft }[],
+): Promise<void> => {
+  const sums = new Map<string, Part>();
+  const fold = (part: Part, sign: 1 | -1) => {
+    const id = warningsByDayKey.map((column) => part[column]).join('\u0000');
+    const sum = sums.get(id) ?? { ...part, ...Object.fromEntries(counts.map((column) => [column, 0])) };
+    for (const column of counts) sum[column] += sign * part[column];
+    sums.set(id, sum);
+  };
+  for (const { before, after } of changes) {
+    if (before) fold(warningPart(before), -1);
+    fold(warningPart(after), 1);
+  }
+  const rows = [...sums.entries()]
+    .filter(([, sum]) => counts.some((column) => sum[column] !== 0))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, sum]) => sum);
+  await upsertRows(trx as Kysely<{ warnings_by_day: WarningsByDayTable }>, 'warnings_by_day', [...warningsByDayKey], rows, Object.fromEntries(counts.map((column) => [column, add])));
+};
