@@ -104,5 +104,11 @@ export const writeWarningsByDay = async (
     .filter(([, sum]) => counts.some((column) => sum[column] !== 0))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, sum]) => sum);
-  await upsertRows(trx as Kysely<{ warnings_by_day: WarningsByDayTable }>, 'warnings_by_day', [...warningsByDayKey], rows, Object.fromEntries(counts.map((column) => [column, add])));
+  const db = trx as Kysely<{ warnings_by_day: WarningsByDayTable }>;
+  await upsertRows(db, 'warnings_by_day', [...warningsByDayKey], rows, Object.fromEntries(counts.map((column) => [column, add])));
+  // A row whose last warning moved on holds nothing (no warning, so every count is 0): it goes, so the
+  // table is the same however the events were batched.
+  const emptied = rows.filter((row) => row.raised < 0).map((row) => row.raised_day_key);
+  if (emptied.length > 0)
+    await db.deleteFrom('warnings_by_day').where('raised', '=', 0).where('raised_day_key', 'in', [...new Set(emptied)]).execute();
 };
