@@ -154,7 +154,7 @@ export const warningsByPhase = async (
     ) counts
     left join (
       select phase, count(*) filter (where ${dueAt} < ${options.now.toISOString()}::timestamptz)::int as overdue
-      from app.warnings where ${mayBeLate} and phase <> 'closed' ${lead}
+      from app.warnings where phase <> 'closed' ${lead}
       group by phase
     ) late on late.phase = counts.phase
     order by counts.phase`.execute(db);

@@ -6,10 +6,10 @@ import type { IndicatorAnswersTable } from '../read-models/indicator-answers.ts'
 import { indicatorAnswersOf } from '../read-models/indicator-answers.ts';
 import type { InvitationFunnelTable } from '../read-models/invitation-funnel.ts';
 import { funnelColumns, funnelRowsOf } from '../read-models/invitation-funnel.ts';
-import type { NewRatingFact, RatingFactsTable } from '../read-models/rating-facts.ts';
+import type { RatingFactsTable } from '../read-models/rating-facts.ts';
 import { ratingFactOf } from '../read-models/rating-facts.ts';
 import type { RatingRepliesTable, ReplyTables, WarningRatingsTable } from '../read-models/rating-replies.ts';
-import { ratingRepliesFromWarnings, recordReplies, warningRatingMerge, warningRatingRowsOf } from '../read-models/rating-replies.ts';
+import { answeredRatings, ratingRepliesFromWarnings, warningRatingMerge, warningRatingRowsOf } from '../read-models/rating-replies.ts';
 import type { Merge } from '../runtime/upsert.ts';
 import { earliest, greatest, keepFirst, upsertJsonRows } from '../runtime/upsert.ts';
 import type { RollupTables } from '../read-models/rollups.ts';
@@ -78,24 +78,14 @@ export const ratingsProjection: Projection<RatingTables> = {
     const newRatings = facts.filter((fact) => inserted.has(fact.rating_id));
     await upsertJsonRows(trx, 'indicator_answers', ['rating_id', 'code'], answers);
     // 差评回复率: a rating counts as answered once, whichever comes first, its fact or the answer.
-    const answeredNow = new Set(await recordReplies(trx as unknown as Kysely<ReplyTables>, warnings));
-    const negativeNew = newRatings.filter((fact) => fact.negative).map((fact) => fact.rating_id);
-    const answeredNew =
-      negativeNew.length === 0
-        ? []
-        : await trx.selectFrom('rating_replies').select('rating_id').where('rating_id', 'in', negativeNew).execute();
-    const answeredEarlier = [...answeredNow].filter((id) => !inserted.has(id));
-    const earlier =
-      answeredEarlier.length === 0
-        ? []
-        : ((await trx.selectFrom('rating_facts').selectAll().where('rating_id', 'in', answeredEarlier).execute()) as unknown as NewRatingFact[]);
+    const replied = await answeredRatings(trx as unknown as Kysely<ReplyTables & { rating_facts: RatingFactsTable }>, warnings, newRatings);
     // The rollups' share of the funnel and cases is "after minus before": read before writing.
     const rollups = await rollupsOf(trx as Kysely<unknown>, {
       newRatings,
       newAnswers: answers.filter((answer) => inserted.has(answer.rating_id)),
       funnel,
       cases,
-      replied: { amongNew: new Set(answeredNew.map((row) => row.rating_id)), earlier },
+      replied,
     });
     await upsertJsonRows(trx, 'invitation_funnel', ['invitation_id'], funnel, setOnce(funnelColumns));
     await upsertJsonRows(trx, 'case_facts', ['case_id'], cases, caseMerge);

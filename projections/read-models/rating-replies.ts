@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { RecordedEvent } from '../../core/eventstore/types.ts';
 import type { WarningRaised } from '../../core/warning/events.ts';
 import { warningIdOf } from '../../core/warning/stream.ts';
+import type { NewRatingFact, RatingFactsTable } from './rating-facts.ts';
 import type { Merge } from '../runtime/upsert.ts';
 import { greatest, keepFirst, upsertJsonRows } from '../runtime/upsert.ts';
 
@@ -54,25 +55,39 @@ export const warningRatingRowsOf = (events: readonly RecordedEvent[]): NewWarnin
 };
 
 /**
- * Writes the warning rows of a batch and records the ratings they answer for the first time; returns
- * those ratings' ids (call after the batch's rating facts are written).
+ * Writes the warning rows of a batch (after its rating facts) and says which ratings the roll-ups
+ * count as answered for the first time: of the batch's new negative ratings, those an answered
+ * warning names (the answer may have come first), and the earlier negative ratings this batch answers.
  */
-export const recordReplies = async (
-  trx: Kysely<ReplyTables>,
+export const answeredRatings = async (
+  trx: Kysely<ReplyTables & { rating_facts: RatingFactsTable }>,
   rows: readonly NewWarningRating[],
-): Promise<string[]> => {
-  if (rows.length === 0) return [];
-  await upsertJsonRows(trx, 'warning_ratings', ['warning_id'], rows, warningRatingMerge);
-  const answered = await trx
-    .selectFrom('warning_ratings')
-    .select('rating_id')
-    .where('warning_id', 'in', rows.map((row) => row.warning_id))
-    .where('replied', '=', true)
-    .where('rating_id', 'is not', null)
-    .orderBy('rating_id')
-    .execute();
-  const ids = [...new Set(answered.map((row) => row.rating_id!))];
-  return (await upsertJsonRows(trx, 'rating_replies', ['rating_id'], ids.map((rating_id) => ({ rating_id })), {}, { returning: 'rating_id' })) as string[];
+  newRatings: readonly NewRatingFact[],
+): Promise<{ amongNew: ReadonlySet<string>; earlier: NewRatingFact[] }> => {
+  let answeredNow: string[] = [];
+  if (rows.length > 0) {
+    await upsertJsonRows(trx, 'warning_ratings', ['warning_id'], rows, warningRatingMerge);
+    const answered = await trx
+      .selectFrom('warning_ratings')
+      .select('rating_id')
+      .where('warning_id', 'in', rows.map((row) => row.warning_id))
+      .where('replied', '=', true)
+      .where('rating_id', 'is not', null)
+      .orderBy('rating_id')
+      .execute();
+    const ids = [...new Set(answered.map((row) => row.rating_id!))];
+    answeredNow = (await upsertJsonRows(trx, 'rating_replies', ['rating_id'], ids.map((rating_id) => ({ rating_id })), {}, { returning: 'rating_id' })) as string[];
+  }
+  const negativeNew = newRatings.filter((fact) => fact.negative).map((fact) => fact.rating_id);
+  const amongNew =
+    negativeNew.length === 0 ? [] : await trx.selectFrom('rating_replies').select('rating_id').where('rating_id', 'in', negativeNew).execute();
+  const isNew = new Set(newRatings.map((fact) => fact.rating_id));
+  const earlierIds = answeredNow.filter((id) => !isNew.has(id));
+  const earlier =
+    earlierIds.length === 0
+      ? []
+      : ((await trx.selectFrom('rating_facts').selectAll().where('rating_id', 'in', earlierIds).where('negative', '=', true).execute()) as unknown as NewRatingFact[]);
+  return { amongNew: new Set(amongNew.map((row) => row.rating_id)), earlier };
 };
 
 /** `rating_replies` derived from `warning_ratings` in one statement, replacing what it held: how a bulk rebuild finishes. */

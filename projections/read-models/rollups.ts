@@ -407,14 +407,14 @@ export const rollupsOf = async (
     readonly newAnswers: readonly NewIndicatorAnswer[];
     readonly funnel: readonly NewFunnelRow[];
     readonly cases: readonly NewCaseFact[];
-    /** Of the new ratings, those an answered warning names; and the earlier ratings answered in this batch. */
+    /** Of the new ratings, those an answered warning names; and the earlier negative ratings answered in this batch. */
     readonly replied: { readonly amongNew: ReadonlySet<string>; readonly earlier: readonly NewRatingFact[] };
   },
 ): Promise<{ write(trx: Kysely<unknown>): Promise<void> }> => {
   const into = new Accumulator();
   addRatings(into, batch.newRatings, batch.newAnswers, batch.replied.amongNew);
   const answeredOnly = { ...Object.fromEntries(LEVELS.map((column) => [column, 0])), negative: 0, replied: 1 };
-  for (const r of batch.replied.earlier) if (r.negative) for (const [table, row] of levelRows(r, answeredOnly)) into.add(table, row);
+  for (const r of batch.replied.earlier) for (const [table, row] of levelRows(r, answeredOnly)) into.add(table, row);
   const funnelBefore = await storedRows<NewFunnelRow>(trx, 'invitation_funnel', 'invitation_id', batch.funnel.map((r) => r.invitation_id));
   for (const row of batch.funnel) {
     const before = funnelBefore.get(row.invitation_id);

@@ -52,7 +52,7 @@ const counts = [
 type Part = WarningsByDayTable & Record<string, unknown>;
 
 /** Whether the rates leave the warning out: closed by an upheld appeal. */
-export const appealUpheld = (row: Pick<WarningRowDraft, 'appeal_status' | 'outcome'>): boolean =>
+const appealUpheld = (row: Pick<WarningRowDraft, 'appeal_status' | 'outcome'>): boolean =>
   row.appeal_status === 'upheld' || row.outcome === 'appeal_upheld';
 
 /** A warning's part of its roll-up row (the same counts as the facts query in queries/warnings.ts). */
