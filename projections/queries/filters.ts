@@ -78,13 +78,14 @@ const columnOf: Record<Exclude<keyof RatingFilter, 'from' | 'to'>, string> = {
  */
 export const ratingConditions = (
   filter: RatingFilter,
-  options: { alias?: string; dayColumn?: string; only?: readonly (keyof typeof columnOf)[] } = {},
+  options: { alias?: string; dayColumn?: string | null; only?: readonly (keyof typeof columnOf)[] } = {},
 ): RawBuilder<unknown> => {
   const ref = (column: string) => sql.ref(options.alias ? `${options.alias}.${column}` : column);
   const parts: RawBuilder<unknown>[] = [sql`true`];
-  const day = options.dayColumn ?? 'day_key';
-  if (filter.from) parts.push(sql`${ref(day)} >= ${filter.from}`);
-  if (filter.to) parts.push(sql`${ref(day)} <= ${filter.to}`);
+  // null: the caller states the period itself (as instants, say).
+  const day = options.dayColumn === undefined ? 'day_key' : options.dayColumn;
+  if (day !== null && filter.from) parts.push(sql`${ref(day)} >= ${filter.from}`);
+  if (day !== null && filter.to) parts.push(sql`${ref(day)} <= ${filter.to}`);
   for (const [name, column] of Object.entries(columnOf) as [keyof typeof columnOf, string][]) {
     const value = filter[name];
     if (value === undefined) continue;

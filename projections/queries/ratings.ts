@@ -196,7 +196,10 @@ export const ratingList = async (
     select rating_id, to_json(submitted_at) #>> '{}' as submitted_at, level, negative, department_name, matter_name, hall_name,
            window_name, channel, reasons, comment_masked, jsonb_array_length(attachments)::int as attachments
     from app.rating_facts
-    where ${ratingConditions(options.filter ?? {})} and ${submittedWithin(options.filter ?? {})}
+    -- A 差评 list states its period as instants only: as day keys too, it invites the 差评-by-day
+    -- index, whose rows (every 差评 of a year) must all be sorted to find one page, instead of the
+    -- 差评-newest-first ones (migration 0510).
+    where ${ratingConditions(options.filter ?? {}, options.negativeOnly ? { dayColumn: null } : {})} and ${submittedWithin(options.filter ?? {})}
       and ${drillConditions(options.drill ?? {})} ${options.negativeOnly ? sql`and negative` : sql``}
     -- The column, not the text of the same name in the select list: the newest-first index serves it.
     order by rating_facts.submitted_at desc, rating_id
