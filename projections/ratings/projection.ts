@@ -9,7 +9,7 @@ import { funnelColumns, funnelRowsOf } from '../read-models/invitation-funnel.ts
 import type { RatingFactsTable } from '../read-models/rating-facts.ts';
 import { ratingFactOf } from '../read-models/rating-facts.ts';
 import type { RatingRepliesTable, ReplyTables, WarningRatingsTable } from '../read-models/rating-replies.ts';
-import { answeredRatings, ratingRepliesFromWarnings, warningRatingMerge, warningRatingRowsOf } from '../read-models/rating-replies.ts';
+import { answeredRatings, warningRatingMerge, warningRatingRowsOf } from '../read-models/rating-replies.ts';
 import type { Merge } from '../runtime/upsert.ts';
 import { earliest, greatest, keepFirst, upsertJsonRows } from '../runtime/upsert.ts';
 import type { RollupTables } from '../read-models/rollups.ts';
@@ -91,7 +91,7 @@ export const ratingsProjection: Projection<RatingTables> = {
     await upsertJsonRows(trx, 'case_facts', ['case_id'], cases, caseMerge);
     await rollups.write(trx as Kysely<unknown>);
   },
-  // A rebuild writes the facts batch by batch and derives the answered ratings and the roll-ups once at the end.
+  // A rebuild writes the facts batch by batch and derives the answered ratings and the roll-ups at the end.
   bulk: {
     async apply(trx, events) {
       const { facts, answers, funnel, cases, warnings } = factsOf(events);
@@ -103,9 +103,6 @@ export const ratingsProjection: Projection<RatingTables> = {
       await upsertJsonRows(trx, 'case_facts', ['case_id'], cases, caseMerge);
       await upsertJsonRows(trx, 'warning_ratings', ['warning_id'], warnings, warningRatingMerge);
     },
-    async finish(trx, schema) {
-      await ratingRepliesFromWarnings(trx as Kysely<unknown>, schema);
-      await rollupsFromFacts(trx as Kysely<unknown>, schema);
-    },
+    finish: rollupsFromFacts.map((chain) => chain.map((step) => (trx, schema) => step(trx as Kysely<unknown>, schema))),
   },
 };

@@ -53,70 +53,78 @@ export const caseSetOnceColumns = [
 
 type CaseRow = { -readonly [K in keyof NewCaseFact]-?: Exclude<NewCaseFact[K], undefined> };
 
+const unset = Object.fromEntries(caseSetOnceColumns.map((column) => [column, null])) as Record<
+  (typeof caseSetOnceColumns)[number],
+  null
+>;
+
 const empty = (caseId: string): CaseRow => ({
   case_id: caseId,
-  ...(Object.fromEntries(caseSetOnceColumns.map((column) => [column, null])) as Record<
-    (typeof caseSetOnceColumns)[number],
-    null
-  >),
+  ...unset,
   stage: null,
   stage_sequence: 0,
   first_rated_at: null,
 });
 
-const setOnce = (row: CaseRow, fact: Partial<CaseRow>): CaseRow => {
-  const merged: Record<string, unknown> = { ...row };
-  for (const [column, value] of Object.entries(fact))
-    if (merged[column] === null && value !== undefined) merged[column] = value;
-  return merged as CaseRow;
+// The fold below owns its rows (each made by `empty`), so it sets their columns in place.
+const setOnce = (row: CaseRow, fact: Partial<CaseRow>): void => {
+  const target = row as Record<string, unknown>;
+  for (const column in fact) {
+    const value = fact[column as keyof CaseRow];
+    if (target[column] === null && value !== undefined) target[column] = value;
+  }
 };
 
-const withStage = (row: CaseRow, stage: string, sequence: number): CaseRow =>
-  sequence > row.stage_sequence ? { ...row, stage, stage_sequence: sequence } : row;
+const setStage = (row: CaseRow, stage: string, sequence: number): void => {
+  if (sequence > row.stage_sequence) {
+    row.stage = stage;
+    row.stage_sequence = sequence;
+  }
+};
 
-const applyCaseEvent = (row: CaseRow, event: CaseEvent): CaseRow => {
+const applyCaseEvent = (row: CaseRow, event: CaseEvent): void => {
   switch (event.type) {
     case 'CaseRegistered': {
       const { details, occurredAt, stage, sequence } = event.data;
-      return withStage(
-        setOnce(row, {
-          department_code: details.department.code,
-          department_name: details.department.name,
-          matter_code: details.matter.code,
-          matter_name: details.matter.name,
-          hall_code: details.hall.code,
-          window_code: details.window.code,
-          staff_id: details.staff.id,
-          applicant_type: details.applicantType,
-          registered_at: occurredAt,
-        }),
-        stage,
-        sequence,
-      );
+      setOnce(row, {
+        department_code: details.department.code,
+        department_name: details.department.name,
+        matter_code: details.matter.code,
+        matter_name: details.matter.name,
+        hall_code: details.hall.code,
+        window_code: details.window.code,
+        staff_id: details.staff.id,
+        applicant_type: details.applicantType,
+        registered_at: occurredAt,
+      });
+      setStage(row, stage, sequence);
+      return;
     }
     case 'CaseStageChanged':
-      return withStage(row, event.data.to, event.data.sequence);
+      setStage(row, event.data.to, event.data.sequence);
+      return;
     case 'CaseCompleted': {
       const keys = shanghaiKeys(event.data.occurredAt);
-      return withStage(
-        setOnce(row, {
-          completed_at: event.data.occurredAt,
-          completed_day_key: keys.dayKey,
-          completed_month_key: keys.monthKey,
-          result: event.data.result,
-        }),
-        'concluded',
-        event.data.sequence,
-      );
+      setOnce(row, {
+        completed_at: event.data.occurredAt,
+        completed_day_key: keys.dayKey,
+        completed_month_key: keys.monthKey,
+        result: event.data.result,
+      });
+      setStage(row, 'concluded', event.data.sequence);
+      return;
     }
     case 'CaseOverdue':
-      return setOnce(row, { overdue_at: event.data.occurredAt });
+      setOnce(row, { overdue_at: event.data.occurredAt });
+      return;
     default: {
       const _never: never = event;
-      return row;
+      return;
     }
   }
 };
+
+const caseEventTypes: ReadonlySet<string> = new Set(['CaseRegistered', 'CaseStageChanged', 'CaseCompleted', 'CaseOverdue']);
 
 const earliest = (a: string | null, b: string): string =>
   a === null || Date.parse(b) < Date.parse(a) ? b : a;
@@ -124,20 +132,23 @@ const earliest = (a: string | null, b: string): string =>
 /** Folds a batch's case events and ratings (by their case) into one row per case. */
 export const caseRowsOf = (events: readonly RecordedEvent[]): NewCaseFact[] => {
   const rows = new Map<string, CaseRow>();
-  const rowOf = (caseId: string) => rows.get(caseId) ?? empty(caseId);
+  const rowOf = (caseId: string): CaseRow => {
+    let row = rows.get(caseId);
+    if (!row) rows.set(caseId, (row = empty(caseId)));
+    return row;
+  };
   for (const event of events) {
     if (event.type === 'EvaluationSubmitted') {
       const rating = event.data as EvaluationSubmitted['data'];
       const caseId = rating.subject.caseId;
       if (caseId === null) continue;
       const row = rowOf(caseId);
-      rows.set(caseId, { ...row, first_rated_at: earliest(row.first_rated_at, rating.submittedAt) });
+      row.first_rated_at = earliest(row.first_rated_at, rating.submittedAt);
       continue;
     }
-    if (!['CaseRegistered', 'CaseStageChanged', 'CaseCompleted', 'CaseOverdue'].includes(event.type))
-      continue;
+    if (!caseEventTypes.has(event.type)) continue;
     const caseEvent = event as unknown as CaseEvent;
-    rows.set(caseEvent.data.caseId, applyCaseEvent(rowOf(caseEvent.data.caseId), caseEvent));
+    applyCaseEvent(rowOf(caseEvent.data.caseId), caseEvent);
   }
   return [...rows.values()];
 };

@@ -56,13 +56,9 @@ export const funnelColumns = [
   'expired_at',
 ] as const satisfies readonly (keyof InvitationFunnelTable)[];
 
-const empty = (invitationId: string): Required<NewFunnelRow> => ({
-  invitation_id: invitationId,
-  ...(Object.fromEntries(funnelColumns.map((column) => [column, null])) as Record<
-    (typeof funnelColumns)[number],
-    null
-  >),
-});
+const unset = Object.fromEntries(funnelColumns.map((column) => [column, null])) as Record<(typeof funnelColumns)[number], null>;
+
+const empty = (invitationId: string): Required<NewFunnelRow> => ({ invitation_id: invitationId, ...unset });
 
 /** What one invitation fact contributes to its funnel row. */
 export const funnelFactOf = (event: InvitationEvent): Partial<NewFunnelRow> => {
@@ -103,16 +99,18 @@ export const funnelFactOf = (event: InvitationEvent): Partial<NewFunnelRow> => {
 
 /** Folds a batch's invitation events into one row per invitation (first value of a column wins). */
 export const funnelRowsOf = (events: readonly RecordedEvent[]): NewFunnelRow[] => {
-  const rows = new Map<string, Required<NewFunnelRow>>();
+  // The fold owns its rows (each made by `empty`), so it sets their columns in place.
+  const rows = new Map<string, Record<string, unknown>>();
   for (const event of events) {
     const invitationId = (event.data as { invitationId?: unknown }).invitationId;
     if (typeof invitationId !== 'string') continue;
-    const fact = funnelFactOf(event as unknown as InvitationEvent);
-    const row = rows.get(invitationId) ?? empty(invitationId);
-    const merged: Record<string, unknown> = { ...row };
-    for (const [column, value] of Object.entries(fact))
-      if (merged[column] === null && value !== undefined) merged[column] = value;
-    rows.set(invitationId, merged as Required<NewFunnelRow>);
+    const fact = funnelFactOf(event as unknown as InvitationEvent) as Record<string, unknown>;
+    let row = rows.get(invitationId);
+    if (!row) rows.set(invitationId, (row = empty(invitationId)));
+    for (const column in fact) {
+      const value = fact[column];
+      if (row[column] === null && value !== undefined) row[column] = value;
+    }
   }
-  return [...rows.values()];
+  return [...rows.values()] as NewFunnelRow[];
 };

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import type { Merge } from '../runtime/upsert.ts';
 import { greatest, keepFirst, upsertJsonRows } from '../runtime/upsert.ts';
@@ -6,6 +6,7 @@ import type { NewCaseFact } from './case-facts.ts';
 import type { NewIndicatorAnswer } from './indicator-answers.ts';
 import type { NewFunnelRow } from './invitation-funnel.ts';
 import type { NewRatingFact } from './rating-facts.ts';
+import { ratingRepliesFromWarnings } from './rating-replies.ts';
 
 /**
  * 日汇总 (app.ratings_by_day_channel, …): counts per Beijing day and a few dimensions, so that the
@@ -435,74 +436,104 @@ export const rollupsOf = async (
   return into;
 };
 
+/** One step of a rebuild's end: derives a table of the version's `schema` inside `trx` (raw SQL). */
+type DeriveStep = (trx: Kysely<unknown>, schema: string) => Promise<void>;
+
+const levels = sql`count(*) filter (where level = 1), count(*) filter (where level = 2), count(*) filter (where level = 3),
+    count(*) filter (where level = 4), count(*) filter (where level = 5),
+    count(*) filter (where negative), count(*) filter (where negative and rr.rating_id is not null)`;
+
+/**
+ * A step that replaces one roll-up with the rows `fill` inserts (`t` names a table of the schema).
+ * DELETE rather than TRUNCATE: the application's role may write rows but not truncate.
+ */
+const replace =
+  (table: (typeof rollupTables)[number], fill: (t: (table: string) => RawBuilder<unknown>) => RawBuilder<unknown>): DeriveStep =>
+  async (trx, schema) => {
+    const t = (name: string) => sql`${sql.id(schema, name)}`;
+    await sql`delete from ${t(table)}`.execute(trx);
+    await fill(t).execute(trx);
+  };
+
+// The facts with whether an answered warning names them (rating_replies, derived before these).
+const answeredFacts = (t: (table: string) => RawBuilder<unknown>) =>
+  sql`${t('rating_facts')} f left join ${t('rating_replies')} rr on rr.rating_id = f.rating_id`;
+
+const ratingsByDayMatterChannel = replace('ratings_by_day_matter_channel', (t) => sql`
+  insert into ${t('ratings_by_day_matter_channel')} (day_key, department_code, matter_code, channel, week_key, month_key, channel_group,
+    department_name, matter_name, l1, l2, l3, l4, l5, negative, replied)
+  select day_key, department_code, matter_code, channel, max(week_key), max(month_key), max(channel_group),
+         max(department_name), max(matter_name), ${levels}
+  from ${answeredFacts(t)} group by day_key, department_code, matter_code, channel`);
+
+const ratingsByDayChannel = replace('ratings_by_day_channel', (t) => sql`
+  insert into ${t('ratings_by_day_channel')} (day_key, department_code, channel, week_key, month_key, channel_group, department_name,
+    l1, l2, l3, l4, l5, negative, replied)
+  select day_key, department_code, channel, max(week_key), max(month_key), max(channel_group), max(department_name),
+         sum(l1), sum(l2), sum(l3), sum(l4), sum(l5), sum(negative), sum(replied)
+  from ${t('ratings_by_day_matter_channel')} group by day_key, department_code, channel`);
+
+const ratingsByDayPlace = replace('ratings_by_day_place', (t) => sql`
+  insert into ${t('ratings_by_day_place')} (day_key, department_code, matter_code, hall_code, window_code, week_key, month_key,
+    department_name, matter_name, hall_name, window_name, l1, l2, l3, l4, l5, negative, replied)
+  select day_key, department_code, matter_code, hall_code, window_code, max(week_key), max(month_key),
+         max(department_name), max(matter_name), max(hall_name), max(window_name), ${levels}
+  from ${answeredFacts(t)} group by day_key, department_code, matter_code, hall_code, window_code`);
+
+const ratingsByDayHourChannel = replace('ratings_by_day_hour_channel', (t) => sql`
+  insert into ${t('ratings_by_day_hour_channel')} (day_key, department_code, hour, channel, weekday, channel_group, rated, negative)
+  select day_key, department_code, hour, channel, max(weekday), max(channel_group), count(*), count(*) filter (where level <= 2)
+  from ${t('rating_facts')} group by day_key, department_code, hour, channel`);
+
+const ratingsByDayHour = replace('ratings_by_day_hour', (t) => sql`
+  insert into ${t('ratings_by_day_hour')} (day_key, department_code, hour, weekday, rated, negative)
+  select day_key, department_code, hour, max(weekday), sum(rated), sum(negative)
+  from ${t('ratings_by_day_hour_channel')} group by day_key, department_code, hour`);
+
+const indicatorsByDayChannel = replace('indicators_by_day_channel', (t) => sql`
+  insert into ${t('indicators_by_day_channel')} (day_key, department_code, code, channel, category, channel_group, answers, level_sum, good)
+  select a.day_key, a.department_code, a.code, r.channel, max(a.category), max(r.channel_group), count(*), sum(a.level),
+         count(*) filter (where a.level >= 4)
+  from ${t('indicator_answers')} a join ${t('rating_facts')} r on r.rating_id = a.rating_id
+  group by a.day_key, a.department_code, a.code, r.channel`);
+
+const indicatorsByDayStaff = replace('indicators_by_day_staff', (t) => sql`
+  insert into ${t('indicators_by_day_staff')} (day_key, department_code, staff_id, code, category, answers, level_sum, good)
+  select a.day_key, a.department_code, r.staff_id, a.code, max(a.category), count(*), sum(a.level), count(*) filter (where a.level >= 4)
+  from ${t('indicator_answers')} a join ${t('rating_facts')} r on r.rating_id = a.rating_id
+  where r.staff_id is not null
+  group by a.day_key, a.department_code, r.staff_id, a.code`);
+
+const indicatorsByDay = replace('indicators_by_day', (t) => sql`
+  insert into ${t('indicators_by_day')} (day_key, department_code, code, category, answers, level_sum, good)
+  select day_key, department_code, code, max(category), sum(answers), sum(level_sum), sum(good)
+  from ${t('indicators_by_day_channel')} group by day_key, department_code, code`);
+
+const funnelByDay = replace('funnel_by_day', (t) => sql`
+  insert into ${t('funnel_by_day')} (issued_day_key, department_code, channel, channel_group, invited, opened, submitted, expired)
+  select issued_day_key, coalesce(department_code, ''), channel, max(channel_group), count(*),
+         count(*) filter (where opened_at is not null or submitted_at is not null),
+         count(*) filter (where submitted_at is not null),
+         count(*) filter (where expired_at is not null and submitted_at is null)
+  from ${t('invitation_funnel')} where issued_at is not null
+  group by issued_day_key, coalesce(department_code, ''), channel`);
+
+const casesByDay = replace('cases_by_day', (t) => sql`
+  insert into ${t('cases_by_day')} (completed_day_key, department_code, completed, rated)
+  select completed_day_key, coalesce(department_code, ''), count(*), count(*) filter (where first_rated_at is not null)
+  from ${t('case_facts')} where completed_at is not null
+  group by completed_day_key, coalesce(department_code, '')`);
+
 /**
  * Every roll-up derived from its facts in one GROUP BY each, replacing what it held: how a bulk
  * rebuild finishes (the same sums the per-batch upserts add up to; the int tests compare the two).
- * `schema` is the version's. DELETE rather than TRUNCATE: the application's role may write rows but
- * not truncate.
+ * The finest roll-ups come from the facts, the coarser ones from those (a few rows per day, not every
+ * rating). As independent chains, heaviest first, that a rebuild runs at once (`Projection.bulk`);
+ * the answered ratings are derived at the head of the chain whose roll-ups count them.
  */
-export const rollupsFromFacts = async (trx: Kysely<unknown>, schema: string): Promise<void> => {
-  const t = (table: string) => sql.id(schema, table);
-  // The facts with whether an answered warning names them (rating_replies, filled before this).
-  const facts = sql`${t('rating_facts')} f left join ${t('rating_replies')} rr on rr.rating_id = f.rating_id`;
-  const levels = sql`count(*) filter (where level = 1), count(*) filter (where level = 2), count(*) filter (where level = 3),
-    count(*) filter (where level = 4), count(*) filter (where level = 5),
-    count(*) filter (where negative), count(*) filter (where negative and rr.rating_id is not null)`;
-  for (const table of rollupTables) await sql`delete from ${t(table)}`.execute(trx);
-  // The finest roll-ups from the facts; the coarser ones from those (a few rows per day, not every rating).
-  await sql`
-    insert into ${t('ratings_by_day_matter_channel')} (day_key, department_code, matter_code, channel, week_key, month_key, channel_group,
-      department_name, matter_name, l1, l2, l3, l4, l5, negative, replied)
-    select day_key, department_code, matter_code, channel, max(week_key), max(month_key), max(channel_group),
-           max(department_name), max(matter_name), ${levels}
-    from ${facts} group by day_key, department_code, matter_code, channel`.execute(trx);
-  await sql`
-    insert into ${t('ratings_by_day_channel')} (day_key, department_code, channel, week_key, month_key, channel_group, department_name,
-      l1, l2, l3, l4, l5, negative, replied)
-    select day_key, department_code, channel, max(week_key), max(month_key), max(channel_group), max(department_name),
-           sum(l1), sum(l2), sum(l3), sum(l4), sum(l5), sum(negative), sum(replied)
-    from ${t('ratings_by_day_matter_channel')} group by day_key, department_code, channel`.execute(trx);
-  await sql`
-    insert into ${t('ratings_by_day_place')} (day_key, department_code, matter_code, hall_code, window_code, week_key, month_key,
-      department_name, matter_name, hall_name, window_name, l1, l2, l3, l4, l5, negative, replied)
-    select day_key, department_code, matter_code, hall_code, window_code, max(week_key), max(month_key),
-           max(department_name), max(matter_name), max(hall_name), max(window_name), ${levels}
-    from ${facts} group by day_key, department_code, matter_code, hall_code, window_code`.execute(trx);
-  await sql`
-    insert into ${t('ratings_by_day_hour_channel')} (day_key, department_code, hour, channel, weekday, channel_group, rated, negative)
-    select day_key, department_code, hour, channel, max(weekday), max(channel_group), count(*), count(*) filter (where level <= 2)
-    from ${t('rating_facts')} group by day_key, department_code, hour, channel`.execute(trx);
-  await sql`
-    insert into ${t('ratings_by_day_hour')} (day_key, department_code, hour, weekday, rated, negative)
-    select day_key, department_code, hour, max(weekday), sum(rated), sum(negative)
-    from ${t('ratings_by_day_hour_channel')} group by day_key, department_code, hour`.execute(trx);
-  await sql`
-    insert into ${t('indicators_by_day_channel')} (day_key, department_code, code, channel, category, channel_group, answers, level_sum, good)
-    select a.day_key, a.department_code, a.code, r.channel, max(a.category), max(r.channel_group), count(*), sum(a.level),
-           count(*) filter (where a.level >= 4)
-    from ${t('indicator_answers')} a join ${t('rating_facts')} r on r.rating_id = a.rating_id
-    group by a.day_key, a.department_code, a.code, r.channel`.execute(trx);
-  await sql`
-    insert into ${t('indicators_by_day_staff')} (day_key, department_code, staff_id, code, category, answers, level_sum, good)
-    select a.day_key, a.department_code, r.staff_id, a.code, max(a.category), count(*), sum(a.level), count(*) filter (where a.level >= 4)
-    from ${t('indicator_answers')} a join ${t('rating_facts')} r on r.rating_id = a.rating_id
-    where r.staff_id is not null
-    group by a.day_key, a.department_code, r.staff_id, a.code`.execute(trx);
-  await sql`
-    insert into ${t('indicators_by_day')} (day_key, department_code, code, category, answers, level_sum, good)
-    select day_key, department_code, code, max(category), sum(answers), sum(level_sum), sum(good)
-    from ${t('indicators_by_day_channel')} group by day_key, department_code, code`.execute(trx);
-  await sql`
-    insert into ${t('funnel_by_day')} (issued_day_key, department_code, channel, channel_group, invited, opened, submitted, expired)
-    select issued_day_key, coalesce(department_code, ''), channel, max(channel_group), count(*),
-           count(*) filter (where opened_at is not null or submitted_at is not null),
-           count(*) filter (where submitted_at is not null),
-           count(*) filter (where expired_at is not null and submitted_at is null)
-    from ${t('invitation_funnel')} where issued_at is not null
-    group by issued_day_key, coalesce(department_code, ''), channel`.execute(trx);
-  await sql`
-    insert into ${t('cases_by_day')} (completed_day_key, department_code, completed, rated)
-    select completed_day_key, coalesce(department_code, ''), count(*), count(*) filter (where first_rated_at is not null)
-    from ${t('case_facts')} where completed_at is not null
-    group by completed_day_key, coalesce(department_code, '')`.execute(trx);
-};
+export const rollupsFromFacts: readonly (readonly DeriveStep[])[] = [
+  [indicatorsByDayStaff],
+  [indicatorsByDayChannel, indicatorsByDay],
+  [ratingRepliesFromWarnings, ratingsByDayMatterChannel, ratingsByDayChannel, ratingsByDayPlace],
+  [ratingsByDayHourChannel, ratingsByDayHour, funnelByDay, casesByDay],
+];

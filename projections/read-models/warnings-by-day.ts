@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Merge } from '../runtime/upsert.ts';
 import { upsertRows } from '../runtime/upsert.ts';
-import type { WarningRowDraft } from './warnings.ts';
+import type { WarningRowDraft, WarningsTable } from './warnings.ts';
 
 /**
  * 预警日汇总 (app.warnings_by_day): the warnings raised each Beijing day per place, lead department
@@ -111,4 +111,27 @@ export const writeWarningsByDay = async (
   const emptied = rows.filter((row) => row.raised < 0).map((row) => row.raised_day_key);
   if (emptied.length > 0)
     await db.deleteFrom('warnings_by_day').where('raised', '=', 0).where('raised_day_key', 'in', [...new Set(emptied)]).execute();
+};
+
+/**
+ * The roll-up summed again from every warning row, replacing what was there: the end of a rebuild,
+ * which writes the rows only. Read in key order, a chunk at a time, each folded like a batch of new
+ * warnings (the same `warningPart` as the live projection, so both give the same rows).
+ */
+export const warningsByDayFromRows = async (trx: Kysely<unknown>): Promise<void> => {
+  const chunk = 10_000;
+  const db = trx as Kysely<{ warnings: WarningsTable; warnings_by_day: WarningsByDayTable }>;
+  await db.deleteFrom('warnings_by_day').execute();
+  for (let after: string | null = null; ; ) {
+    const rows = await db
+      .selectFrom('warnings')
+      .selectAll()
+      .$if(after !== null, (query) => query.where('warning_id', '>', after!))
+      .orderBy('warning_id')
+      .limit(chunk)
+      .execute();
+    if (rows.length === 0) return;
+    await writeWarningsByDay(trx, rows.map((row) => ({ before: null, after: row as unknown as WarningRowDraft })));
+    after = rows[rows.length - 1]!.warning_id;
+  }
 };

@@ -26,8 +26,9 @@ export interface RebuildOptions {
   /** Point the app.* views at the new version when it has caught up (default true). */
   readonly activate?: boolean;
   /**
-   * Transactions a bulk writer's batch is split into by stream and applied at once (default 2, one
-   * per core of a small server; 1 applies each batch in one transaction with its checkpoint).
+   * Transactions a bulk writer's batch is split into by stream and applied at once, and its finish's
+   * chains run at once (default 2, one per core of a small server; 1 applies each batch in one
+   * transaction with its checkpoint).
    */
   readonly lanes?: number;
 }
@@ -50,6 +51,17 @@ export const formatProgress = (progress: RebuildProgress): string =>
   });
 
 type Db = Kysely<unknown>;
+
+/**
+ * Memory for each sort or hash of a rebuild's end (the roll-ups' GROUP BYs over every fact, the
+ * deferred indexes' sorts), in that transaction only. The server defaults (4 MB, 64 MB) are sized for
+ * many concurrent small queries; at a million ratings these spill to temporary files and run several
+ * times slower. A rebuild is one maintenance job at a time, so it may take more for a few seconds.
+ */
+const BULK_MEMORY = '256MB';
+
+/** A bulk load's concurrent transactions: one per core of a small server. */
+const DEFAULT_LANES = 2;
 
 /**
  * Drops the secondary (non-unique) indexes of a version's tables for its bulk load, keeping their
@@ -82,6 +94,7 @@ const restoreIndexes = async (db: Db, schema: string): Promise<void> => {
     where schema_name = ${schema} order by index_name`.execute(db);
   for (const row of rows) {
     await db.transaction().execute(async (trx) => {
+      await sql`set local maintenance_work_mem = ${sql.lit(BULK_MEMORY)}`.execute(trx);
       await sql.raw(row.definition).execute(trx);
       await sql`delete from app.projection_deferred_indexes where schema_name = ${schema} and index_name = ${row.name}`.execute(
         trx,
@@ -142,23 +155,38 @@ const applyInLanes = async (
   });
 };
 
-/** Derives what a bulk load left to the end (see `Projection.bulk`) and clears the mark, in one transaction. */
-const finishBulk = async (db: Db, projection: AnyProjection, schema: string): Promise<void> => {
-  await db.transaction().execute(async (trx) => {
-    await projection.bulk?.finish(trx.withSchema(schema), schema);
-    await sql`delete from app.projection_bulk_pending where schema_name = ${schema}`.execute(trx);
-  });
+/**
+ * Derives what a bulk load left to the end (see `Projection.bulk`): its chains at once, `lanes` at a
+ * time, each in a transaction of its own; then clears the mark. A chain that fails leaves the mark,
+ * and the whole finish runs again next time (each step replaces what it derives).
+ */
+const finishBulk = async (db: Db, projection: AnyProjection, schema: string, lanes: number): Promise<void> => {
+  const chains = [...(projection.bulk?.finish ?? [])];
+  const runChains = async (): Promise<void> => {
+    for (let chain = chains.shift(); chain; chain = chains.shift()) {
+      const steps = chain;
+      await db.transaction().execute(async (trx) => {
+        await sql`set local work_mem = ${sql.lit(BULK_MEMORY)}`.execute(trx);
+        for (const step of steps) await step(trx.withSchema(schema), schema);
+      });
+    }
+  };
+  // Settled, not raced: when one chain fails, none is left running behind the error.
+  const settled = await Promise.allSettled(Array.from({ length: Math.max(1, lanes) }, runChains));
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  await sql`delete from app.projection_bulk_pending where schema_name = ${schema}`.execute(db);
 };
 
 /**
  * What a rebuild that died left undone for this version, done before anything runs it live: the
  * roll-ups of a bulk load derived, the deferred indexes built. Nothing to do in the usual case.
  */
-export const completeUnfinishedRebuild = async (db: Db, projection: AnyProjection): Promise<void> => {
+export const completeUnfinishedRebuild = async (db: Db, projection: AnyProjection, lanes = DEFAULT_LANES): Promise<void> => {
   const schema = schemaOf(projection);
   const { rows } = await sql<{ pending: boolean }>`
     select exists (select 1 from app.projection_bulk_pending where schema_name = ${schema}) as pending`.execute(db);
-  if (rows[0]?.pending) await finishBulk(db, projection, schema);
+  if (rows[0]?.pending) await finishBulk(db, projection, schema, lanes);
   await restoreIndexes(db, schema);
 };
 
@@ -181,7 +209,7 @@ export const rebuildProjection = async (
   await restoreIndexes(deps.db, schema);
   await deferIndexes(deps.db, schema);
   const bulk = projection.bulk !== undefined;
-  const lanes = Math.max(1, Math.floor(options.lanes ?? 2));
+  const lanes = Math.max(1, Math.floor(options.lanes ?? DEFAULT_LANES));
   if (bulk)
     await sql`
       insert into app.projection_bulk_pending (schema_name) values (${schema})
@@ -229,7 +257,7 @@ export const rebuildProjection = async (
       options.onProgress(progress());
     }
   }
-  if (bulk) await finishBulk(deps.db, projection, schema);
+  if (bulk) await finishBulk(deps.db, projection, schema, lanes);
   await restoreIndexes(deps.db, schema);
   const activate = options.activate ?? true;
   if (activate) await activateVersion(deps.db, projection);

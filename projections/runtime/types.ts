@@ -32,15 +32,25 @@ export interface Projection<Tables = unknown> {
    * concurrent transactions, so `apply` must give the same rows whatever the order of different
    * streams' events (a row fed by several streams merges them commutatively), must be idempotent
    * (a part committed before a crash is applied again), and should write rows in key order (two
-   * parts then lock shared rows in the same order). `finish` must also be right when run again (it
-   * replaces what it derives): a rebuild that died is finished by whoever next runs the version.
+   * parts then lock shared rows in the same order).
    */
   readonly bulk?: {
     apply(trx: Kysely<Tables>, events: readonly RecordedEvent[]): Promise<void>;
-    /** `schema` names the version's schema for raw SQL (which the bound kysely does not rewrite). */
-    finish(trx: Kysely<Tables>, schema: string): Promise<void>;
+    /**
+     * Independent chains of steps: a chain's steps run in order in one transaction, and the chains
+     * run at once, as many as the rebuild has lanes (heaviest first is best). Each step replaces what
+     * it derives, so that a finish that died is right when run again: a rebuild that died is
+     * finished by whoever next runs the version.
+     */
+    readonly finish: readonly (readonly FinishStep<Tables>[])[];
   };
 }
+
+/**
+ * One step of a bulk finish: `trx` is bound to the version's schema; `schema` names it for raw SQL
+ * (which the bound kysely does not rewrite).
+ */
+export type FinishStep<Tables = unknown> = (trx: Kysely<Tables>, schema: string) => Promise<void>;
 
 /** Any projection, whatever its tables (what the runtime handles). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
