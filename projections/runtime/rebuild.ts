@@ -26,9 +26,9 @@ export interface RebuildOptions {
   /** Point the app.* views at the new version when it has caught up (default true). */
   readonly activate?: boolean;
   /**
-   * Transactions a bulk writer's batch is split into by stream and applied at once, and its finish's
-   * chains run at once (default 2, one per core of a small server; 1 applies each batch in one
-   * transaction with its checkpoint).
+   * Transactions a bulk writer's batch is split into by stream and applied at once (and the finish's
+   * chains and the deferred indexes built at once; default 2, one per core of a small server; 1
+   * applies each batch in one transaction with its checkpoint).
    */
   readonly lanes?: number;
 }
@@ -87,20 +87,43 @@ const deferIndexes = async (db: Db, schema: string): Promise<void> => {
   });
 };
 
-/** Builds again every index deferred for this schema (also those a rebuild that died left behind). */
-const restoreIndexes = async (db: Db, schema: string): Promise<void> => {
+/**
+ * Runs `work` on each item, `lanes` at a time, in the items' order. After a failure nothing more
+ * starts, and the error surfaces once the work under way has ended (settled, not raced).
+ */
+const inLanes = async <T>(items: readonly T[], lanes: number, work: (item: T) => Promise<void>): Promise<void> => {
+  const queue = [...items];
+  const failures: unknown[] = [];
+  const lane = async () => {
+    for (let item = queue.shift(); item !== undefined && failures.length === 0; item = queue.shift()) {
+      try {
+        await work(item);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, lanes) }, lane));
+  if (failures.length > 0) throw failures[0];
+};
+
+/**
+ * Builds again every index deferred for this schema (also those a rebuild that died left behind),
+ * `lanes` at a time, each in a transaction of its own.
+ */
+const restoreIndexes = async (db: Db, schema: string, lanes = DEFAULT_LANES): Promise<void> => {
   const { rows } = await sql<{ name: string; definition: string }>`
     select index_name as name, definition from app.projection_deferred_indexes
     where schema_name = ${schema} order by index_name`.execute(db);
-  for (const row of rows) {
-    await db.transaction().execute(async (trx) => {
+  await inLanes(rows, lanes, (row) =>
+    db.transaction().execute(async (trx) => {
       await sql`set local maintenance_work_mem = ${sql.lit(BULK_MEMORY)}`.execute(trx);
       await sql.raw(row.definition).execute(trx);
       await sql`delete from app.projection_deferred_indexes where schema_name = ${schema} and index_name = ${row.name}`.execute(
         trx,
       );
-    });
-  }
+    }),
+  );
 };
 
 /** FNV-1a of a stream id: which lane its events go to. */
@@ -114,45 +137,96 @@ const DEADLOCK = '40P01';
 const isDeadlock = (error: unknown) => (error as { code?: unknown } | null)?.code === DEADLOCK;
 
 /**
- * One batch through a bulk writer in `lanes` transactions at once, each holding whole streams in log
- * order, then the checkpoint in a transaction of its own (one lane: all in one transaction, as
- * `applyBatch`). A lane that commits before a crash is applied again from the checkpoint, which a
- * bulk writer must allow (see `Projection.bulk`); a lane the database picks as a deadlock victim is
- * run again.
+ * A bulk load in `lanes` lanes: each batch is split by stream (a stream's events stay in one lane,
+ * in log order), and each lane is a chain of transactions that does not wait for the other lanes.
+ * While one lane's statements run in Postgres, the process prepares another lane's next part; lanes
+ * kept in step would prepare at once and then wait at once. A batch's checkpoint is written in a
+ * transaction of its own once every lane has committed its part, in batch order; at most `ahead`
+ * batches wait for theirs. A part that commits before a crash is applied again from the checkpoint,
+ * which a bulk writer must allow (see `Projection.bulk`); a part the database picks as a deadlock
+ * victim is run again. When a part fails, nothing more starts, and the error surfaces once every
+ * transaction under way has ended.
  */
-const applyInLanes = async (
+const bulkLanes = (
   db: Db,
   projection: AnyProjection,
   schema: string,
-  expected: LogPosition | null,
-  events: readonly RecordedEvent[],
   lanes: number,
-): Promise<LogPosition | null> => {
+  start: LogPosition | null,
+  ahead = 3,
+) => {
   const bulk = projection.bulk!;
-  if (lanes === 1) return applyBatch(db, projection, schema, expected, events, bulk.apply);
-  const parts = Array.from({ length: lanes }, (): RecordedEvent[] => []);
-  for (const event of events) parts[laneOf(event.streamId, lanes)]!.push(event);
-  // Settled, not raced: when one lane fails, none is left running behind the error.
-  const settled = await Promise.allSettled(
-    parts
-      .filter((part) => part.length > 0)
-      .map(async (part) => {
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await db.transaction().execute((trx) => bulk.apply(trx.withSchema(schema), part));
-            return;
-          } catch (error) {
-            if (!isDeadlock(error) || attempt >= 5) throw error;
-          }
+  const observed = <T>(promise: Promise<T>): Promise<T> => {
+    // Awaited later (or its error reported through another); never an unhandled rejection meanwhile.
+    promise.catch(() => undefined);
+    return promise;
+  };
+  let failed = false;
+  const applyPart = async (part: readonly RecordedEvent[]): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      if (failed) throw new Error('an earlier part of this rebuild failed');
+      try {
+        await db.transaction().execute((trx) => bulk.apply(trx.withSchema(schema), part));
+        return;
+      } catch (error) {
+        if (!isDeadlock(error) || attempt >= 5) {
+          failed = true;
+          throw error;
         }
-      }),
-  );
-  const failed = settled.find((result) => result.status === 'rejected');
-  if (failed) throw failed.reason;
-  return db.transaction().execute(async (trx) => {
-    await lockCheckpoint(trx, projection, expected);
-    return advanceCheckpoint(trx, projection, expected, events);
-  });
+      }
+    }
+  };
+  const tails: Promise<void>[] = Array.from({ length: lanes }, () => Promise.resolve());
+  let checkpoint: Promise<LogPosition | null> = Promise.resolve(start);
+  const waiting: Promise<LogPosition | null>[] = [];
+  const settle = () => Promise.allSettled([...tails, checkpoint]);
+  return {
+    /** Queues a batch; waits while `ahead` batches are queued. `onCheckpoint` runs when its checkpoint is written. */
+    async push(events: readonly RecordedEvent[], onCheckpoint: () => void): Promise<void> {
+      const parts = Array.from({ length: lanes }, (): RecordedEvent[] => []);
+      for (const event of events) parts[laneOf(event.streamId, lanes)]!.push(event);
+      const committed = parts.map((part, lane) =>
+        (tails[lane] = observed(tails[lane]!.then(() => (part.length > 0 ? applyPart(part) : undefined)))),
+      );
+      const previous = checkpoint;
+      checkpoint = observed(
+        Promise.all([previous, ...committed])
+          .then(([expected]) =>
+            db.transaction().execute(async (trx) => {
+              await lockCheckpoint(trx, projection, expected);
+              return advanceCheckpoint(trx, projection, expected, events);
+            }),
+          )
+          .then(
+            (moved) => {
+              onCheckpoint();
+              return moved;
+            },
+            (error: unknown) => {
+              failed = true;
+              throw error;
+            },
+          ),
+      );
+      waiting.push(checkpoint);
+      if (waiting.length < ahead) return;
+      try {
+        await waiting.shift();
+      } catch (error) {
+        await settle();
+        throw error;
+      }
+    },
+    /** Waits for every queued batch; the position of the last checkpoint. */
+    async end(): Promise<LogPosition | null> {
+      try {
+        return await checkpoint;
+      } catch (error) {
+        await settle();
+        throw error;
+      }
+    },
+  };
 };
 
 /**
@@ -161,20 +235,12 @@ const applyInLanes = async (
  * and the whole finish runs again next time (each step replaces what it derives).
  */
 const finishBulk = async (db: Db, projection: AnyProjection, schema: string, lanes: number): Promise<void> => {
-  const chains = [...(projection.bulk?.finish ?? [])];
-  const runChains = async (): Promise<void> => {
-    for (let chain = chains.shift(); chain; chain = chains.shift()) {
-      const steps = chain;
-      await db.transaction().execute(async (trx) => {
-        await sql`set local work_mem = ${sql.lit(BULK_MEMORY)}`.execute(trx);
-        for (const step of steps) await step(trx.withSchema(schema), schema);
-      });
-    }
-  };
-  // Settled, not raced: when one chain fails, none is left running behind the error.
-  const settled = await Promise.allSettled(Array.from({ length: Math.max(1, lanes) }, runChains));
-  const failed = settled.find((result) => result.status === 'rejected');
-  if (failed) throw failed.reason;
+  await inLanes(projection.bulk?.finish ?? [], lanes, (steps) =>
+    db.transaction().execute(async (trx) => {
+      await sql`set local work_mem = ${sql.lit(BULK_MEMORY)}`.execute(trx);
+      for (const step of steps) await step(trx.withSchema(schema), schema);
+    }),
+  );
   await sql`delete from app.projection_bulk_pending where schema_name = ${schema}`.execute(db);
 };
 
@@ -187,7 +253,7 @@ export const completeUnfinishedRebuild = async (db: Db, projection: AnyProjectio
   const { rows } = await sql<{ pending: boolean }>`
     select exists (select 1 from app.projection_bulk_pending where schema_name = ${schema}) as pending`.execute(db);
   if (rows[0]?.pending) await finishBulk(db, projection, schema, lanes);
-  await restoreIndexes(db, schema);
+  await restoreIndexes(db, schema, lanes);
 };
 
 /**
@@ -205,11 +271,11 @@ export const rebuildProjection = async (
   const batchSize = options.batchSize ?? 1_000;
   const progressEveryMs = options.progressEveryMs ?? 1_000;
   const schema = schemaOf(projection);
+  const lanes = Math.max(1, Math.floor(options.lanes ?? DEFAULT_LANES));
   await prepareVersion(deps.db, projection);
-  await restoreIndexes(deps.db, schema);
+  await restoreIndexes(deps.db, schema, lanes);
   await deferIndexes(deps.db, schema);
   const bulk = projection.bulk !== undefined;
-  const lanes = Math.max(1, Math.floor(options.lanes ?? DEFAULT_LANES));
   if (bulk)
     await sql`
       insert into app.projection_bulk_pending (schema_name) values (${schema})
@@ -239,6 +305,14 @@ export const rebuildProjection = async (
 
   const read = (after: LogPosition | null) =>
     deps.store.readAll({ after, limit: batchSize, categories: projection.categories });
+  const report = () => {
+    if (options.onProgress && performance.now() - lastReport >= progressEveryMs) {
+      lastReport = performance.now();
+      options.onProgress(progress());
+    }
+  };
+  // One lane (or no bulk writer): each batch with its checkpoint in one transaction, in turn.
+  const loader = bulk && lanes > 1 ? bulkLanes(deps.db, projection, schema, lanes, position) : null;
   // The next batch is read while this one is applied (the store and the read models have their own
   // connections), so the rebuild waits on one of the two, not on both in turn.
   let next = read(position);
@@ -248,17 +322,20 @@ export const rebuildProjection = async (
     next = read(batch[batch.length - 1]!.logPosition);
     // Observed by the next turn; a failed apply below must not leave it an unhandled rejection.
     next.catch(() => undefined);
-    position = bulk
-      ? await applyInLanes(deps.db, projection, schema, position, batch, lanes)
-      : await applyBatch(deps.db, projection, schema, position, batch);
-    applied += batch.length;
-    if (options.onProgress && performance.now() - lastReport >= progressEveryMs) {
-      lastReport = performance.now();
-      options.onProgress(progress());
+    if (loader) {
+      await loader.push(batch, () => {
+        applied += batch.length;
+        report();
+      });
+      continue;
     }
+    position = await applyBatch(deps.db, projection, schema, position, batch, projection.bulk?.apply);
+    applied += batch.length;
+    report();
   }
+  if (loader) position = await loader.end();
   if (bulk) await finishBulk(deps.db, projection, schema, lanes);
-  await restoreIndexes(deps.db, schema);
+  await restoreIndexes(deps.db, schema, lanes);
   const activate = options.activate ?? true;
   if (activate) await activateVersion(deps.db, projection);
   const final = progress();

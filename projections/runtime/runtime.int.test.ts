@@ -154,15 +154,17 @@ for (const engine of engines('projector runtime')) {
       const base = { ...ratingsProjection, version: 7 };
       const bulk = base.bulk!;
       const firstBatch = await e.store.readAll({ after: null, limit: 12, categories: base.categories });
-      const inFirstBatch = new Set(firstBatch.map((event) => event.id));
-      let laterLanes = 0;
+      const secondBatch = await e.store.readAll({ after: firstBatch[11]!.logPosition, limit: 12, categories: base.categories });
+      const inSecondBatch = new Set(secondBatch.map((event) => event.id));
+      let secondBatchParts = 0;
       const crashing: AnyProjection = {
         ...base,
         bulk: {
           finish: bulk.finish,
           async apply(trx, events) {
-            // The second batch's second lane fails; its first lane commits on its own.
-            if (events.some((event) => !inFirstBatch.has(event.id)) && ++laterLanes === 2)
+            // The second batch's second part fails; its other part commits on its own (and the lanes
+            // do not wait for each other, so that lane may go on to the third batch).
+            if (events.every((event) => inSecondBatch.has(event.id)) && ++secondBatchParts === 2)
               throw new Error('simulated crash in the second lane');
             await bulk.apply(trx, events);
           },
