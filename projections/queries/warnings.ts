@@ -232,7 +232,7 @@ export const rectificationRates = async (
   const where = ratingConditions(filter, { dayColumn: 'raised_day_key', only: ['department', 'matter', 'window'] });
   // The day roll-up's counts (read-models/warnings-by-day.ts), and what the clock adds: the deadlines
   // passed with nothing done yet, counted from the warnings that can still be late.
-  const { rows: warningRows } = await sql<{
+  const warningCounts = sql<{
     warnings: number;
     verified: number;
     rectified: number;
@@ -249,7 +249,7 @@ export const rectificationRates = async (
            coalesce(sum(dispatched_on_time), 0)::int as dispatch_on_time, coalesce(sum(replies), 0)::int as replies,
            coalesce(sum(replies_on_time), 0)::int as reply_on_time
     from app.warnings_by_day where ${where}`.execute(db);
-  const { rows: lateRows } = await sql<{ dispatch_late: number; reply_late: number }>`
+  const lateCounts = sql<{ dispatch_late: number; reply_late: number }>`
     select count(*) filter (where dispatched_at is null and dispatch_due_at < ${now}::timestamptz)::int as dispatch_late,
            count(*) filter (where phase = 'awaiting_reply' and reply_due_at < ${now}::timestamptz)::int as reply_late
     from app.warnings
@@ -257,16 +257,18 @@ export const rectificationRates = async (
   // 差评回复率 from the ratings projection, which counts 差评 and answered 差评 in its level roll-ups
   // (read-models/rating-replies.ts); a filter that no roll-up has counts the facts.
   const rollup = dayRollups.find((candidate) => filterWithin(filter, candidate.dimensions));
-  const { rows: negativeRows } = rollup
-    ? await sql<{ negative: number; replied: number }>`
+  const negativeCounts = rollup
+    ? sql<{ negative: number; replied: number }>`
         select coalesce(sum(negative), 0)::int as negative, coalesce(sum(replied), 0)::int as replied
         from ${sql.table(`app.${rollup.table}`)} where ${ratingConditions(filter)}`.execute(db)
-    : await sql<{ negative: number; replied: number }>`
+    : sql<{ negative: number; replied: number }>`
         select count(*)::int as negative,
                -- A probe per 差评 (a staff member's year: a few hundred), not a pass over every answered one.
                count(*) filter (where exists (select 1 from app.rating_replies rr where rr.rating_id = r.rating_id))::int as replied
         from app.rating_facts r
         where r.negative and ${ratingConditions(filter, { alias: 'r' })}`.execute(db);
+  // Independent reads, sent at once: on a server pool they run side by side.
+  const [{ rows: warningRows }, { rows: lateRows }, { rows: negativeRows }] = await Promise.all([warningCounts, lateCounts, negativeCounts]);
   const w = warningRows[0]!;
   const late = lateRows[0]!;
   const n = negativeRows[0]!;
@@ -297,10 +299,13 @@ export interface WarningDashboard extends RectificationRates {
 export const warningDashboard = async (
   db: Kysely<unknown>,
   options: { readonly now: Date; readonly filter?: RatingFilter },
-): Promise<WarningDashboard> => ({
-  ...(await rectificationRates(db, options)),
-  byPhase: await warningsByPhase(db, {
-    now: options.now,
-    ...(options.filter?.department ? { department: options.filter.department } : {}),
-  }),
-});
+): Promise<WarningDashboard> => {
+  const [rates, byPhase] = await Promise.all([
+    rectificationRates(db, options),
+    warningsByPhase(db, {
+      now: options.now,
+      ...(options.filter?.department ? { department: options.filter.department } : {}),
+    }),
+  ]);
+  return { ...rates, byPhase };
+};
