@@ -2,6 +2,7 @@ import type { Kysely, RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import type { Merge } from '../runtime/upsert.ts';
 import { greatest, keepFirst, upsertJsonRows } from '../runtime/upsert.ts';
+import type { FinishStep } from '../runtime/types.ts';
 import type { NewCaseFact } from './case-facts.ts';
 import type { NewIndicatorAnswer } from './indicator-answers.ts';
 import type { NewFunnelRow } from './invitation-funnel.ts';
@@ -436,9 +437,6 @@ export const rollupsOf = async (
   return into;
 };
 
-/** One step of a rebuild's end: derives a table of the version's `schema` inside `trx` (raw SQL). */
-type DeriveStep = (trx: Kysely<unknown>, schema: string) => Promise<void>;
-
 const levels = sql`count(*) filter (where level = 1), count(*) filter (where level = 2), count(*) filter (where level = 3),
     count(*) filter (where level = 4), count(*) filter (where level = 5),
     count(*) filter (where negative), count(*) filter (where negative and rr.rating_id is not null)`;
@@ -448,9 +446,9 @@ const levels = sql`count(*) filter (where level = 1), count(*) filter (where lev
  * DELETE rather than TRUNCATE: the application's role may write rows but not truncate.
  */
 const replace =
-  (table: (typeof rollupTables)[number], fill: (t: (table: string) => RawBuilder<unknown>) => RawBuilder<unknown>): DeriveStep =>
+  (table: (typeof rollupTables)[number], fill: (t: (table: string) => RawBuilder<unknown>) => RawBuilder<unknown>): FinishStep =>
   async (trx, schema) => {
-    const t = (name: string) => sql`${sql.id(schema, name)}`;
+    const t = (name: string) => sql.id(schema, name);
     await sql`delete from ${t(table)}`.execute(trx);
     await fill(t).execute(trx);
   };
@@ -531,7 +529,7 @@ const casesByDay = replace('cases_by_day', (t) => sql`
  * rating). As independent chains, heaviest first, that a rebuild runs at once (`Projection.bulk`);
  * the answered ratings are derived at the head of the chain whose roll-ups count them.
  */
-export const rollupsFromFacts: readonly (readonly DeriveStep[])[] = [
+export const rollupsFromFacts: readonly (readonly FinishStep[])[] = [
   [indicatorsByDayStaff],
   [indicatorsByDayChannel, indicatorsByDay],
   [ratingRepliesFromWarnings, ratingsByDayMatterChannel, ratingsByDayChannel, ratingsByDayPlace],
