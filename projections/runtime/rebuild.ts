@@ -19,7 +19,14 @@ export interface RebuildProgress {
 }
 
 export interface RebuildOptions {
+  /** Events per read of the log (default 1,000). */
   readonly batchSize?: number;
+  /**
+   * Events gathered from the reads into one apply: one transaction (per lane) and one checkpoint
+   * (default 8,000, never fewer than `batchSize`). Each commit waits for its WAL flush and each
+   * statement has its fixed cost, so a rebuild commits seldom; live projectors apply what they read.
+   */
+  readonly applySize?: number;
   /** Called after each batch at most every `progressEveryMs` (default 1 s), and once at the end. */
   readonly onProgress?: (progress: RebuildProgress) => void;
   readonly progressEveryMs?: number;
@@ -62,6 +69,12 @@ const BULK_MEMORY = '256MB';
 
 /** A bulk load's concurrent transactions: one per core of a small server. */
 const DEFAULT_LANES = 2;
+
+/**
+ * Events per apply of a rebuild. At 1M events, 8,000 rather than 2,000 per transaction rebuilt
+ * 15–25 % faster in paired runs (infra/CAPACITY.md §6); 20,000 gained nothing more.
+ */
+const DEFAULT_APPLY_SIZE = 8_000;
 
 /**
  * Drops the secondary (non-unique) indexes of a version's tables for its bulk load, keeping their
@@ -269,6 +282,7 @@ export const rebuildProjection = async (
   options: RebuildOptions = {},
 ): Promise<RebuildResult> => {
   const batchSize = options.batchSize ?? 1_000;
+  const applySize = Math.max(batchSize, options.applySize ?? DEFAULT_APPLY_SIZE);
   const progressEveryMs = options.progressEveryMs ?? 1_000;
   const schema = schemaOf(projection);
   const lanes = Math.max(1, Math.floor(options.lanes ?? DEFAULT_LANES));
@@ -315,23 +329,33 @@ export const rebuildProjection = async (
   const loader = bulk && lanes > 1 ? bulkLanes(deps.db, projection, schema, lanes, position) : null;
   // The next batch is read while this one is applied (the store and the read models have their own
   // connections), so the rebuild waits on one of the two, not on both in turn.
-  let next = read(position);
-  for (;;) {
-    const batch = await next;
-    if (batch.length === 0) break;
-    next = read(batch[batch.length - 1]!.logPosition);
-    // Observed by the next turn; a failed apply below must not leave it an unhandled rejection.
-    next.catch(() => undefined);
+  const apply = async (batch: readonly RecordedEvent[]) => {
     if (loader) {
       await loader.push(batch, () => {
         applied += batch.length;
         report();
       });
-      continue;
+      return;
     }
     position = await applyBatch(deps.db, projection, schema, position, batch, projection.bulk?.apply);
     applied += batch.length;
     report();
+  };
+  let next = read(position);
+  let gathered: RecordedEvent[] = [];
+  for (;;) {
+    const batch = await next;
+    if (batch.length > 0) {
+      next = read(batch[batch.length - 1]!.logPosition);
+      // Observed by the next turn; a failed apply below must not leave it an unhandled rejection.
+      next.catch(() => undefined);
+      gathered = gathered.length === 0 ? batch : gathered.concat(batch);
+    }
+    if (gathered.length > 0 && (gathered.length >= applySize || batch.length === 0)) {
+      await apply(gathered);
+      gathered = [];
+    }
+    if (batch.length === 0) break;
   }
   if (loader) position = await loader.end();
   if (bulk) await finishBulk(deps.db, projection, schema, lanes);

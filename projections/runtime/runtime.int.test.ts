@@ -78,7 +78,9 @@ for (const engine of engines('projector runtime')) {
         const progress: RebuildProgress[] = [];
         const v2 = { ...projection, version: 2 };
         const result = await rebuildProjection(e, v2, {
+          // Many small batches: what one batch leaves half-folded the next one completes.
           batchSize: 11,
+          applySize: 11,
           onProgress: (p) => progress.push(p),
           progressEveryMs: 0,
         });
@@ -119,7 +121,7 @@ for (const engine of engines('projector runtime')) {
         },
       };
       // One lane: the batch and its checkpoint in one transaction, so the crash undoes the whole batch.
-      await rebuildProjection(e, crashing, { batchSize: 9, activate: false, lanes: 1 }).then(
+      await rebuildProjection(e, crashing, { batchSize: 9, applySize: 9, activate: false, lanes: 1 }).then(
         () => expect.unreachable('the crash should surface'),
         (error: Error) => expect(error.message).toMatch(/simulated crash/),
       );
@@ -170,7 +172,7 @@ for (const engine of engines('projector runtime')) {
           },
         },
       };
-      await rebuildProjection(e, crashing, { batchSize: 12, activate: false, lanes: 2 }).then(
+      await rebuildProjection(e, crashing, { batchSize: 12, applySize: 12, activate: false, lanes: 2 }).then(
         () => expect.unreachable('the crash should surface'),
         (error: Error) => expect(error.message).toMatch(/second lane/),
       );
