@@ -11,7 +11,7 @@ import { ratingFactOf } from '../read-models/rating-facts.ts';
 import type { RatingRepliesTable, ReplyTables, WarningRatingsTable } from '../read-models/rating-replies.ts';
 import { answeredRatings, warningRatingMerge, warningRatingRowsOf } from '../read-models/rating-replies.ts';
 import type { Merge } from '../runtime/upsert.ts';
-import { earliest, greatest, keepFirst, upsertJsonRows } from '../runtime/upsert.ts';
+import { earliest, greatest, insertJsonRows, keepFirst, upsertJsonRows } from '../runtime/upsert.ts';
 import type { RollupTables } from '../read-models/rollups.ts';
 import { rollupsFromFacts, rollupsOf, rollupTables } from '../read-models/rollups.ts';
 import type { Projection } from '../runtime/types.ts';
@@ -97,12 +97,14 @@ export const ratingsProjection: Projection<RatingTables> = {
       const { facts, answers, funnel, cases, warnings } = factsOf(events);
       // Two parts of a batch may both touch a case (its stream, and a rating of it): key order.
       cases.sort((a, b) => (a.case_id < b.case_id ? -1 : a.case_id > b.case_id ? 1 : 0));
-      await upsertJsonRows(trx, 'rating_facts', ['rating_id'], facts, {}, { jsonColumns: ['attachments'] });
-      await upsertJsonRows(trx, 'indicator_answers', ['rating_id', 'code'], answers);
+      // Their keys are deferred (appendOnly below): each rating and answer comes from one event.
+      await insertJsonRows(trx, 'rating_facts', facts, { jsonColumns: ['attachments'] });
+      await insertJsonRows(trx, 'indicator_answers', answers);
       await upsertJsonRows(trx, 'invitation_funnel', ['invitation_id'], funnel, setOnce(funnelColumns));
       await upsertJsonRows(trx, 'case_facts', ['case_id'], cases, caseMerge);
       await upsertJsonRows(trx, 'warning_ratings', ['warning_id'], warnings, warningRatingMerge);
     },
+    appendOnly: ['rating_facts', 'indicator_answers'],
     finish: rollupsFromFacts.map((chain) => chain.map((step) => (trx, schema) => step(trx as Kysely<unknown>, schema))),
   },
 };

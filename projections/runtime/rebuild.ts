@@ -76,12 +76,33 @@ const DEFAULT_LANES = 2;
  */
 const DEFAULT_APPLY_SIZE = 8_000;
 
+const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * How a deferred key is built again: as it was, or, when the table holds a row twice (an
+ * append-only part applied again), after removing the exact copies. Rows that share a key but
+ * differ are not copies: the key then fails, as it should.
+ */
+const keyDefinition = (schema: string, table: string, name: string, constraint: string): string => {
+  const target = `${quoted(schema)}.${quoted(table)}`;
+  const add = `alter table ${target} add constraint ${quoted(name)} ${constraint}`;
+  return `do $key$ begin ${add}; exception when unique_violation then
+  delete from ${target} where ctid in (
+    select ctid from (select ctid, row_number() over (partition by r order by ctid) as copy from ${target} r) copies
+    where copy > 1);
+  ${add};
+end $key$`;
+};
+const isKey = (definition: string) => definition.startsWith('do $key$');
+
 /**
  * Drops the secondary (non-unique) indexes of a version's tables for its bulk load, keeping their
  * definitions in app.projection_deferred_indexes: rows go in many times faster without them, and
- * each is built once, sorted, at the end. Unique indexes stay (the upserts' conflict targets).
+ * each is built once, sorted, at the end. Unique indexes stay (the upserts' conflict targets), but
+ * for the `appendOnly` tables, which a bulk load only inserts into: their keys go too, and are
+ * built again first (`restoreIndexes(…, 'keys')`).
  */
-const deferIndexes = async (db: Db, schema: string): Promise<void> => {
+const deferIndexes = async (db: Db, schema: string, appendOnly: readonly string[]): Promise<void> => {
   await db.transaction().execute(async (trx) => {
     const { rows } = await sql<{ name: string; definition: string }>`
       select c.relname as name, pg_get_indexdef(c.oid) as definition
@@ -96,6 +117,21 @@ const deferIndexes = async (db: Db, schema: string): Promise<void> => {
         values (${schema}, ${row.name}, ${row.definition})
         on conflict (schema_name, index_name) do update set definition = excluded.definition`.execute(trx);
       await sql`drop index ${sql.id(schema, row.name)}`.execute(trx);
+    }
+    if (appendOnly.length === 0) return;
+    const { rows: keys } = await sql<{ name: string; table: string; constraint: string }>`
+      select con.conname as name, c.relname as table, pg_get_constraintdef(con.oid) as constraint
+      from pg_constraint con
+      join pg_class c on c.oid = con.conrelid
+      join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = ${schema} and c.relname = any(${[...appendOnly]}::text[]) and con.contype in ('p', 'u')
+      order by c.relname, con.conname`.execute(trx);
+    for (const key of keys) {
+      await sql`
+        insert into app.projection_deferred_indexes (schema_name, index_name, definition)
+        values (${schema}, ${key.name}, ${keyDefinition(schema, key.table, key.name, key.constraint)})
+        on conflict (schema_name, index_name) do update set definition = excluded.definition`.execute(trx);
+      await sql`alter table ${sql.id(schema, key.table)} drop constraint ${sql.id(key.name)}`.execute(trx);
     }
   });
 };
@@ -122,12 +158,13 @@ const inLanes = async <T>(items: readonly T[], lanes: number, work: (item: T) =>
 
 /**
  * Builds again every index deferred for this schema (also those a rebuild that died left behind),
- * `lanes` at a time, each in a transaction of its own.
+ * or only the deferred keys, `lanes` at a time, each in a transaction of its own.
  */
-const restoreIndexes = async (db: Db, schema: string, lanes = DEFAULT_LANES): Promise<void> => {
-  const { rows } = await sql<{ name: string; definition: string }>`
+const restoreIndexes = async (db: Db, schema: string, lanes = DEFAULT_LANES, only?: 'keys'): Promise<void> => {
+  const { rows: deferred } = await sql<{ name: string; definition: string }>`
     select index_name as name, definition from app.projection_deferred_indexes
     where schema_name = ${schema} order by index_name`.execute(db);
+  const rows = only === 'keys' ? deferred.filter((row) => isKey(row.definition)) : deferred;
   await inLanes(rows, lanes, (row) =>
     db.transaction().execute(async (trx) => {
       await sql`set local maintenance_work_mem = ${sql.lit(BULK_MEMORY)}`.execute(trx);
@@ -265,7 +302,11 @@ export const completeUnfinishedRebuild = async (db: Db, projection: AnyProjectio
   const schema = schemaOf(projection);
   const { rows } = await sql<{ pending: boolean }>`
     select exists (select 1 from app.projection_bulk_pending where schema_name = ${schema}) as pending`.execute(db);
-  if (rows[0]?.pending) await finishBulk(db, projection, schema, lanes);
+  if (rows[0]?.pending) {
+    // The facts first hold each row once again (their keys), then the roll-ups are derived from them.
+    await restoreIndexes(db, schema, lanes, 'keys');
+    await finishBulk(db, projection, schema, lanes);
+  }
   await restoreIndexes(db, schema, lanes);
 };
 
@@ -288,7 +329,7 @@ export const rebuildProjection = async (
   const lanes = Math.max(1, Math.floor(options.lanes ?? DEFAULT_LANES));
   await prepareVersion(deps.db, projection);
   await restoreIndexes(deps.db, schema, lanes);
-  await deferIndexes(deps.db, schema);
+  await deferIndexes(deps.db, schema, projection.bulk?.appendOnly ?? []);
   const bulk = projection.bulk !== undefined;
   if (bulk)
     await sql`
@@ -358,7 +399,10 @@ export const rebuildProjection = async (
     if (batch.length === 0) break;
   }
   if (loader) position = await loader.end();
-  if (bulk) await finishBulk(deps.db, projection, schema, lanes);
+  if (bulk) {
+    await restoreIndexes(deps.db, schema, lanes, 'keys');
+    await finishBulk(deps.db, projection, schema, lanes);
+  }
   await restoreIndexes(deps.db, schema, lanes);
   const activate = options.activate ?? true;
   if (activate) await activateVersion(deps.db, projection);

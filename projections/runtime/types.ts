@@ -43,6 +43,13 @@ export interface Projection<Tables = unknown> {
      * finished by whoever next runs the version.
      */
     readonly finish: readonly (readonly FinishStep<Tables>[])[];
+    /**
+     * Tables whose rows `apply` only inserts, each row an immutable fact keyed by its event (its
+     * copy, if a part is applied again, is the same row). A rebuild defers their primary keys too,
+     * so `apply` inserts them plainly (`insertJsonRows`) instead of probing a key per row, and builds
+     * each key once, sorted, before `finish`; exact copies are removed first if any are found.
+     */
+    readonly appendOnly?: readonly (keyof Tables & string)[];
   };
 }
 

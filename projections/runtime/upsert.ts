@@ -65,7 +65,8 @@ const JSON_CHUNK_ROWS = 5_000;
 export const upsertJsonRows = async <DB, Row extends Record<string, unknown>>(
   trx: Kysely<DB>,
   table: keyof DB & string,
-  key: readonly string[],
+  /** null: a plain INSERT (see `insertJsonRows`). */
+  key: readonly string[] | null,
   rows: readonly Row[],
   merge: Readonly<Record<string, Merge>> = {},
   options: { readonly jsonColumns?: readonly string[]; readonly returning?: string } = {},
@@ -98,15 +99,17 @@ export const upsertJsonRows = async <DB, Row extends Record<string, unknown>>(
           .selectFrom(sql`jsonb_populate_recordset(null::${sql.table(name)}, ${payload}::jsonb)`.as('incoming'))
           .select(columns.map((column) => sql.ref(`incoming.${column}`).as(column))),
       )
-      .onConflict((conflict) => {
-        const target = conflict.columns(key as string[]);
-        if (rules.length === 0) return target.doNothing();
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const updates: any = Object.fromEntries(
-          rules.map(([column, rule]) => [column, rule(sql.ref(`${name}.${column}`), sql.ref(`excluded.${column}`))]),
-        );
-        return target.doUpdateSet(updates);
-      });
+      .$if(key !== null, (insert) =>
+        insert.onConflict((conflict) => {
+          const target = conflict.columns(key as string[]);
+          if (rules.length === 0) return target.doNothing();
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any
+          const updates: any = Object.fromEntries(
+            rules.map(([column, rule]) => [column, rule(sql.ref(`${name}.${column}`), sql.ref(`excluded.${column}`))]),
+          );
+          return target.doUpdateSet(updates);
+        }),
+      );
     if (options.returning) {
       const out = (await query.returning(options.returning).execute()) as Record<string, unknown>[];
       for (const row of out) returned.push(row[options.returning]);
@@ -114,3 +117,14 @@ export const upsertJsonRows = async <DB, Row extends Record<string, unknown>>(
   }
   return returned;
 };
+
+/**
+ * The rows inserted as they are, sent like `upsertJsonRows`: for a table whose key a rebuild has
+ * deferred (`Projection.bulk.appendOnly`), where there is nothing to conflict with.
+ */
+export const insertJsonRows = <DB, Row extends Record<string, unknown>>(
+  trx: Kysely<DB>,
+  table: keyof DB & string,
+  rows: readonly Row[],
+  options: { readonly jsonColumns?: readonly string[] } = {},
+): Promise<unknown[]> => upsertJsonRows(trx, table, null, rows, {}, options);
