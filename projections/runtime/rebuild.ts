@@ -295,8 +295,10 @@ const finishBulk = async (db: Db, projection: AnyProjection, schema: string, lan
 };
 
 /**
- * What a rebuild that died left undone for this version, done before anything runs it live: the
- * roll-ups of a bulk load derived, the deferred indexes built. Nothing to do in the usual case.
+ * What a bulk load leaves to its end, for this version: the deferred keys built, the roll-ups
+ * derived, the deferred indexes built. A rebuild calls it once it has read the log; every projector
+ * calls it before its first batch, so a rebuild that died is finished there (nothing to do in the
+ * usual case).
  */
 export const completeUnfinishedRebuild = async (db: Db, projection: AnyProjection, lanes = DEFAULT_LANES): Promise<void> => {
   const schema = schemaOf(projection);
@@ -399,11 +401,8 @@ export const rebuildProjection = async (
     if (batch.length === 0) break;
   }
   if (loader) position = await loader.end();
-  if (bulk) {
-    await restoreIndexes(deps.db, schema, lanes, 'keys');
-    await finishBulk(deps.db, projection, schema, lanes);
-  }
-  await restoreIndexes(deps.db, schema, lanes);
+  // The load's end is what a rebuild that died leaves undone: the same steps, in the same order.
+  await completeUnfinishedRebuild(deps.db, projection, lanes);
   const activate = options.activate ?? true;
   if (activate) await activateVersion(deps.db, projection);
   const final = progress();

@@ -62,14 +62,34 @@ const JSON_CHUNK_ROWS = 5_000;
  * `jsonColumns` are jsonb columns whose values arrive as JSON text. With `returning`, answers that
  * column of the rows actually inserted or updated (with DO NOTHING: the new ones).
  */
-export const upsertJsonRows = async <DB, Row extends Record<string, unknown>>(
+export const upsertJsonRows = <DB, Row extends Record<string, unknown>>(
   trx: Kysely<DB>,
   table: keyof DB & string,
-  /** null: a plain INSERT (see `insertJsonRows`). */
-  key: readonly string[] | null,
+  key: readonly string[],
   rows: readonly Row[],
   merge: Readonly<Record<string, Merge>> = {},
   options: { readonly jsonColumns?: readonly string[]; readonly returning?: string } = {},
+): Promise<unknown[]> => writeJsonRows(trx, table, key, rows, merge, options);
+
+/**
+ * The rows inserted as they are, sent like `upsertJsonRows`: for a table whose key a rebuild has
+ * deferred (`Projection.bulk.appendOnly`), where there is nothing to conflict with.
+ */
+export const insertJsonRows = <DB, Row extends Record<string, unknown>>(
+  trx: Kysely<DB>,
+  table: keyof DB & string,
+  rows: readonly Row[],
+  options: { readonly jsonColumns?: readonly string[] } = {},
+): Promise<unknown[]> => writeJsonRows(trx, table, null, rows, {}, options);
+
+/** Both of the above: with `key` null, no ON CONFLICT clause. */
+const writeJsonRows = async <DB, Row extends Record<string, unknown>>(
+  trx: Kysely<DB>,
+  table: keyof DB & string,
+  key: readonly string[] | null,
+  rows: readonly Row[],
+  merge: Readonly<Record<string, Merge>>,
+  options: { readonly jsonColumns?: readonly string[]; readonly returning?: string },
 ): Promise<unknown[]> => {
   if (rows.length === 0) return [];
   const columns = Object.keys(rows[0]!);
@@ -117,14 +137,3 @@ export const upsertJsonRows = async <DB, Row extends Record<string, unknown>>(
   }
   return returned;
 };
-
-/**
- * The rows inserted as they are, sent like `upsertJsonRows`: for a table whose key a rebuild has
- * deferred (`Projection.bulk.appendOnly`), where there is nothing to conflict with.
- */
-export const insertJsonRows = <DB, Row extends Record<string, unknown>>(
-  trx: Kysely<DB>,
-  table: keyof DB & string,
-  rows: readonly Row[],
-  options: { readonly jsonColumns?: readonly string[] } = {},
-): Promise<unknown[]> => upsertJsonRows(trx, table, null, rows, {}, options);
