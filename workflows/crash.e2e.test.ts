@@ -296,7 +296,7 @@ describe.runIf(needs('warning lifecycle crash test (kill -9 of the worker)', 'TE
 
     /** The provider's log: the OutId of every request it accepted (Aliyun's OutId is the key, hashed past 64). */
     const providerLog = (): string[] => emulator.accepted.map((request) => String(request.OutId));
-    const outIdOf = async (key: string) => (key.length <= 64 ? key : (await sha256Hex(key)).slice(0, 64));
+    const outIdOf = async (key: string) => (key.length <= 64 ? key : (sha256Hex(key)).slice(0, 64));
     const outboxKeys = async () => (await smsDb.selectFrom('app.sms_outbox').select('idempotency_key').execute()).map((r) => r.idempotency_key);
 
     /** What each scenario must end in (phase, outcome, facts). */

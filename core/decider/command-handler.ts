@@ -2,6 +2,7 @@ import type { Actor, EventStore, NewEvent } from '../eventstore/types.ts';
 import { WrongExpectedVersion } from '../eventstore/types.ts';
 import type { Decider, DomainEvent } from './decider.ts';
 import { fold } from './decider.ts';
+import { bytesToHex, sha256Bytes } from '../pii/encoding.ts';
 
 export interface CommandContext {
   /** Idempotency key of the command: a retried command with the same id is not applied twice. */
@@ -94,10 +95,9 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
 
 /** A UUID (RFC 9562 version 8, name-based on SHA-256) for the index-th event of a command. */
 export const deriveEventId = async (commandId: string, streamId: string, index: number): Promise<string> => {
-  const input = new TextEncoder().encode(`${streamId}\u0000${commandId}\u0000${index}`);
-  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', input)).slice(0, 16);
+  const bytes = sha256Bytes(`${streamId}\u0000${commandId}\u0000${index}`).slice(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x80;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  const hex = bytesToHex(bytes);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 };

@@ -156,6 +156,60 @@ export const describeEventStoreContract = (name: string, factory: ContractFactor
       expect(new Set(events.map((e) => e.id))).toEqual(new Set(written));
     });
 
+    it('answers each caller of a burst on its own: new streams, a retry, a stale expectation, a partial duplicate, one stream twice', async () => {
+      // More appends at once than a store sends in one statement: where the store groups them
+      // (group commit), one broken expectation or retried id must not decide the others' answers.
+      // The first burst breaks no constraint; the second holds retried ids.
+      const tag = unique();
+      const retried = newEvent('Retried');
+      await store.append(`burst-${tag}-retried`, [retried], { expectedVersion: 'no_stream' });
+      await store.append(`burst-${tag}-stale`, [newEvent('First')], { expectedVersion: 'no_stream' });
+      const fresh = Array.from({ length: 36 }, (_, i) => `burst-${tag}-fresh${i}`);
+      const appendFresh = (stream: string, i: number) =>
+        store.append(stream, [newEvent('Fresh', { i }), newEvent('Fresh', { i, second: true })], { expectedVersion: 'no_stream' });
+      const first = await Promise.allSettled([
+        ...fresh.slice(0, 18).map((stream, i) => appendFresh(stream, i)),
+        store.append(`burst-${tag}-stale`, [newEvent('Second')], { expectedVersion: 'no_stream' }),
+        store.append(`burst-${tag}-twice`, [newEvent('One')], { expectedVersion: 'any' }),
+        store.append(`burst-${tag}-twice`, [newEvent('Two')], { expectedVersion: 'any' }),
+      ]);
+      const second = await Promise.allSettled([
+        ...fresh.slice(18).map((stream, i) => appendFresh(stream, 18 + i)),
+        store.append(`burst-${tag}-retried`, [retried], { expectedVersion: 'no_stream' }),
+        store.append(`burst-${tag}-retried`, [retried, newEvent('Extra')], { expectedVersion: 'any' }),
+      ]);
+      const versions = (outcomes: PromiseSettledResult<{ nextExpectedVersion: number }>[]) =>
+        outcomes.map((o) => (o.status === 'fulfilled' ? o.value.nextExpectedVersion : null));
+      expect(versions([...first.slice(0, 18), ...second.slice(0, 18)])).toEqual(fresh.map(() => 2));
+      const [stale, twiceA, twiceB] = first.slice(18);
+      const [retry, partial] = second.slice(18);
+      expect(stale).toMatchObject({ status: 'rejected', reason: { expected: 'no_stream', actual: 1 } });
+      expect(stale!.status === 'rejected' && stale!.reason).toBeInstanceOf(WrongExpectedVersion);
+      expect(versions([twiceA!, twiceB!]).sort()).toEqual([1, 2]);
+      expect(retry).toMatchObject({ status: 'fulfilled', value: { alreadyAppended: true, nextExpectedVersion: 1 } });
+      expect(partial!.status === 'rejected' && partial!.reason).toBeInstanceOf(PartialDuplicateAppend);
+
+      // Reads in a burst as well: each caller its own stream, from its own version.
+      const reads = await Promise.all([
+        ...fresh.map((stream) => store.readStream(stream)),
+        store.readStream(fresh[0]!, { fromVersion: 2 }),
+        store.readStream(`burst-${tag}-retried`),
+        store.readStream(`burst-${tag}-twice`),
+        store.readStream(`burst-${tag}-none`),
+      ]);
+      expect(reads.slice(0, fresh.length).map((events) => events.map((e) => [e.streamId, e.streamVersion, (e.data as { i: number }).i]))).toEqual(
+        fresh.map((stream, i) => [
+          [stream, 1, i],
+          [stream, 2, i],
+        ]),
+      );
+      const [fromTwo, retriedStream, twice, none] = reads.slice(fresh.length);
+      expect(fromTwo!.map((e) => [e.streamVersion, e.data])).toEqual([[2, { i: 0, second: true }]]);
+      expect(retriedStream!.map((e) => e.id)).toEqual([retried.id]);
+      expect(twice!.map((e) => e.type).sort()).toEqual(['One', 'Two']);
+      expect(none).toEqual([]);
+    });
+
     it('reads all streams in one global order, filtered by category', async () => {
       const category = `cat${unique()}`;
       const other = `oth${unique()}`;

@@ -81,6 +81,9 @@ export const createPgEventStore = (options: PgEventStoreOptions): EventStore => 
   return createSqlEventStore({
     name: 'postgres',
     db,
+    // Two statements in flight for appends (one committing while the next is sent) and two for stream
+    // reads; their other callers wait and share the next statement (group commit).
+    batching: { concurrency: 2 },
     feed: notifyFeed(pool, options.connectionString, options.listen ?? true),
     ...(options.upcasters ? { upcasters: options.upcasters } : {}),
     ...(options.onAppend ? { onAppend: options.onAppend } : {}),

@@ -1,8 +1,8 @@
-import { bytesToBase64Url, sha256Hex, utf8 } from '../pii/encoding.ts';
+import { bytesToBase64Url, hmac, sha256Bytes, sha256Hex, utf8 } from '../pii/encoding.ts';
 
 /**
  * Link tokens: `<kid:1><invitationId:10><mac:12>` = 23 characters of base62/base64url, short enough
- * for a one-segment SMS. The mac is HMAC-SHA-256 (WebCrypto) of kid+id under the server key `kid`,
+ * for a one-segment SMS. The mac is HMAC-SHA-256 of kid+id under the server key `kid`,
  * truncated to 72 bits: unforgeable without the key, checked without a database round trip; the key
  * id allows rotation (old keys keep verifying until their links have expired).
  */
@@ -17,10 +17,7 @@ export const invitationIdPattern = /^[0-9A-Za-z]{10}$/;
 const tokenPattern = /^([0-9A-Za-z])([0-9A-Za-z]{10})([A-Za-z0-9_-]{12})$/;
 const base62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-const mac = async (key: CryptoKey, kid: string, id: string): Promise<string> =>
-  bytesToBase64Url(new Uint8Array(await crypto.subtle.sign('HMAC', key, utf8(`${kid}${id}`))).slice(0, 9));
-
-const importKey = (secret: string): Promise<CryptoKey> => crypto.subtle.importKey('raw', utf8(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+const mac = (secret: Uint8Array, kid: string, id: string): string => bytesToBase64Url(hmac('SHA-256', secret, `${kid}${id}`).slice(0, 9));
 
 /** Constant-time comparison of two equal-length strings. */
 const sameText = (a: string, b: string): boolean => {
@@ -32,27 +29,20 @@ const sameText = (a: string, b: string): boolean => {
 
 export const createLinkTokens = (keys: LinkTokenKeys) => {
   if (!/^[0-9A-Za-z]$/.test(keys.active) || !keys.keys[keys.active]) throw new Error(`link token key "${keys.active}" is not configured`);
-  // Imported once per key: every page view verifies a token.
-  const cryptoKeys = new Map<string, Promise<CryptoKey>>();
-  const keyFor = (kid: string): Promise<CryptoKey> | undefined => {
-    const secret = keys.keys[kid];
-    if (!secret) return undefined;
-    if (!cryptoKeys.has(kid)) cryptoKeys.set(kid, importKey(secret));
-    return cryptoKeys.get(kid);
-  };
+  const secrets = new Map(Object.entries(keys.keys).map(([kid, secret]) => [kid, utf8(secret)]));
   return {
     async issue(invitationId: string): Promise<string> {
       if (!invitationIdPattern.test(invitationId)) throw new Error('invitation ids are 10 base62 characters');
-      return `${keys.active}${invitationId}${await mac(await keyFor(keys.active)!, keys.active, invitationId)}`;
+      return `${keys.active}${invitationId}${mac(secrets.get(keys.active)!, keys.active, invitationId)}`;
     },
     /** The invitation id of a genuine token, or null for anything tampered, truncated or signed by an unknown key. */
     async verify(token: string): Promise<string | null> {
       const match = tokenPattern.exec(token);
       if (!match) return null;
       const [, kid, id, given] = match as unknown as [string, string, string, string];
-      const key = keyFor(kid);
-      if (!key) return null;
-      return sameText(await mac(await key, kid, id), given) ? id : null;
+      const secret = secrets.get(kid);
+      if (!secret) return null;
+      return sameText(mac(secret, kid, id), given) ? id : null;
     },
   };
 };
@@ -60,14 +50,14 @@ export const createLinkTokens = (keys: LinkTokenKeys) => {
 export type LinkTokens = ReturnType<typeof createLinkTokens>;
 
 /** Stored in InvitationIssued: proves which link was issued without keeping the link itself. */
-export const tokenHash = (token: string): Promise<string> => sha256Hex(token);
+export const tokenHash = (token: string): string => sha256Hex(token);
 
 /**
  * A deterministic invitation id for (case, trigger): the reactor may process the same case event
  * twice and must issue one invitation. 10 base62 characters from SHA-256.
  */
 export const invitationIdFor = async (caseId: string, trigger: string): Promise<string> => {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(`invitation\u0000${caseId}\u0000${trigger}`)));
+  const digest = sha256Bytes(`invitation\u0000${caseId}\u0000${trigger}`);
   return Array.from(digest.slice(0, 10), (byte) => base62[byte % 62]).join('');
 };
 

@@ -24,6 +24,7 @@ import type { PolicySource } from './rules.ts';
 import { matchRule } from './rules.ts';
 import { currentTraceparent, inSpan } from '../telemetry/trace.ts';
 import { isBackfilled } from '../case/backfill.ts';
+import { sha256Hex } from '../pii/encoding.ts';
 
 export const warningPolicyActor: Actor = { id: 'system:warning-policy', role: 'system' };
 
@@ -31,8 +32,7 @@ const MINUTE = 60_000;
 
 /** `yj` (预警) + 22 hex digits of SHA-256(source event id, rule id): stable across replays. */
 export const warningIdFor = async (sourceEventId: string, ruleId: string): Promise<string> => {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${sourceEventId}\u0000${ruleId}`));
-  return `yj${Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('').slice(0, 22)}`;
+  return `yj${sha256Hex(`${sourceEventId}\u0000${ruleId}`).slice(0, 22)}`;
 };
 
 /** The stream a rater's sealed phone is read from, for progress SMS (null: anonymous, never contacted). */

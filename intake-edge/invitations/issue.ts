@@ -47,7 +47,7 @@ export const issueInvitation = async (
       trigger: request.trigger,
       subject: request.subject,
       recipient: request.recipient,
-      tokenHash: await tokenHash(token),
+      tokenHash: tokenHash(token),
       issuedAt: now.toISOString(),
       expiresAt: expiresAt.toISOString(),
       remindAt: remindAt?.toISOString() ?? null,

@@ -17,6 +17,8 @@ import { PartialDuplicateAppend, WrongExpectedVersion, streamCategory } from '..
 import type { Upcaster } from '../upcasting.ts';
 import { upcasterChain } from '../upcasting.ts';
 import { startSubscription } from '../subscription.ts';
+import type { BatcherOptions } from './batcher.ts';
+import { createBatcher } from './batcher.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import { parseLogPosition, toLogPosition } from './positions.ts';
 
@@ -27,6 +29,12 @@ export interface SqlEventStoreOptions {
   readonly upcasters?: readonly Upcaster[];
   /** Called with the append latency in ms (metrics). */
   readonly onAppend?: (ms: number, events: number) => void;
+  /**
+   * Appends and stream reads that arrive while `concurrency` of them are in flight go together in
+   * the next statement (group commit). Default: one at a time, which suits a single connection
+   * (PGlite, a transaction); a pool can take more.
+   */
+  readonly batching?: Partial<BatcherOptions>;
   readonly close?: () => Promise<void>;
 }
 
@@ -50,6 +58,24 @@ interface AppendRow {
   stream_version: number | null;
 }
 
+interface AppendRequest {
+  readonly streamId: string;
+  readonly kind: string;
+  readonly exact: number;
+  /** The events as the JSON array `append_events` takes. */
+  readonly payload: string;
+}
+
+/** A batched append's answer: its row, its own error (a batch of one), or null: append it alone. */
+type BatchedAppend = { readonly row: AppendRow } | { readonly error: unknown } | null;
+
+interface StreamRead {
+  readonly streamId: string;
+  readonly fromVersion: number;
+}
+
+const DEFAULT_MAX_BATCH = 256;
+
 const UNIQUE_VIOLATION = '23505';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -68,10 +94,15 @@ const expectedKind = (expected: ExpectedVersion): [string, number] =>
  * stream's version, checks the expectation and inserts, so a single event costs one round trip like a
  * plain INSERT. The unique constraint on (stream_id, stream_version) is what enforces the version
  * under concurrency.
+ *
+ * Under load, appends from different callers share a statement and a commit (`eventstore.append_batch`,
+ * see `batching`), and so do stream reads: a rating submission costs a fraction of a round trip and of
+ * a WAL flush instead of one of each. Each append keeps its own expectation and its own answer.
  */
 export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore => {
   const { db, feed } = options;
   const upcast = upcasterChain(options.upcasters ?? []);
+  const batching: BatcherOptions = { concurrency: options.batching?.concurrency ?? 1, maxBatch: options.batching?.maxBatch ?? DEFAULT_MAX_BATCH };
 
   const toRecorded = (row: EventRow): RecordedEvent =>
     upcast({
@@ -120,6 +151,48 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
     };
   };
 
+  const appendAlone = async (request: AppendRequest): Promise<AppendRow> => {
+    const { rows } = await sql<AppendRow>`
+      select current_version, global_position::text as global_position, transaction_id::text as transaction_id,
+             stream_version
+      from eventstore.append_events(${request.streamId}, ${streamCategory(request.streamId)}, ${request.kind}, ${request.exact}::int,
+                                    ${request.payload}::jsonb) r
+      order by r.stream_version desc nulls last
+      limit 1`.execute(db);
+    return rows[0]!;
+  };
+
+  /**
+   * Several callers' appends in one statement and one transaction. If any of them breaks a
+   * constraint (a retried event id, a version taken meanwhile) the whole statement fails, and each
+   * append is then made alone by its caller, where the existing retry rules decide.
+   */
+  const appendBatch = async (requests: readonly AppendRequest[]): Promise<BatchedAppend[]> => {
+    if (requests.length === 1) {
+      return [await appendAlone(requests[0]!).then((row) => ({ row }), (error: unknown) => ({ error }))];
+    }
+    const batch = `[${requests
+      .map((request) =>
+        `{"stream":${JSON.stringify(request.streamId)},"category":${JSON.stringify(streamCategory(request.streamId))},` +
+        `"kind":"${request.kind}","exact":${request.exact},"events":${request.payload}}`,
+      )
+      .join(',')}]`;
+    try {
+      const { rows } = await sql<AppendRow & { ordinal: number }>`
+        select ordinal, current_version, global_position::text as global_position, transaction_id::text as transaction_id,
+               stream_version
+        from eventstore.append_batch(${batch}::jsonb)`.execute(db);
+      const byOrdinal = new Map(rows.map((row) => [row.ordinal, row]));
+      return requests.map((_, index) => {
+        const row = byOrdinal.get(index + 1);
+        return row ? { row } : null;
+      });
+    } catch {
+      return requests.map(() => null);
+    }
+  };
+  const submitAppend = createBatcher(appendBatch, batching);
+
   const append = async (
     streamId: string,
     events: readonly NewEvent[],
@@ -140,16 +213,14 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
         metadata: event.metadata,
       })),
     );
+    const request: AppendRequest = { streamId, kind, exact, payload };
     const started = performance.now();
     for (let attempt = 1; ; attempt++) {
-      let rows: AppendRow[];
+      let row: AppendRow;
       try {
-        ({ rows } = await sql<AppendRow>`
-          select current_version, global_position::text as global_position, transaction_id::text as transaction_id,
-                 stream_version
-          from eventstore.append_events(${streamId}, ${streamCategory(streamId)}, ${kind}, ${exact}::int, ${payload}::jsonb) r
-          order by r.stream_version desc nulls last
-          limit 1`.execute(db));
+        const batched = attempt === 1 ? await submitAppend(request) : null;
+        if (batched && 'error' in batched) throw batched.error;
+        row = batched?.row ?? (await appendAlone(request));
       } catch (error) {
         if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
         const retried = await resolveRetry(streamId, events);
@@ -158,7 +229,6 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
         if ((kind === 'any' || kind === 'stream_exists') && attempt < 100) continue;
         throw new WrongExpectedVersion(streamId, expected, await currentVersion(streamId));
       }
-      const row = rows[0]!;
       if (row.global_position === null || row.transaction_id === null || row.stream_version === null) {
         const retried = await resolveRetry(streamId, events);
         if (retried) return retried;
@@ -174,13 +244,28 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
     }
   };
 
-  const readStream = async (streamId: string, readOptions: { fromVersion?: number } = {}) => {
+  /** Several callers' stream reads in one query; each gets its own stream from its own version. */
+  const readStreams = async (reads: readonly StreamRead[]): Promise<RecordedEvent[][]> => {
+    const streamIds = [...new Set(reads.map((read) => read.streamId))];
+    const fromVersion = Math.min(...reads.map((read) => read.fromVersion));
     const { rows } = await sql<EventRow>`
       select ${eventColumns} from eventstore.events
-      where stream_id = ${streamId} and stream_version >= ${readOptions.fromVersion ?? 1}
-      order by stream_version`.execute(db);
-    return rows.map(toRecorded);
+      where stream_id = any(${streamIds}::text[]) and stream_version >= ${fromVersion}
+      order by events.stream_id, events.stream_version`.execute(db);
+    const byStream = new Map<string, EventRow[]>();
+    for (const row of rows) {
+      const stream = byStream.get(row.stream_id);
+      if (stream) stream.push(row);
+      else byStream.set(row.stream_id, [row]);
+    }
+    return reads.map((read) =>
+      (byStream.get(read.streamId) ?? []).filter((row) => row.stream_version >= read.fromVersion).map(toRecorded),
+    );
   };
+  const submitRead = createBatcher(readStreams, batching);
+
+  const readStream = (streamId: string, readOptions: { fromVersion?: number } = {}) =>
+    submitRead({ streamId, fromVersion: readOptions.fromVersion ?? 1 });
 
   const categoryFilter = (categories: readonly string[] | undefined) =>
     categories && categories.length > 0 ? sql`and stream_category = any(${[...categories]}::text[])` : sql``;

@@ -28,7 +28,7 @@ const AliyunReply = v.looseObject({ Code: v.string(), Message: v.optional(v.stri
 
 /** Aliyun's OutId is at most 256 characters; long keys are replaced by their hash (still unique). */
 const outIdOf = async (idempotencyKey: string): Promise<string> =>
-  idempotencyKey.length <= 64 ? idempotencyKey : (await sha256Hex(idempotencyKey)).slice(0, 64);
+  idempotencyKey.length <= 64 ? idempotencyKey : (sha256Hex(idempotencyKey)).slice(0, 64);
 
 /**
  * 阿里云短信 SendSms (dysmsapi 2017-05-25), signed with ACS3-HMAC-SHA256 (signature V3). Each message is

@@ -25,7 +25,7 @@ export const rpcV1StringToSign = (method: 'GET' | 'POST', params: Readonly<Recor
 
 /** Signature = Base64(HMAC-SHA1(AccessKeySecret + "&", StringToSign)). `params` must not hold Signature. */
 export const signRpcV1 = async (method: 'GET' | 'POST', params: Readonly<Record<string, string>>, accessKeySecret: string): Promise<string> =>
-  bytesToBase64(await hmac('SHA-1', `${accessKeySecret}&`, rpcV1StringToSign(method, params)));
+  bytesToBase64(hmac('SHA-1', `${accessKeySecret}&`, rpcV1StringToSign(method, params)));
 
 // ── V3 (ACS3-HMAC-SHA256) ──────────────────────────────────────────────────────────────────────
 
@@ -62,7 +62,7 @@ export const acs3CanonicalRequest = (request: Acs3Request): { canonicalRequest: 
   };
 };
 
-export const acs3StringToSign = async (canonicalRequest: string): Promise<string> => `ACS3-HMAC-SHA256\n${await sha256Hex(canonicalRequest)}`;
+export const acs3StringToSign = async (canonicalRequest: string): Promise<string> => `ACS3-HMAC-SHA256\n${sha256Hex(canonicalRequest)}`;
 
 /**
  * Signs a request: returns the Authorization header value and the headers to send (the caller's
@@ -72,10 +72,10 @@ export const signAcs3 = async (
   request: Omit<Acs3Request, 'headers'> & { headers: Readonly<Record<string, string>> },
   credentials: { accessKeyId: string; accessKeySecret: string },
 ): Promise<{ authorization: string; headers: Record<string, string>; canonicalRequest: string; stringToSign: string }> => {
-  const headers = { ...request.headers, 'x-acs-content-sha256': await sha256Hex(request.body) };
+  const headers = { ...request.headers, 'x-acs-content-sha256': sha256Hex(request.body) };
   const { canonicalRequest, signedHeaders } = acs3CanonicalRequest({ ...request, headers });
   const stringToSign = await acs3StringToSign(canonicalRequest);
-  const signature = bytesToHex(await hmac('SHA-256', credentials.accessKeySecret, stringToSign));
+  const signature = bytesToHex(hmac('SHA-256', credentials.accessKeySecret, stringToSign));
   return {
     authorization: `ACS3-HMAC-SHA256 Credential=${credentials.accessKeyId},SignedHeaders=${signedHeaders},Signature=${signature}`,
     headers,

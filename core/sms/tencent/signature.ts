@@ -26,19 +26,19 @@ export const tc3CanonicalRequest = async (request: Tc3Request): Promise<{ canoni
   const names = [...headers.keys()].sort();
   const canonicalHeaders = names.map((name) => `${name}:${headers.get(name)}\n`).join('');
   const signedHeaders = names.join(';');
-  const canonicalRequest = [request.method, '/', request.query ?? '', canonicalHeaders, signedHeaders, await sha256Hex(request.payload)].join('\n');
+  const canonicalRequest = [request.method, '/', request.query ?? '', canonicalHeaders, signedHeaders, sha256Hex(request.payload)].join('\n');
   return { canonicalRequest, signedHeaders };
 };
 
 export const tc3StringToSign = async (canonicalRequest: string, timestamp: number, service: string): Promise<string> =>
-  `TC3-HMAC-SHA256\n${timestamp}\n${tc3Date(timestamp)}/${service}/tc3_request\n${await sha256Hex(canonicalRequest)}`;
+  `TC3-HMAC-SHA256\n${timestamp}\n${tc3Date(timestamp)}/${service}/tc3_request\n${sha256Hex(canonicalRequest)}`;
 
 /** SecretSigning = HMAC(HMAC(HMAC("TC3" + SecretKey, Date), Service), "tc3_request"). */
-export const tc3SigningKey = async (secretKey: string, date: string, service: string): Promise<Uint8Array<ArrayBuffer>> =>
-  hmac('SHA-256', await hmac('SHA-256', await hmac('SHA-256', `TC3${secretKey}`, date), service), 'tc3_request');
+export const tc3SigningKey = async (secretKey: string, date: string, service: string): Promise<Uint8Array> =>
+  hmac('SHA-256', hmac('SHA-256', hmac('SHA-256', `TC3${secretKey}`, date), service), 'tc3_request');
 
-export const tc3SignatureWithKey = async (signingKey: Uint8Array<ArrayBuffer>, stringToSign: string): Promise<string> =>
-  bytesToHex(await hmac('SHA-256', signingKey, stringToSign));
+export const tc3SignatureWithKey = async (signingKey: Uint8Array, stringToSign: string): Promise<string> =>
+  bytesToHex(hmac('SHA-256', signingKey, stringToSign));
 
 export const signTc3 = async (
   request: Tc3Request,

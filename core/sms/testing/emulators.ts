@@ -43,7 +43,7 @@ export const startAliyunEmulator = async (credentials: { accessKeyId: string; ac
       { method: 'POST', host: c.req.header('host') ?? '', path: url.pathname, query, headers: acsHeaders, body },
       credentials,
     );
-    if (c.req.header('x-acs-content-sha256') !== (await sha256Hex(body)) || c.req.header('authorization') !== expected.authorization) {
+    if (c.req.header('x-acs-content-sha256') !== (sha256Hex(body)) || c.req.header('authorization') !== expected.authorization) {
       state.badSignatures++;
       return c.json({ Code: 'SignatureDoesNotMatch', Message: 'Specified signature is not matched with our calculation.' }, 400);
     }
