@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from '../../core/http/body-limit.ts';
 import * as v from 'valibot';
 import { fieldIssuesFromValibot, invalidField, ValidationFailed } from '../../core/http/field-errors.ts';
 import type { IntakeDeps } from '../deps.ts';

@@ -31,8 +31,8 @@ export interface ParsedRatingForm {
 export const redactPersonalData = (comment: string): string =>
   comment.replace(/(?<!\d)\d{17}[\dXx](?!\d)/g, (id) => maskIdNumber(id)).replace(/(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)/g, (phone) => maskPhone(phone));
 
-/** Builds the plain object the schema checks from FormData, keeping every value as posted. */
-const formObject = (data: FormData): Record<string, unknown> => {
+/** Builds the plain object the schema checks from the posted fields, keeping every value as posted. */
+const formObject = (data: FormData | URLSearchParams): Record<string, unknown> => {
   const answers: Record<string, unknown> = {};
   const object: Record<string, unknown> = { answers, reasons: [] as unknown[] };
   for (const [key, value] of data.entries()) {
@@ -48,10 +48,10 @@ const formObject = (data: FormData): Record<string, unknown> => {
 };
 
 /** Validates the posted form; throws ValidationFailed naming each field (`overall`, `answers.SM01`, `attachments.0`). */
-export const parseRatingForm = (data: FormData, limits: { maxFiles: number; maxBytesPerFile: number }): ParsedRatingForm => {
+export const parseRatingForm = (data: FormData | URLSearchParams, limits: { maxFiles: number; maxBytesPerFile: number }): ParsedRatingForm => {
   const result = v.safeParse(ratingFormSchema, formObject(data));
   const issues: FieldIssue[] = result.success ? [] : fieldIssuesFromValibot(result.issues);
-  const files = data.getAll('attachments').filter((value): value is File => typeof value !== 'string' && value.size > 0);
+  const files = data instanceof FormData ? data.getAll('attachments').filter((value): value is File => typeof value !== 'string' && value.size > 0) : [];
   if (files.length > limits.maxFiles) {
     issues.push({ field: 'attachments', message: { 'zh-CN': `最多上传 ${limits.maxFiles} 个文件`, en: `At most ${limits.maxFiles} files.` } });
   }

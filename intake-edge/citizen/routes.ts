@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { handleCommand } from '../../core/decider/command-handler.ts';
 import { fold } from '../../core/decider/decider.ts';
 import type { EventStore, RecordedEvent } from '../../core/eventstore/types.ts';
+import { bodyLimit } from '../../core/http/body-limit.ts';
 import type { FieldError } from '../../core/http/field-errors.ts';
 import { invalidField, renderFieldErrors, ValidationFailed } from '../../core/http/field-errors.ts';
 import type { InvitationState } from '../../core/invitation/decider.ts';
@@ -140,9 +140,11 @@ export const citizenRoutes = (deps: CitizenDeps) => {
         }
         const loaded = await loadInvitation(deps, c.req.param('token'));
         state = loaded.state;
-        let data: FormData;
+        let data: FormData | URLSearchParams;
         try {
-          data = await c.req.formData();
+          // A form without attachments comes urlencoded: read as text, it skips building a web
+          // Request on Node (see core/http/body-limit.ts). The parsing is the same as formData()'s.
+          data = /^application\/x-www-form-urlencoded\b/i.test(contentType) ? new URLSearchParams(await c.req.text()) : await c.req.formData();
         } catch {
           throw invalidField('body', { 'zh-CN': '表单内容无法读取', en: 'The form data could not be read.' }, 400);
         }
