@@ -8,8 +8,12 @@
  * POST /e/:token (overall=5, urlencoded, a distinct invitation per request), then an evenly paced
  * open-loop run at half the maximum submission rate for the p99 latency. Ends with one JSON line.
  *
+ * Each side is warmed up first (a second of hello-world, a tenth of the invitations), so that both
+ * are measured after the JIT has compiled them. The server's CPU time per request is reported too:
+ * on a shared machine it varies much less than throughput does.
+ *
  * Env: PINGGAI_BENCH_PG_URL or PINGGAI_TEST_PG_URL; BENCH_SECONDS (4), BENCH_CONNECTIONS (64),
- * BENCH_INVITATIONS (8000).
+ * BENCH_INVITATIONS (16000).
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -20,7 +24,7 @@ import { round } from './support/stats.ts';
 const env = process.env;
 const seconds = Number(env['BENCH_SECONDS'] ?? 4);
 const connections = Number(env['BENCH_CONNECTIONS'] ?? 64);
-const invitations = Number(env['BENCH_INVITATIONS'] ?? 8000);
+const invitations = Number(env['BENCH_INVITATIONS'] ?? 16000);
 
 const serveChild = async () => {
   const { Hono } = await import('hono');
@@ -74,7 +78,13 @@ const serveChild = async () => {
   const helloServer = await listen(hello.fetch);
   const intakeServer = await listen(harness.app.fetch);
   process.stdout.write(`${JSON.stringify({ helloPort: helloServer.port, intakePort: intakeServer.port, tokens })}\n`);
-  process.stdin.resume();
+  // Each line from the parent asks for the CPU time (µs) this process has used since the last one.
+  let cpuSince = process.cpuUsage();
+  createInterface({ input: process.stdin }).on('line', () => {
+    const used = process.cpuUsage(cpuSince);
+    cpuSince = process.cpuUsage();
+    process.stdout.write(`${JSON.stringify({ cpuMicros: used.user + used.system })}\n`);
+  });
   process.stdin.once('end', () => {
     helloServer.close();
     intakeServer.close();
@@ -143,18 +153,27 @@ const pacedLoad = async (origin: string, rate: number, due: readonly string[]): 
 
 const main = async () => {
   const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, 'serve'], { stdio: ['pipe', 'pipe', 'inherit'], env });
-  const first = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`server process exited (${code})`)));
-  });
-  const { helloPort, intakePort, tokens } = JSON.parse(first) as { helloPort: number; intakePort: number; tokens: string[] };
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const nextLine = async (): Promise<string> => {
+    const line = await lines.next();
+    if (line.done) throw new Error(`server process exited (${child.exitCode})`);
+    return line.value;
+  };
+  const { helloPort, intakePort, tokens } = JSON.parse(await nextLine()) as { helloPort: number; intakePort: number; tokens: string[] };
+  /** The server's CPU time since the previous call, in µs. */
+  const serverCpu = async (): Promise<number> => {
+    child.stdin!.write('cpu\n');
+    return (JSON.parse(await nextLine()) as { cpuMicros: number }).cpuMicros;
+  };
   try {
     const intake = `http://127.0.0.1:${intakePort}`;
     const pageResponse = await fetch(`${intake}/e/${tokens[0]}`);
     const pageBytes = (await pageResponse.arrayBuffer()).byteLength;
 
+    await load('hello warm-up', { url: `http://127.0.0.1:${helloPort}/`, duration: 1 });
+    await serverCpu();
     const hello = await load('hello', { url: `http://127.0.0.1:${helloPort}/`, duration: seconds });
+    const helloCpu = await serverCpu();
 
     // Every submission spends its own invitation (one rating per invitation).
     let cursor = 1;
@@ -164,8 +183,11 @@ const main = async () => {
       body: 'overall=5',
       setupRequest: (request) => ({ ...request, path: `/e/${tokens[cursor++] ?? 'exhausted'}` }),
     };
+    await load('submit warm-up', { url: intake, amount: Math.floor(tokens.length * 0.1), requests: [submission] });
     // Closed loop at full speed over a fixed budget of invitations.
-    const maximum = await load('submit', { url: intake, amount: Math.floor((tokens.length - 1) * 0.6), requests: [submission] });
+    await serverCpu();
+    const maximum = await load('submit', { url: intake, amount: Math.floor(tokens.length * 0.6), requests: [submission] });
+    const submitCpu = await serverCpu();
 
     // At half the maximum rate, evenly spaced (open loop): autocannon's own rate limit releases each
     // second's quota at once, a burst that measures its own queue rather than the endpoint.
@@ -180,13 +202,16 @@ const main = async () => {
       p99_ms_at_half_load: round(half.p99Ms, 1),
       p50_ms_at_half_load: round(half.p50Ms, 1),
       half_load_per_s: round(half.perSecond, 0),
+      server_cpu_us_per_hello: round(helloCpu / hello.total, 1),
+      server_cpu_us_per_submit: round(submitCpu / maximum.total, 1),
       page_bytes: pageBytes,
       connections,
       seconds,
     };
     console.log(`hello-world ${result.hello_per_s}/s; submissions ${result.submits_per_s}/s (${(result.submit_vs_hello * 100).toFixed(1)}% of hello; target ≥ 25%)`);
+    console.log(`server CPU per request: hello-world ${result.server_cpu_us_per_hello} µs, submission ${result.server_cpu_us_per_submit} µs (${round(result.server_cpu_us_per_hello / result.server_cpu_us_per_submit, 3)} of hello's CPU cost per request)`);
     console.log(`at ${result.half_load_per_s}/s (half load): p50 ${result.p50_ms_at_half_load} ms, p99 ${result.p99_ms_at_half_load} ms (target ≤ 50); page ${pageBytes} bytes (target ≤ 51200)`);
-    console.log(JSON.stringify({ bench: result.bench, submit_vs_hello: result.submit_vs_hello, submits_per_s: result.submits_per_s, p99_ms_at_half_load: result.p99_ms_at_half_load, page_bytes: result.page_bytes, hello_per_s: result.hello_per_s }));
+    console.log(JSON.stringify({ bench: result.bench, submit_vs_hello: result.submit_vs_hello, submits_per_s: result.submits_per_s, p99_ms_at_half_load: result.p99_ms_at_half_load, page_bytes: result.page_bytes, hello_per_s: result.hello_per_s, server_cpu_us_per_hello: result.server_cpu_us_per_hello, server_cpu_us_per_submit: result.server_cpu_us_per_submit }));
   } finally {
     child.stdin!.end();
     await new Promise((resolve) => child.once('exit', resolve));

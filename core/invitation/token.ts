@@ -1,4 +1,4 @@
-import { bytesToBase64Url, hmac, sha256Bytes, sha256Hex, utf8 } from '../pii/encoding.ts';
+import { bytesToBase64Url, hmacSha256With, sha256Bytes, sha256Hex } from '../pii/encoding.ts';
 
 /**
  * Link tokens: `<kid:1><invitationId:10><mac:12>` = 23 characters of base62/base64url, short enough
@@ -17,7 +17,7 @@ export const invitationIdPattern = /^[0-9A-Za-z]{10}$/;
 const tokenPattern = /^([0-9A-Za-z])([0-9A-Za-z]{10})([A-Za-z0-9_-]{12})$/;
 const base62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-const mac = (secret: Uint8Array, kid: string, id: string): string => bytesToBase64Url(hmac('SHA-256', secret, `${kid}${id}`).slice(0, 9));
+const mac = (sign: (message: string) => Uint8Array, kid: string, id: string): string => bytesToBase64Url(sign(`${kid}${id}`).slice(0, 9));
 
 /** Constant-time comparison of two equal-length strings. */
 const sameText = (a: string, b: string): boolean => {
@@ -29,20 +29,20 @@ const sameText = (a: string, b: string): boolean => {
 
 export const createLinkTokens = (keys: LinkTokenKeys) => {
   if (!/^[0-9A-Za-z]$/.test(keys.active) || !keys.keys[keys.active]) throw new Error(`link token key "${keys.active}" is not configured`);
-  const secrets = new Map(Object.entries(keys.keys).map(([kid, secret]) => [kid, utf8(secret)]));
+  const signers = new Map(Object.entries(keys.keys).map(([kid, secret]) => [kid, hmacSha256With(secret)]));
   return {
     async issue(invitationId: string): Promise<string> {
       if (!invitationIdPattern.test(invitationId)) throw new Error('invitation ids are 10 base62 characters');
-      return `${keys.active}${invitationId}${mac(secrets.get(keys.active)!, keys.active, invitationId)}`;
+      return `${keys.active}${invitationId}${mac(signers.get(keys.active)!, keys.active, invitationId)}`;
     },
     /** The invitation id of a genuine token, or null for anything tampered, truncated or signed by an unknown key. */
     async verify(token: string): Promise<string | null> {
       const match = tokenPattern.exec(token);
       if (!match) return null;
       const [, kid, id, given] = match as unknown as [string, string, string, string];
-      const secret = secrets.get(kid);
-      if (!secret) return null;
-      return sameText(mac(secret, kid, id), given) ? id : null;
+      const sign = signers.get(kid);
+      if (!sign) return null;
+      return sameText(mac(sign, kid, id), given) ? id : null;
     },
   };
 };

@@ -55,3 +55,9 @@ export const sha256Hex = (data: Uint8Array | string): string => bytesToHex(sha25
 
 export const hmac = (hash: 'SHA-1' | 'SHA-256', key: Uint8Array | string, message: Uint8Array | string): Uint8Array =>
   nobleHmac(hash === 'SHA-1' ? sha1 : sha256, bytesOf(key), bytesOf(message));
+
+/** HMAC-SHA-256 under one key, its keyed state computed once: for a key that signs every request. */
+export const hmacSha256With = (key: Uint8Array | string): ((message: Uint8Array | string) => Uint8Array) => {
+  const keyed = nobleHmac.create(sha256, bytesOf(key));
+  return (message) => keyed.clone().update(bytesOf(message)).digest();
+};
