@@ -310,7 +310,7 @@ describe.runIf(needs('warning lifecycle on the time-skipping test server', 'TEMP
       await h.env.client.workflow.start(warningLifecycle, {
         workflowId: id,
         taskQueue: h.taskQueue,
-        args: [{ warningId: id, config: { ...defaultLifecycleConfig, continueAsNewAfterEvents: 20 } }],
+        args: [{ warningId: id, config: { ...defaultLifecycleConfig, continueAsNewAfterEvents: 10 } }],
       });
       await raiseAndDispatch(id, cst('2026-10-12T09:00:00'));
       for (const satisfied of [false, true]) {

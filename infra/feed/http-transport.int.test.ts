@@ -7,6 +7,8 @@ import { createHttpFeedTransport, feedSignature, httpFeedConfigFromEnv } from '.
 import { sendFeed } from './outbox.ts';
 
 const secret = 'province-shared-secret-0123456789';
+/** When the records were queued, on the tests' clock (the column's default, now(), is the real one). */
+const queuedAt = '2026-11-30T00:00:00Z';
 
 /**
  * Issue 7, the provincial feed over HTTP: records leave signed, the province's answers are kept
@@ -39,8 +41,8 @@ describe('the provincial feed sent over HTTP', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hcp/records`;
     for (const id of ['PJrating000001', 'PJrating000002'])
-      await sql`insert into app.feed_outbox (record_id, kind, source_event_id, month_key, payload)
-                values (${id}, 'rating', ${`e-${id}`}, '2026-11', ${JSON.stringify({ kind: 'rating', recordId: id })}::jsonb)`.execute(setup.db);
+      await sql`insert into app.feed_outbox (record_id, kind, source_event_id, month_key, payload, next_attempt_at)
+                values (${id}, 'rating', ${`e-${id}`}, '2026-11', ${JSON.stringify({ kind: 'rating', recordId: id })}::jsonb, ${queuedAt})`.execute(setup.db);
   });
   afterAll(async () => {
     server.close();
@@ -77,8 +79,8 @@ describe('the provincial feed sent over HTTP', () => {
   });
 
   it('a wrong key is refused by the province and counts as unreachable, never as an answer', async () => {
-    await sql`insert into app.feed_outbox (record_id, kind, source_event_id, month_key, payload)
-              values ('PJrating000003', 'rating', 'e-3', '2026-11', '{"kind":"rating","recordId":"PJrating000003"}'::jsonb)`.execute(setup.db);
+    await sql`insert into app.feed_outbox (record_id, kind, source_event_id, month_key, payload, next_attempt_at)
+              values ('PJrating000003', 'rating', 'e-3', '2026-11', '{"kind":"rating","recordId":"PJrating000003"}'::jsonb, ${queuedAt})`.execute(setup.db);
     const forged = createHttpFeedTransport({ url, keyId: 'xianan', secret: 'not-the-shared-secret-at-all' });
     expect(await sendFeed({ db: setup.db, transport: forged, now: () => new Date('2026-12-02T00:00:00Z') })).toEqual({ accepted: 0, rejected: 0, retrying: 1, failed: 0 });
     expect((await rows()).find((row) => row.record_id === 'PJrating000003')).toMatchObject({ status: 'pending', reason: expect.stringContaining('HTTP 401') });
