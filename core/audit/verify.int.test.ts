@@ -60,6 +60,15 @@ const tamperingSuite = (name: string, create: () => Promise<Harness>) => {
       expect(await verifyEventChain(db, { streamId: 'rating-b' })).toMatchObject({ ok: true, streams: 1, events: 3 });
     });
 
+    it('keeps every chain whole when a burst of appends to the same streams shares statements (group commit)', async () => {
+      harness = await create();
+      const { store, db } = harness;
+      await Promise.all(
+        Array.from({ length: 48 }, (_, n) => store.append(`rating-${'abc'[n % 3]}`, n % 4 === 0 ? [event(n), event(n + 100)] : [event(n)])),
+      );
+      expect(await verifyEventChain(db)).toEqual({ ok: true, streams: 3, events: 60, firstBreak: null });
+    });
+
     it('names an edited payload', async () => {
       const { db } = await ready();
       const target = await positionOf(db, 'rating-a', 3);
