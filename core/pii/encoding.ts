@@ -1,6 +1,7 @@
 /**
- * Byte/text encodings over Web-standard APIs only (btoa/atob, TextEncoder), so intake-edge runs the
- * same on Node and Deno. Shared by the PII vault, the SMS signers and the blob store.
+ * Byte/text encodings over Web-standard APIs (btoa/atob, TextEncoder) and @noble/hashes (plain
+ * JavaScript), so intake-edge runs the same on Node and Deno. Shared by the PII vault, the SMS
+ * signers and the blob store.
  *
  * SHA-256 and HMAC of short texts (event ids, link tokens, request signatures) are computed with
  * @noble/hashes, synchronously: WebCrypto hands every call to a thread pool, which costs about 80 µs

@@ -12,7 +12,8 @@ export const ratingFormSchema = v.object({
   overall: level,
   answers: v.pipe(v.record(indicatorCode, level), v.check((record) => Object.keys(record).length <= 12, 'at most 12 answers')),
   reasons: v.pipe(v.array(v.pipe(v.string(), v.regex(/^[A-Z]{1,4}\d{2,3}$/))), v.maxLength(20)),
-  comment: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(500, '意见不超过 500 字'))),
+  // A NUL cannot be stored in an event (jsonb refuses it); refused here with the field named.
+  comment: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(500, '意见不超过 500 字'), v.check((text) => !text.includes('\u0000'), 'The comment holds a NUL character, which cannot be stored.'))),
   anonymous: v.optional(v.picklist(['1', 'on'])),
   via: v.optional(v.picklist(['sms', 'qr_case', 'qr_static'])),
 });

@@ -143,8 +143,8 @@ export const citizenRoutes = (deps: CitizenDeps) => {
         let data: FormData | URLSearchParams;
         try {
           // A form without attachments comes urlencoded: read as text, it skips building a web
-          // Request on Node (see core/http/body-limit.ts). The parsing is the same as formData()'s.
-          data = /^application\/x-www-form-urlencoded\b/i.test(contentType) ? new URLSearchParams(await c.req.text()) : await c.req.formData();
+          // Request on Node (see core/http/body-limit.ts). URLSearchParams parses it as formData() does.
+          data = /^application\/x-www-form-urlencoded\s*(?:;|$)/i.test(contentType) ? new URLSearchParams(await c.req.text()) : await c.req.formData();
         } catch {
           throw invalidField('body', { 'zh-CN': '表单内容无法读取', en: 'The form data could not be read.' }, 400);
         }

@@ -27,12 +27,13 @@ export interface SqlEventStoreOptions {
   readonly db: Kysely<unknown>;
   readonly feed: ChangeFeed;
   readonly upcasters?: readonly Upcaster[];
-  /** Called with the append latency in ms (metrics). */
+  /** Called with the append latency in ms, including the wait for its batch (metrics). */
   readonly onAppend?: (ms: number, events: number) => void;
   /**
    * Appends and stream reads that arrive while `concurrency` of them are in flight go together in
-   * the next statement (group commit). Default: one at a time, which suits a single connection
-   * (PGlite, a transaction); a pool can take more.
+   * the next statement (group commit). Default: one statement in flight, which suits a single
+   * connection (PGlite); a pool can take more. In a store over one kysely transaction, a batch that
+   * fails aborts the transaction, as a failed single append always did.
    */
   readonly batching?: Partial<BatcherOptions>;
   readonly close?: () => Promise<void>;
@@ -73,6 +74,11 @@ interface StreamRead {
   readonly streamId: string;
   readonly fromVersion: number;
 }
+
+type StreamReadResult = { readonly events: RecordedEvent[] } | { readonly error: unknown };
+
+/** Code-point order, the same on every machine (no locale). */
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const DEFAULT_MAX_BATCH = 256;
 
@@ -171,22 +177,26 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
     if (requests.length === 1) {
       return [await appendAlone(requests[0]!).then((row) => ({ row }), (error: unknown) => ({ error }))];
     }
-    const batch = `[${requests
-      .map((request) =>
-        `{"stream":${JSON.stringify(request.streamId)},"category":${JSON.stringify(streamCategory(request.streamId))},` +
-        `"kind":"${request.kind}","exact":${request.exact},"events":${request.payload}}`,
-      )
+    // In stream order (stable for one stream's appends), so that two batches in flight, here or in
+    // another process, take their streams' index locks in the same order and cannot deadlock.
+    const order = requests.map((_, index) => index).sort((a, b) => compareText(requests[a]!.streamId, requests[b]!.streamId) || a - b);
+    const batch = `[${order
+      .map((index) => {
+        const request = requests[index]!;
+        return (
+          `{"stream":${JSON.stringify(request.streamId)},"category":${JSON.stringify(streamCategory(request.streamId))},` +
+          `"kind":${JSON.stringify(request.kind)},"exact":${request.exact},"events":${request.payload}}`
+        );
+      })
       .join(',')}]`;
     try {
       const { rows } = await sql<AppendRow & { ordinal: number }>`
         select ordinal, current_version, global_position::text as global_position, transaction_id::text as transaction_id,
                stream_version
         from eventstore.append_batch(${batch}::jsonb)`.execute(db);
-      const byOrdinal = new Map(rows.map((row) => [row.ordinal, row]));
-      return requests.map((_, index) => {
-        const row = byOrdinal.get(index + 1);
-        return row ? { row } : null;
-      });
+      const answers: BatchedAppend[] = requests.map(() => null);
+      for (const row of rows) answers[order[row.ordinal - 1]!] = { row };
+      return answers;
     } catch {
       return requests.map(() => null);
     }
@@ -245,7 +255,7 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
   };
 
   /** Several callers' stream reads in one query; each gets its own stream from its own version. */
-  const readStreams = async (reads: readonly StreamRead[]): Promise<RecordedEvent[][]> => {
+  const readStreams = async (reads: readonly StreamRead[]): Promise<StreamReadResult[]> => {
     const streamIds = [...new Set(reads.map((read) => read.streamId))];
     const fromVersion = Math.min(...reads.map((read) => read.fromVersion));
     const { rows } = await sql<EventRow>`
@@ -258,14 +268,29 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
       if (stream) stream.push(row);
       else byStream.set(row.stream_id, [row]);
     }
-    return reads.map((read) =>
-      (byStream.get(read.streamId) ?? []).filter((row) => row.stream_version >= read.fromVersion).map(toRecorded),
-    );
+    // Each reader gets its own objects (a stream read twice in one batch is copied), and its own
+    // error if an upcaster refuses one of its events.
+    const handedOut = new Set<string>();
+    return reads.map((read) => {
+      const copy = handedOut.has(read.streamId);
+      handedOut.add(read.streamId);
+      try {
+        const events = (byStream.get(read.streamId) ?? [])
+          .filter((row) => row.stream_version >= read.fromVersion)
+          .map((row) => toRecorded(copy ? { ...row, data: structuredClone(row.data), metadata: structuredClone(row.metadata) } : row));
+        return { events };
+      } catch (error) {
+        return { error };
+      }
+    });
   };
   const submitRead = createBatcher(readStreams, batching);
 
-  const readStream = (streamId: string, readOptions: { fromVersion?: number } = {}) =>
-    submitRead({ streamId, fromVersion: readOptions.fromVersion ?? 1 });
+  const readStream = async (streamId: string, readOptions: { fromVersion?: number } = {}) => {
+    const result = await submitRead({ streamId, fromVersion: readOptions.fromVersion ?? 1 });
+    if ('error' in result) throw result.error;
+    return result.events;
+  };
 
   const categoryFilter = (categories: readonly string[] | undefined) =>
     categories && categories.length > 0 ? sql`and stream_category = any(${[...categories]}::text[])` : sql``;

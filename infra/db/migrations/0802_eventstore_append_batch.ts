@@ -6,7 +6,8 @@ import { sql } from 'kysely';
 // order given, so a later append to the same stream sees the earlier one. The answer is one row per
 // append: its ordinal in the batch and the last row `append_events` returned for it (positions null
 // when its expectation did not hold). A broken constraint fails the whole call; the store then
-// appends each one alone, which tells whose it was.
+// appends each one alone, which tells whose it was. So does a lock wait longer than 200 ms (another
+// transaction holding one of the streams): one stuck append must not hold up a batch of others.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create function eventstore.append_batch(p_appends jsonb)
@@ -16,7 +17,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     declare
       v_append jsonb;
       v_ordinal integer;
+      v_lock_timeout text := current_setting('lock_timeout');
     begin
+      perform set_config('lock_timeout', '200ms', true);
       for v_append, v_ordinal in
         select x.append, x.ordinal from jsonb_array_elements(p_appends) with ordinality as x(append, ordinal) order by x.ordinal
       loop
@@ -27,6 +30,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
           order by r.stream_version desc nulls last
           limit 1;
       end loop;
+      perform set_config('lock_timeout', v_lock_timeout, true);
     end
     $$`.execute(db);
 }
