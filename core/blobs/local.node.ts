@@ -2,15 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { bytesToHex } from '../pii/encoding.ts';
+import { sha256HexOfBody } from '../pii/encoding.ts';
 import { ALLOWED_MEDIA_TYPES, admitBlob } from './policy.ts';
 import type { BlobMediaType, BlobRef, BlobSizeLimits, BlobStore, StoredBlob } from './types.ts';
 import { DEFAULT_BLOB_LIMITS, assertBlobKey, blobError } from './types.ts';
 
 const ALLOWED_TYPES_SET = new Set<string>(ALLOWED_MEDIA_TYPES);
-
-const sha256 = async (bytes: Uint8Array): Promise<string> =>
-  bytesToHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)));
 
 /**
  * Blobs in `<root>/ab/cd/<sha256>` with the media type beside it in `<sha256>.type`; shards keep any one
@@ -50,7 +47,7 @@ export const createLocalBlobStore = (options: { root: string; limits?: BlobSizeL
   return {
     async put(bytes, { declaredType }): Promise<BlobRef> {
       const mediaType = admitBlob(bytes, declaredType, limits);
-      const key = await sha256(bytes);
+      const key = await sha256HexOfBody(bytes);
       const file = fileOf(key);
       if (!(await exists(file))) {
         // The type first: a blob file present means its type file is too.
@@ -70,7 +67,7 @@ export const createLocalBlobStore = (options: { root: string; limits?: BlobSizeL
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw error;
       }
-      if ((await sha256(bytes)) !== key) throw blobError('BLOB_CORRUPT', `blob ${key} does not match its hash`, { key });
+      if ((await sha256HexOfBody(bytes)) !== key) throw blobError('BLOB_CORRUPT', `blob ${key} does not match its hash`, { key });
       const mediaType = (await fs.readFile(`${file}.type`, 'utf8')).trim();
       if (!ALLOWED_TYPES_SET.has(mediaType)) throw blobError('BLOB_CORRUPT', `blob ${key} has no valid media type`, { key });
       return { key, sha256: key, size: bytes.length, mediaType: mediaType as BlobMediaType, bytes };

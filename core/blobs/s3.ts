@@ -1,5 +1,5 @@
 import { AwsClient } from 'aws4fetch';
-import { bytesToHex } from '../pii/encoding.ts';
+import { sha256HexOfBody } from '../pii/encoding.ts';
 import { ALLOWED_MEDIA_TYPES, admitBlob } from './policy.ts';
 import type { BlobMediaType, BlobRef, BlobSizeLimits, BlobStore, StoredBlob } from './types.ts';
 import { DEFAULT_BLOB_LIMITS, assertBlobKey, blobError } from './types.ts';
@@ -16,9 +16,6 @@ export interface S3BlobStoreConfig {
   readonly prefix?: string;
   readonly limits?: BlobSizeLimits;
 }
-
-const sha256Hex = async (bytes: Uint8Array): Promise<string> =>
-  bytesToHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)));
 
 const ALLOWED = new Set<string>(ALLOWED_MEDIA_TYPES);
 
@@ -41,7 +38,7 @@ export const createS3BlobStore = (config: S3BlobStoreConfig, deps: { fetch?: typ
   const urlOf = (key: string): string => `${config.endpoint.replace(/\/+$/, '')}/${config.bucket}/${config.prefix ?? ''}${key}`;
 
   const send = async (method: 'GET' | 'HEAD' | 'PUT', key: string, init: { body?: Uint8Array; headers?: Record<string, string> } = {}) => {
-    const payloadHash = init.body ? await sha256Hex(init.body) : 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+    const payloadHash = init.body ? await sha256HexOfBody(init.body) : 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
     const request = await aws.sign(urlOf(key), {
       method,
       headers: { ...init.headers, 'x-amz-content-sha256': payloadHash },
@@ -69,7 +66,7 @@ export const createS3BlobStore = (config: S3BlobStoreConfig, deps: { fetch?: typ
   return {
     async put(bytes, { declaredType }): Promise<BlobRef> {
       const mediaType = admitBlob(bytes, declaredType, limits);
-      const key = await sha256Hex(bytes);
+      const key = await sha256HexOfBody(bytes);
       if (!(await has(key))) {
         const response = await send('PUT', key, { body: bytes, headers: { 'content-type': mediaType } });
         if (!response.ok) throw blobError('BLOB_STORE_UNAVAILABLE', `the blob store refused the upload (${response.status})`, { key });
@@ -86,7 +83,7 @@ export const createS3BlobStore = (config: S3BlobStoreConfig, deps: { fetch?: typ
         return undefined;
       }
       const bytes = new Uint8Array(await response.arrayBuffer());
-      if ((await sha256Hex(bytes)) !== key) throw blobError('BLOB_CORRUPT', `blob ${key} does not match its hash`, { key });
+      if ((await sha256HexOfBody(bytes)) !== key) throw blobError('BLOB_CORRUPT', `blob ${key} does not match its hash`, { key });
       const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
       if (!ALLOWED.has(mediaType)) throw blobError('BLOB_CORRUPT', `blob ${key} has no valid media type`, { key });
       return { key, sha256: key, size: bytes.length, mediaType: mediaType as BlobMediaType, bytes };

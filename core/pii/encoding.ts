@@ -54,6 +54,10 @@ export const sha256Bytes = (data: Uint8Array | string): Uint8Array => sha256(byt
 
 export const sha256Hex = (data: Uint8Array | string): string => bytesToHex(sha256Bytes(data));
 
+/** SHA-256 of a large body (an upload, a request of up to a MiB) through WebCrypto, off the event loop. */
+export const sha256HexOfBody = async (bytes: Uint8Array): Promise<string> =>
+  bytesToHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)));
+
 export const hmac = (hash: 'SHA-1' | 'SHA-256', key: Uint8Array | string, message: Uint8Array | string): Uint8Array =>
   nobleHmac(hash === 'SHA-1' ? sha1 : sha256, bytesOf(key), bytesOf(message));
 

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { sql } from 'kysely';
 import { invalidField } from '../../core/http/field-errors.ts';
-import { bytesToBase64, bytesToHex, hmac, sha256Hex } from '../../core/pii/encoding.ts';
+import { bytesToBase64, hmac, sha256Hex, sha256HexOfBody } from '../../core/pii/encoding.ts';
 import { DomainError } from '../../core/shared/errors.ts';
 import type { IntakeDeps } from '../deps.ts';
 
@@ -88,7 +88,7 @@ export const verifyCaseSystemSignature = (deps: Pick<IntakeDeps, 'config' | 'clo
     if (body.byteLength > maxCaseApiBodyBytes) throw invalidField('body', { 'zh-CN': '请求体过大', en: 'The body is too large.' }, 400);
 
     const url = new URL(c.req.url);
-    const expected = bytesToBase64(hmac('SHA-256', owner.keys[keyId]!, stringToSign(c.req.method, url.pathname + url.search, timestamp, nonce, bytesToHex(new Uint8Array(await crypto.subtle.digest('SHA-256', body))))));
+    const expected = bytesToBase64(hmac('SHA-256', owner.keys[keyId]!, stringToSign(c.req.method, url.pathname + url.search, timestamp, nonce, await sha256HexOfBody(body))));
     if (!constantTimeEqual(expected, signature)) throw unauthorized('CASE_API_BAD_SIGNATURE', signatureHeaders.signature, '签名校验失败', 'The signature does not match.');
 
     const inserted = await deps.db

@@ -67,8 +67,8 @@ interface AppendRequest {
   readonly payload: string;
 }
 
-/** A batched append's answer: its row, its own error (a batch of one), or null: append it alone. */
-type BatchedAppend = { readonly row: AppendRow } | { readonly error: unknown } | null;
+/** A batched append's answer: its row, or null when the batch failed as a whole (append it alone). */
+type BatchedAppend = AppendRow | null;
 
 interface StreamRead {
   readonly streamId: string;
@@ -174,9 +174,8 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
    * append is then made alone by its caller, where the existing retry rules decide.
    */
   const appendBatch = async (requests: readonly AppendRequest[]): Promise<BatchedAppend[]> => {
-    if (requests.length === 1) {
-      return [await appendAlone(requests[0]!).then((row) => ({ row }), (error: unknown) => ({ error }))];
-    }
+    // Alone, an append's error is its own: the batcher hands it to its caller.
+    if (requests.length === 1) return [await appendAlone(requests[0]!)];
     // In stream order (stable for one stream's appends), so that two batches in flight, here or in
     // another process, take their streams' index locks in the same order and cannot deadlock.
     const order = requests.map((_, index) => index).sort((a, b) => compareText(requests[a]!.streamId, requests[b]!.streamId) || a - b);
@@ -195,7 +194,7 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
                stream_version
         from eventstore.append_batch(${batch}::jsonb)`.execute(db);
       const answers: BatchedAppend[] = requests.map(() => null);
-      for (const row of rows) answers[order[row.ordinal - 1]!] = { row };
+      for (const row of rows) answers[order[row.ordinal - 1]!] = row;
       return answers;
     } catch {
       return requests.map(() => null);
@@ -228,9 +227,7 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
     for (let attempt = 1; ; attempt++) {
       let row: AppendRow;
       try {
-        const batched = attempt === 1 ? await submitAppend(request) : null;
-        if (batched && 'error' in batched) throw batched.error;
-        row = batched?.row ?? (await appendAlone(request));
+        row = (attempt === 1 ? await submitAppend(request) : null) ?? (await appendAlone(request));
       } catch (error) {
         if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
         const retried = await resolveRetry(streamId, events);
