@@ -20,7 +20,10 @@ export interface PgEventStoreOptions {
 /**
  * Appends announce themselves with NOTIFY *after* their commit, from a separate statement, and
  * coalesced: NOTIFY inside the appending transaction would take the notification queue's lock until
- * that transaction's WAL flush and so serialise every concurrent commit.
+ * that transaction's WAL flush and so serialise every concurrent commit. The NOTIFY's own transaction
+ * commits without waiting for its WAL flush (`synchronous_commit` off for it alone): NOTIFY takes a
+ * transaction id, so it would otherwise wait for a flush of its own, and a lost wake-up only delays
+ * subscribers until their next poll.
  */
 const notifyFeed = (pool: pg.Pool, connectionString: string, listen: boolean): ChangeFeed => {
   const local = inProcessChangeFeed();
@@ -33,7 +36,7 @@ const notifyFeed = (pool: pg.Pool, connectionString: string, listen: boolean): C
     inFlight = true;
     pending = false;
     pool
-      .query(`select pg_notify('${CHANNEL}', '')`)
+      .query(`select set_config('synchronous_commit', 'off', true), pg_notify('${CHANNEL}', '')`)
       .catch(() => {
         // A lost wake-up only delays subscribers until their next poll.
       })
