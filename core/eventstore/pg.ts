@@ -7,6 +7,8 @@ import { inProcessChangeFeed } from './postgres/change-feed.ts';
 import { createSqlEventStore } from './postgres/sql-store.ts';
 
 const CHANNEL = 'pinggai_events';
+/** The shortest time between two NOTIFYs from one store. */
+const NOTIFY_INTERVAL_MS = 5;
 
 export interface PgEventStoreOptions {
   readonly connectionString: string;
@@ -18,23 +20,40 @@ export interface PgEventStoreOptions {
 }
 
 /**
- * Appends announce themselves with NOTIFY *after* their commit, from a separate statement, and
- * coalesced: NOTIFY inside the appending transaction would take the notification queue's lock until
- * that transaction's WAL flush and so serialise every concurrent commit. The NOTIFY's own transaction
- * commits without waiting for its WAL flush (`synchronous_commit` off for it alone): NOTIFY takes a
- * transaction id, so it would otherwise wait for a flush of its own, and a lost wake-up only delays
- * subscribers until their next poll.
+ * Appends announce themselves with NOTIFY *after* their commit, from a separate statement:
+ * NOTIFY inside the appending transaction would take the notification queue's lock until that
+ * transaction's WAL flush and so serialise every concurrent commit.
+ * - Coalesced: one NOTIFY at a time, and at most one per `NOTIFY_INTERVAL_MS`. The first append
+ *   after a quiet spell is announced at once; under load, other processes' subscribers wake a few
+ *   milliseconds late instead of once per append (this process's own are told at once).
+ * - The NOTIFY's transaction does not wait for its WAL flush (`synchronous_commit` off for it
+ *   alone). NOTIFY takes a transaction id, so it would otherwise wait for a flush of its own.
+ * A lost wake-up only delays subscribers until their next poll.
  */
 const notifyFeed = (pool: pg.Pool, connectionString: string, listen: boolean): ChangeFeed => {
   const local = inProcessChangeFeed();
   let inFlight = false;
   let pending = false;
+  let lastSent = Number.NEGATIVE_INFINITY;
+  let timer: ReturnType<typeof setTimeout> | null = null;
   let listener: pg.Client | null = null;
   let closed = false;
 
-  const send = () => {
+  /** Sends the pending NOTIFY now, or when the one in flight is done and the interval has passed. */
+  const flush = (): void => {
+    if (!pending || inFlight || timer || closed) return;
+    const wait = lastSent + NOTIFY_INTERVAL_MS - performance.now();
+    if (wait > 0) {
+      timer = setTimeout(() => {
+        timer = null;
+        flush();
+      }, wait);
+      timer.unref?.();
+      return;
+    }
     inFlight = true;
     pending = false;
+    lastSent = performance.now();
     pool
       .query(`select set_config('synchronous_commit', 'off', true), pg_notify('${CHANNEL}', '')`)
       .catch(() => {
@@ -42,7 +61,7 @@ const notifyFeed = (pool: pg.Pool, connectionString: string, listen: boolean): C
       })
       .finally(() => {
         inFlight = false;
-        if (pending && !closed) send();
+        flush();
       });
   };
 
@@ -62,8 +81,8 @@ const notifyFeed = (pool: pg.Pool, connectionString: string, listen: boolean): C
   return {
     announce() {
       local.notifyLocal();
-      if (inFlight) pending = true;
-      else send();
+      pending = true;
+      flush();
     },
     onChange(fn) {
       if (listen && !listening) listening = connectListener().catch(() => undefined);
@@ -71,6 +90,7 @@ const notifyFeed = (pool: pg.Pool, connectionString: string, listen: boolean): C
     },
     async close() {
       closed = true;
+      if (timer) clearTimeout(timer);
       await listening;
       await listener?.end().catch(() => undefined);
       await local.close();

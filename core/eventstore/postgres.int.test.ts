@@ -1,4 +1,6 @@
-import { describe } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
 import { createPgPool, postgresKysely } from '../db/postgres.ts';
 import { createTestDatabase } from '../../tests/support/databases.ts';
 import { needs, testEnv } from '../../tests/support/env.ts';
@@ -22,5 +24,54 @@ describe.runIf(needs('event store contract on a Postgres server', 'PINGGAI_TEST_
         },
       };
     },
+  });
+});
+
+describe.runIf(needs('LISTEN/NOTIFY wake-ups on a Postgres server', 'PINGGAI_TEST_PG_URL'))('Postgres server: wake-ups between stores', () => {
+  it('a subscriber of another store (another process in production) hears every burst of appends, the last one of each included', async () => {
+    const database = await createTestDatabase(testEnv('PINGGAI_TEST_PG_URL')!, 'pinggai_notify');
+    const writer = createPgEventStore({ connectionString: database.url, poolSize: 8, listen: false });
+    const reader = createPgEventStore({ connectionString: database.url, poolSize: 2 });
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    const seen = new Set<string>();
+    // Polling is out of the picture: only a NOTIFY can wake this subscriber within the test.
+    const subscription = reader.subscribe({
+      subscriberId: 'notify-test',
+      pollIntervalMs: 600_000,
+      handle: async (events) => {
+        for (const event of events) seen.add(event.id);
+      },
+    });
+    const until = async (what: string, condition: () => boolean | Promise<boolean>) => {
+      for (let waited = 0; !(await condition()); waited += 20) {
+        if (waited > 10_000) throw new Error(`gave up waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const event = (n: number) => ({ id: randomUUID(), type: 'Noted', schemaVersion: 1, data: { n }, metadata: { occurredAt: new Date().toISOString() } });
+    try {
+      await until('the reader to listen', async () => {
+        const { rows } = await admin.query<{ n: number }>(
+          `select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'pinggai-listen' and query ilike 'listen %'`,
+        );
+        return rows[0]!.n === 1;
+      });
+      // A burst of concurrent appends (NOTIFYs coalesced), then single appends closer together than
+      // the NOTIFY interval: the last of each is announced by the delayed NOTIFY.
+      const burst = Array.from({ length: 40 }, (_, n) => event(n));
+      await Promise.all(burst.map((e, n) => writer.append(`notify-${n}`, [e], { expectedVersion: 'no_stream' })));
+      await until('the burst', () => burst.every((e) => seen.has(e.id)));
+      const singles = Array.from({ length: 5 }, (_, n) => event(100 + n));
+      for (const e of singles) await writer.append('notify-singles', [e]);
+      await until('the single appends', () => singles.every((e) => seen.has(e.id)));
+      expect(seen.size).toBe(45);
+    } finally {
+      await subscription.stop();
+      await admin.end();
+      await reader.close();
+      await writer.close();
+      await database.drop();
+    }
   });
 });
