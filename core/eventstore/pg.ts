@@ -4,6 +4,7 @@ import type { EventStore } from './types.ts';
 import type { Upcaster } from './upcasting.ts';
 import type { ChangeFeed } from './postgres/change-feed.ts';
 import { inProcessChangeFeed } from './postgres/change-feed.ts';
+import type { AppendBatchReport } from './postgres/sql-store.ts';
 import { createSqlEventStore } from './postgres/sql-store.ts';
 
 const CHANNEL = 'pinggai_events';
@@ -17,6 +18,7 @@ export interface PgEventStoreOptions {
   readonly listen?: boolean;
   readonly upcasters?: readonly Upcaster[];
   readonly onAppend?: (ms: number, events: number) => void;
+  readonly onBatch?: (batch: AppendBatchReport) => void;
 }
 
 /**
@@ -110,6 +112,7 @@ export const createPgEventStore = (options: PgEventStoreOptions): EventStore => 
     feed: notifyFeed(pool, options.connectionString, options.listen ?? true),
     ...(options.upcasters ? { upcasters: options.upcasters } : {}),
     ...(options.onAppend ? { onAppend: options.onAppend } : {}),
+    ...(options.onBatch ? { onBatch: options.onBatch } : {}),
     close: () => db.destroy(),
   });
 };

@@ -35,6 +35,7 @@ import { ConfigError, parseEmbeddedConfig } from './config.ts';
 import type { DataFolderLock } from './data-lock.ts';
 import { lockDataFolder } from './data-lock.ts';
 import type { EmbeddedDatabase } from './event-store.ts';
+import type { AppendBatchReport } from '../../core/eventstore/postgres/sql-store.ts';
 import { openEmbeddedDatabase } from './event-store.ts';
 import { healthRoutes } from './health.ts';
 import { installShutdown } from '../app/shutdown.ts';
@@ -76,7 +77,10 @@ const startEmbedded = async (): Promise<void> => {
   onClose({ name: `lock ${lock.file}`, close: () => lock.release() });
   log(`holding ${lock.file}`);
 
-  const database: EmbeddedDatabase = await openEmbeddedDatabase(config.dataDir, log);
+  // The store comes before the metrics, which read the read models through its database: its
+  // group-commit statements are counted from the moment the metrics exist.
+  let observeBatch: ((batch: AppendBatchReport) => void) | null = null;
+  const database: EmbeddedDatabase = await openEmbeddedDatabase(config.dataDir, log, { onBatch: (batch) => observeBatch?.(batch) });
   onClose({ name: 'PGlite', close: () => database.close() });
 
   const connection = await connectTemporal(config);
@@ -110,6 +114,7 @@ const startEmbedded = async (): Promise<void> => {
     log(`tracing to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? ''}`);
   }
   const metrics = createMetrics({ db: database.db, projections: projectionRegistry, now });
+  observeBatch = metrics.observeBatch;
   const store = instrumentEventStore(database.store, { onAppend: metrics.observeAppend });
   const workerConnection = await NativeConnection.connect({ address: config.temporalAddress });
   onClose({ name: 'Temporal worker connection', close: () => workerConnection.close() });

@@ -8,8 +8,9 @@ import { prometheus } from '@hono/prometheus';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import { Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppendOutcome } from '../../core/eventstore/instrumented.ts';
+import type { AppendBatchReport } from '../../core/eventstore/postgres/sql-store.ts';
 import type { AnyProjection } from '../../projections/index.ts';
 import { projectorLag } from '../../projections/index.ts';
 import { warningsByPhase } from '../../projections/queries/warnings.ts';
@@ -28,6 +29,8 @@ export interface Metrics {
   readonly http: MiddlewareHandler;
   /** Pass to instrumentEventStore as `onAppend`. */
   readonly observeAppend: (seconds: number, events: number, outcome: AppendOutcome) => void;
+  /** Pass to the Postgres or PGlite store as `onBatch`. */
+  readonly observeBatch: (batch: AppendBatchReport) => void;
   /** The GET /metrics handler (Prometheus text format). */
   readonly handler: (c: Context) => Promise<Response>;
 }
@@ -50,6 +53,21 @@ export const createMetrics = (sources: MetricsSources): Metrics => {
     help: 'Time to append one batch of events to the event store.',
     labelNames: ['outcome'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+
+  const batches = new Counter({
+    name: 'pinggai_event_append_batches_total',
+    help:
+      "Statements that carried several callers' appends (group commit), by outcome: together, or redone " +
+      '(the statement failed and each append was made again alone; code is the SQLSTATE: 23505 a retried event or a version taken meanwhile, 55P03 a lock wait).',
+    labelNames: ['outcome', 'code'] as const,
+    registers: [registry],
+  });
+  const batchAppends = new Histogram({
+    name: 'pinggai_event_append_batch_appends',
+    help: 'Appends carried by one group-commit statement.',
+    buckets: [2, 4, 8, 16, 32, 64, 128, 256],
     registers: [registry],
   });
 
@@ -130,6 +148,10 @@ export const createMetrics = (sources: MetricsSources): Metrics => {
     registry,
     http: registerMetrics,
     observeAppend: (seconds, _events, outcome) => append.observe({ outcome }, seconds),
+    observeBatch: ({ appends, outcome, code }) => {
+      batches.inc({ outcome, code: code ?? '' });
+      batchAppends.observe(appends);
+    },
     handler: (c) => printMetrics(c),
   };
 };

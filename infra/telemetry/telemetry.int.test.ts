@@ -80,6 +80,7 @@ describe.runIf(needs('tracing one rating from the edge into its workflow', 'TEMP
   let db: Kysely<unknown>;
   let application: RunningApplication;
   let app: Hono;
+  let metrics: ReturnType<typeof createMetrics>;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
@@ -87,8 +88,8 @@ describe.runIf(needs('tracing one rating from the edge into its workflow', 'TEMP
     tracing = tracingFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint }, 'pinggai-test')!;
     const { pglite, db: pgliteDb } = await createTestPglite();
     db = pgliteDb;
-    const metrics = createMetrics({ db, projections: projectionRegistry, now: () => new Date() });
-    const raw = createPgliteEventStore({ pglite, db });
+    metrics = createMetrics({ db, projections: projectionRegistry, now: () => new Date() });
+    const raw = createPgliteEventStore({ pglite, db, onBatch: metrics.observeBatch });
     store = instrumentEventStore(raw, { onAppend: metrics.observeAppend });
     const blobRoot = await mkdtemp(path.join(tmpdir(), 'pinggai-trace-blobs-'));
     const vault = createPiiVault({ keyring: generatePiiKeyring() });
@@ -202,5 +203,33 @@ describe.runIf(needs('tracing one rating from the edge into its workflow', 'TEMP
     expect(value(/^pinggai_warning_deadlines_missed\{deadline="dispatch"\}/)).toBe(0);
     expect(value(/^pinggai_sms_messages\{status="sent"\}/)).toBeGreaterThanOrEqual(1);
     expect(value(/^pinggai_sms_messages\{status="failed"\}/)).toBe(0);
+  });
+
+  it('/metrics counts group-commit statements, and those redone append by append with the SQLSTATE that failed them', async () => {
+    // A store of its own (the application's projectors need not see these events), counted by the same metrics.
+    const probe = await createTestPglite();
+    const probeStore = createPgliteEventStore({ pglite: probe.pglite, db: probe.db, onBatch: metrics.observeBatch });
+    try {
+      const event = () => ({ id: crypto.randomUUID(), type: 'Probed', schemaVersion: 1, data: {}, metadata: { occurredAt: new Date().toISOString() } });
+      // One statement in flight on PGlite: the appends behind the first one go together in the next.
+      await Promise.all(Array.from({ length: 8 }, (_, n) => probeStore.append(`probe-${n}`, [event()], { expectedVersion: 'no_stream' })));
+      // A retried event in a batch fails the statement (23505); each append is then made alone.
+      const retried = event();
+      const answers = await Promise.all([
+        probeStore.append('probe-r1', [event()]),
+        probeStore.append('probe-r2', [retried]),
+        probeStore.append('probe-r2', [retried]),
+        probeStore.append('probe-r3', [event()]),
+      ]);
+      expect(answers.filter((answer) => answer.alreadyAppended)).toHaveLength(1);
+    } finally {
+      await probeStore.close();
+      await probe.pglite.close();
+    }
+    const text = await (await request('/metrics')).text();
+    const value = (pattern: RegExp) => Number(text.split('\n').find((line) => pattern.test(line))?.split(' ').at(-1) ?? Number.NaN);
+    expect(value(/^pinggai_event_append_batches_total\{(?=.*outcome="together")(?=.*code="")/)).toBeGreaterThanOrEqual(1);
+    expect(value(/^pinggai_event_append_batches_total\{(?=.*outcome="redone")(?=.*code="23505")/)).toBe(1);
+    expect(value(/^pinggai_event_append_batch_appends_count /)).toBeGreaterThanOrEqual(2);
   });
 });

@@ -36,7 +36,21 @@ export interface SqlEventStoreOptions {
    * fails aborts the transaction, as a failed single append always did.
    */
   readonly batching?: Partial<BatcherOptions>;
+  /** Told of every statement that carried two or more callers' appends (metrics). */
+  readonly onBatch?: (batch: AppendBatchReport) => void;
   readonly close?: () => Promise<void>;
+}
+
+/**
+ * One group-commit statement: how many appends it carried, and whether they went through together
+ * or the statement failed and each append was made again alone. `code` is the SQLSTATE that failed
+ * it: 23505 for a retried event id or a version taken meanwhile, 55P03 for a lock wait over 200 ms.
+ * Many `redone` batches mean hot streams (or retries), and each costs its appends a second trip.
+ */
+export interface AppendBatchReport {
+  readonly appends: number;
+  readonly outcome: 'together' | 'redone';
+  readonly code: string | null;
 }
 
 interface EventRow {
@@ -195,8 +209,11 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
         from eventstore.append_batch(${batch}::jsonb)`.execute(db);
       const answers: BatchedAppend[] = requests.map(() => null);
       for (const row of rows) answers[order[row.ordinal - 1]!] = row;
+      options.onBatch?.({ appends: requests.length, outcome: 'together', code: null });
       return answers;
-    } catch {
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      options.onBatch?.({ appends: requests.length, outcome: 'redone', code: typeof code === 'string' ? code : null });
       return requests.map(() => null);
     }
   };
