@@ -4,9 +4,10 @@
  * A child process serves both apps with @hono/node-server: hello-world, and the intake app on a real
  * Postgres server (events appended through the store, attachments none). It first issues invitations
  * (one rating per invitation). The parent is the load generator, autocannon (its own process, so the
- * generator does not share the server's event loop): maximum throughput of hello-world and of
- * POST /e/:token (overall=5, urlencoded, a distinct invitation per request), then an evenly paced
- * open-loop run at half the maximum submission rate for the p99 latency. Ends with one JSON line.
+ * generator does not share the server's event loop): maximum throughput of hello-world, of
+ * POST /e/:token (overall=5, urlencoded, a distinct invitation per request) and of hello-world again
+ * (the baseline is both hello-world runs together), then an evenly paced open-loop run at half the
+ * maximum submission rate for the p99 latency. Ends with one JSON line.
  *
  * Each side is warmed up first (a second of hello-world, a tenth of the invitations), so that both
  * are measured after the JIT has compiled them. The server's CPU time per request is reported too:
@@ -183,9 +184,13 @@ const main = async () => {
     const pageBytes = (await pageResponse.arrayBuffer()).byteLength;
 
     await load('hello warm-up', { url: `http://127.0.0.1:${helloPort}/`, duration: 1 });
-    await serverCpu();
-    const hello = await load('hello', { url: `http://127.0.0.1:${helloPort}/`, duration: seconds });
-    const helloCpu = await serverCpu();
+    /** Hello-world at full speed, with the server's CPU time over the run. */
+    const helloRun = async () => {
+      await serverCpu();
+      const run = await load('hello', { url: `http://127.0.0.1:${helloPort}/`, duration: seconds });
+      return { ...run, cpuMicros: await serverCpu() };
+    };
+    const helloBefore = await helloRun();
 
     // Every submission spends its own invitation (one rating per invitation).
     let cursor = 1;
@@ -200,6 +205,14 @@ const main = async () => {
     await serverCpu();
     const maximum = await load('submit', { url: intake, amount: Math.floor(tokens.length * 0.6), requests: [submission] });
     const submitCpu = await serverCpu();
+    // Hello-world again after the submissions: the baseline is the two runs together, so that the
+    // machine's drift during the run (it is shared) weighs on both sides alike.
+    const helloAfter = await helloRun();
+    const hello = {
+      total: helloBefore.total + helloAfter.total,
+      perSecond: (helloBefore.total + helloAfter.total) / (helloBefore.total / helloBefore.perSecond + helloAfter.total / helloAfter.perSecond),
+      cpuMicros: helloBefore.cpuMicros + helloAfter.cpuMicros,
+    };
 
     // At half the maximum rate, evenly spaced (open loop): autocannon's own rate limit releases each
     // second's quota at once, a burst that measures its own queue rather than the endpoint.
@@ -209,21 +222,22 @@ const main = async () => {
     const result = {
       bench: 'intake',
       hello_per_s: round(hello.perSecond, 0),
+      hello_per_s_before_after: [round(helloBefore.perSecond, 0), round(helloAfter.perSecond, 0)],
       submits_per_s: round(maximum.perSecond, 0),
       submit_vs_hello: round(maximum.perSecond / hello.perSecond, 3),
       p99_ms_at_half_load: round(half.p99Ms, 1),
       p50_ms_at_half_load: round(half.p50Ms, 1),
       half_load_per_s: round(half.perSecond, 0),
-      server_cpu_us_per_hello: round(helloCpu / hello.total, 1),
+      server_cpu_us_per_hello: round(hello.cpuMicros / hello.total, 1),
       server_cpu_us_per_submit: round(submitCpu / maximum.total, 1),
       page_bytes: pageBytes,
       connections,
       seconds,
     };
-    console.log(`hello-world ${result.hello_per_s}/s; submissions ${result.submits_per_s}/s (${(result.submit_vs_hello * 100).toFixed(1)}% of hello; target ≥ 25%)`);
+    console.log(`hello-world ${result.hello_per_s}/s (${result.hello_per_s_before_after.join('/s before, ')}/s after the submissions); submissions ${result.submits_per_s}/s (${(result.submit_vs_hello * 100).toFixed(1)}% of hello; target ≥ 25%)`);
     console.log(`server CPU per request: hello-world ${result.server_cpu_us_per_hello} µs, submission ${result.server_cpu_us_per_submit} µs (${round(result.server_cpu_us_per_hello / result.server_cpu_us_per_submit, 3)} of hello's CPU cost per request)`);
     console.log(`at ${result.half_load_per_s}/s (half load): p50 ${result.p50_ms_at_half_load} ms, p99 ${result.p99_ms_at_half_load} ms (target ≤ 50); page ${pageBytes} bytes (target ≤ 51200)`);
-    console.log(JSON.stringify({ bench: result.bench, submit_vs_hello: result.submit_vs_hello, submits_per_s: result.submits_per_s, p99_ms_at_half_load: result.p99_ms_at_half_load, page_bytes: result.page_bytes, hello_per_s: result.hello_per_s, server_cpu_us_per_hello: result.server_cpu_us_per_hello, server_cpu_us_per_submit: result.server_cpu_us_per_submit }));
+    console.log(JSON.stringify({ bench: result.bench, submit_vs_hello: result.submit_vs_hello, submits_per_s: result.submits_per_s, p99_ms_at_half_load: result.p99_ms_at_half_load, page_bytes: result.page_bytes, hello_per_s: result.hello_per_s, hello_per_s_before_after: result.hello_per_s_before_after, server_cpu_us_per_hello: result.server_cpu_us_per_hello, server_cpu_us_per_submit: result.server_cpu_us_per_submit }));
   } finally {
     child.stdin!.end();
     await new Promise((resolve) => child.once('exit', resolve));
