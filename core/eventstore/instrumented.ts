@@ -4,6 +4,19 @@ import { WrongExpectedVersion } from './types.ts';
 
 export type AppendOutcome = 'ok' | 'conflict' | 'error';
 
+/**
+ * One group-commit statement of the Postgres or PGlite store: how many callers' appends it carried,
+ * and whether they went through together or the statement failed and each was made again alone.
+ * `code` is the SQLSTATE that failed it (23505: a retried event id or a version taken meanwhile;
+ * 55P03: a lock wait over 200 ms), or null when it was not a Postgres error. Many redone statements
+ * mean hot streams or retries, and each costs its appends a second trip.
+ */
+export interface GroupCommitReport {
+  readonly appends: number;
+  readonly outcome: 'together' | 'redone';
+  readonly code: string | null;
+}
+
 export interface EventStoreObserver {
   /** After every append: how long it took, how many events were given, and how it ended. */
   readonly onAppend?: (seconds: number, events: number, outcome: AppendOutcome) => void;

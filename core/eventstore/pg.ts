@@ -1,10 +1,10 @@
 import pg from 'pg';
 import { createPgPool, postgresKysely } from '../db/postgres.ts';
+import type { GroupCommitReport } from './instrumented.ts';
 import type { EventStore } from './types.ts';
 import type { Upcaster } from './upcasting.ts';
 import type { ChangeFeed } from './postgres/change-feed.ts';
 import { inProcessChangeFeed } from './postgres/change-feed.ts';
-import type { AppendBatchReport } from './postgres/sql-store.ts';
 import { createSqlEventStore } from './postgres/sql-store.ts';
 
 const CHANNEL = 'pinggai_events';
@@ -18,7 +18,7 @@ export interface PgEventStoreOptions {
   readonly listen?: boolean;
   readonly upcasters?: readonly Upcaster[];
   readonly onAppend?: (ms: number, events: number) => void;
-  readonly onBatch?: (batch: AppendBatchReport) => void;
+  readonly onGroupCommit?: (report: GroupCommitReport) => void;
 }
 
 /**
@@ -28,18 +28,23 @@ export interface PgEventStoreOptions {
  * - Coalesced: one NOTIFY at a time, and at most one per `NOTIFY_INTERVAL_MS`. The first append
  *   after a quiet spell is announced at once; under load, other processes' subscribers wake a few
  *   milliseconds late instead of once per append (this process's own are told at once).
- * - The NOTIFY's transaction does not wait for its WAL flush (`synchronous_commit` off for it
- *   alone). NOTIFY takes a transaction id, so it would otherwise wait for a flush of its own.
+ * - On close, an announcement still held back by the interval is sent before the pool ends.
  * A lost wake-up only delays subscribers until their next poll.
  */
 const notifyFeed = (pool: pg.Pool, connectionString: string, listen: boolean): ChangeFeed => {
   const local = inProcessChangeFeed();
-  let inFlight = false;
+  let inFlight: Promise<void> | null = null;
   let pending = false;
   let lastSent = Number.NEGATIVE_INFINITY;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let listener: pg.Client | null = null;
   let closed = false;
+
+  const send = (): Promise<void> =>
+    pool.query(`select pg_notify('${CHANNEL}', '')`).then(
+      () => undefined,
+      () => undefined, // A lost wake-up only delays subscribers until their next poll.
+    );
 
   /** Sends the pending NOTIFY now, or when the one in flight is done and the interval has passed. */
   const flush = (): void => {
@@ -53,18 +58,12 @@ const notifyFeed = (pool: pg.Pool, connectionString: string, listen: boolean): C
       timer.unref?.();
       return;
     }
-    inFlight = true;
     pending = false;
     lastSent = performance.now();
-    pool
-      .query(`select set_config('synchronous_commit', 'off', true), pg_notify('${CHANNEL}', '')`)
-      .catch(() => {
-        // A lost wake-up only delays subscribers until their next poll.
-      })
-      .finally(() => {
-        inFlight = false;
-        flush();
-      });
+    inFlight = send().finally(() => {
+      inFlight = null;
+      flush();
+    });
   };
 
   const connectListener = async () => {
@@ -93,6 +92,8 @@ const notifyFeed = (pool: pg.Pool, connectionString: string, listen: boolean): C
     async close() {
       closed = true;
       if (timer) clearTimeout(timer);
+      await inFlight;
+      if (pending) await send();
       await listening;
       await listener?.end().catch(() => undefined);
       await local.close();
@@ -112,7 +113,7 @@ export const createPgEventStore = (options: PgEventStoreOptions): EventStore => 
     feed: notifyFeed(pool, options.connectionString, options.listen ?? true),
     ...(options.upcasters ? { upcasters: options.upcasters } : {}),
     ...(options.onAppend ? { onAppend: options.onAppend } : {}),
-    ...(options.onBatch ? { onBatch: options.onBatch } : {}),
+    ...(options.onGroupCommit ? { onGroupCommit: options.onGroupCommit } : {}),
     close: () => db.destroy(),
   });
 };

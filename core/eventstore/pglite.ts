@@ -1,10 +1,10 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { Kysely } from 'kysely';
 import { pgliteKysely } from '../db/pglite.ts';
+import type { GroupCommitReport } from './instrumented.ts';
 import type { EventStore } from './types.ts';
 import type { Upcaster } from './upcasting.ts';
 import { inProcessChangeFeed } from './postgres/change-feed.ts';
-import type { AppendBatchReport } from './postgres/sql-store.ts';
 import { createSqlEventStore } from './postgres/sql-store.ts';
 
 export interface PgliteEventStoreOptions {
@@ -13,7 +13,7 @@ export interface PgliteEventStoreOptions {
   readonly db?: Kysely<unknown>;
   readonly upcasters?: readonly Upcaster[];
   readonly onAppend?: (ms: number, events: number) => void;
-  readonly onBatch?: (batch: AppendBatchReport) => void;
+  readonly onGroupCommit?: (report: GroupCommitReport) => void;
 }
 
 /**
@@ -27,5 +27,5 @@ export const createPgliteEventStore = (options: PgliteEventStoreOptions): EventS
     feed: inProcessChangeFeed(),
     ...(options.upcasters ? { upcasters: options.upcasters } : {}),
     ...(options.onAppend ? { onAppend: options.onAppend } : {}),
-    ...(options.onBatch ? { onBatch: options.onBatch } : {}),
+    ...(options.onGroupCommit ? { onGroupCommit: options.onGroupCommit } : {}),
   });

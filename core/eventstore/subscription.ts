@@ -41,12 +41,23 @@ export const startSubscription = (options: SubscribeOptions, source: Subscriptio
   let heldBackSince: number | null = null;
   let stallReported = false;
   let wake: (() => void) | null = null;
+  // Set by every announced change and cleared before each read: a change announced while a batch is
+  // being read or handled ends the next sleep at once, instead of waiting for the poll.
+  let changed = false;
   const waiters: { target: LogPosition; resolve: () => void }[] = [];
 
-  const unlisten = source.onChange(() => wake?.());
+  const nudge = () => {
+    changed = true;
+    wake?.();
+  };
+  const unlisten = source.onChange(nudge);
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
+      if (changed) {
+        resolve();
+        return;
+      }
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
@@ -71,6 +82,7 @@ export const startSubscription = (options: SubscribeOptions, source: Subscriptio
     loaded = true;
     while (running) {
       try {
+        changed = false;
         const batch = await source.readAll({ after: checkpoint, limit: batchSize, ...(categories ? { categories } : {}) });
         if (batch.length > 0) {
           caughtUp = false;
@@ -128,7 +140,7 @@ export const startSubscription = (options: SubscribeOptions, source: Subscriptio
       if (loaded && checkpoint !== null && checkpoint >= target) return;
       await new Promise<void>((resolve) => {
         waiters.push({ target, resolve });
-        wake?.();
+        nudge();
       });
     },
     async stop() {

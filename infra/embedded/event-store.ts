@@ -3,7 +3,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { Kysely } from 'kysely';
 import { openPglite, pgliteKysely } from '../../core/db/pglite.ts';
 import { createPgliteEventStore } from '../../core/eventstore/pglite.ts';
-import type { AppendBatchReport } from '../../core/eventstore/postgres/sql-store.ts';
+import type { GroupCommitReport } from '../../core/eventstore/instrumented.ts';
 import type { EventStore } from '../../core/eventstore/types.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 
@@ -23,7 +23,7 @@ export interface EmbeddedDatabase {
 export const openEmbeddedDatabase = async (
   dataDir: string,
   log: (line: string) => void,
-  options: { readonly onBatch?: (batch: AppendBatchReport) => void } = {},
+  options: { readonly onGroupCommit?: (report: GroupCommitReport) => void } = {},
 ): Promise<EmbeddedDatabase> => {
   const folder = path.join(dataDir, 'pglite');
   log(`opening PGlite at ${folder} (a new folder takes a few seconds to initialise)`);
@@ -35,7 +35,7 @@ export const openEmbeddedDatabase = async (
     await pglite.close();
     throw error;
   }
-  const store = createPgliteEventStore({ pglite, db, ...(options.onBatch ? { onBatch: options.onBatch } : {}) });
+  const store = createPgliteEventStore({ pglite, db, ...(options.onGroupCommit ? { onGroupCommit: options.onGroupCommit } : {}) });
   return {
     pglite,
     db,

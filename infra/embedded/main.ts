@@ -35,12 +35,12 @@ import { ConfigError, parseEmbeddedConfig } from './config.ts';
 import type { DataFolderLock } from './data-lock.ts';
 import { lockDataFolder } from './data-lock.ts';
 import type { EmbeddedDatabase } from './event-store.ts';
-import type { AppendBatchReport } from '../../core/eventstore/postgres/sql-store.ts';
 import { openEmbeddedDatabase } from './event-store.ts';
 import { healthRoutes } from './health.ts';
 import { installShutdown } from '../app/shutdown.ts';
 import { httpInstrumentationMiddleware } from '@hono/otel';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import type { GroupCommitReport } from '../../core/eventstore/instrumented.ts';
 import { instrumentEventStore } from '../../core/eventstore/instrumented.ts';
 import { projectionRegistry } from '../../projections/index.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
@@ -79,8 +79,8 @@ const startEmbedded = async (): Promise<void> => {
 
   // The store comes before the metrics, which read the read models through its database: its
   // group-commit statements are counted from the moment the metrics exist.
-  let observeBatch: ((batch: AppendBatchReport) => void) | null = null;
-  const database: EmbeddedDatabase = await openEmbeddedDatabase(config.dataDir, log, { onBatch: (batch) => observeBatch?.(batch) });
+  let observeGroupCommit: ((report: GroupCommitReport) => void) | null = null;
+  const database: EmbeddedDatabase = await openEmbeddedDatabase(config.dataDir, log, { onGroupCommit: (report) => observeGroupCommit?.(report) });
   onClose({ name: 'PGlite', close: () => database.close() });
 
   const connection = await connectTemporal(config);
@@ -114,7 +114,7 @@ const startEmbedded = async (): Promise<void> => {
     log(`tracing to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? ''}`);
   }
   const metrics = createMetrics({ db: database.db, projections: projectionRegistry, now });
-  observeBatch = metrics.observeBatch;
+  observeGroupCommit = metrics.observeGroupCommit;
   const store = instrumentEventStore(database.store, { onAppend: metrics.observeAppend });
   const workerConnection = await NativeConnection.connect({ address: config.temporalAddress });
   onClose({ name: 'Temporal worker connection', close: () => workerConnection.close() });

@@ -9,8 +9,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { AppendOutcome } from '../../core/eventstore/instrumented.ts';
-import type { AppendBatchReport } from '../../core/eventstore/postgres/sql-store.ts';
+import type { AppendOutcome, GroupCommitReport } from '../../core/eventstore/instrumented.ts';
 import type { AnyProjection } from '../../projections/index.ts';
 import { projectorLag } from '../../projections/index.ts';
 import { warningsByPhase } from '../../projections/queries/warnings.ts';
@@ -29,8 +28,8 @@ export interface Metrics {
   readonly http: MiddlewareHandler;
   /** Pass to instrumentEventStore as `onAppend`. */
   readonly observeAppend: (seconds: number, events: number, outcome: AppendOutcome) => void;
-  /** Pass to the Postgres or PGlite store as `onBatch`. */
-  readonly observeBatch: (batch: AppendBatchReport) => void;
+  /** Pass to the Postgres or PGlite store as `onGroupCommit`. */
+  readonly observeGroupCommit: (report: GroupCommitReport) => void;
   /** The GET /metrics handler (Prometheus text format). */
   readonly handler: (c: Context) => Promise<Response>;
 }
@@ -56,16 +55,16 @@ export const createMetrics = (sources: MetricsSources): Metrics => {
     registers: [registry],
   });
 
-  const batches = new Counter({
-    name: 'pinggai_event_append_batches_total',
+  const groupCommits = new Counter({
+    name: 'pinggai_event_group_commits_total',
     help:
       "Statements that carried several callers' appends (group commit), by outcome: together, or redone " +
-      '(the statement failed and each append was made again alone; code is the SQLSTATE: 23505 a retried event or a version taken meanwhile, 55P03 a lock wait).',
+      '(the statement failed and each append was made again alone; code is its SQLSTATE, 23505 a retried event or a version taken meanwhile, 55P03 a lock wait, other when not from Postgres).',
     labelNames: ['outcome', 'code'] as const,
     registers: [registry],
   });
-  const batchAppends = new Histogram({
-    name: 'pinggai_event_append_batch_appends',
+  const groupCommitAppends = new Histogram({
+    name: 'pinggai_event_group_commit_appends',
     help: 'Appends carried by one group-commit statement.',
     buckets: [2, 4, 8, 16, 32, 64, 128, 256],
     registers: [registry],
@@ -148,9 +147,9 @@ export const createMetrics = (sources: MetricsSources): Metrics => {
     registry,
     http: registerMetrics,
     observeAppend: (seconds, _events, outcome) => append.observe({ outcome }, seconds),
-    observeBatch: ({ appends, outcome, code }) => {
-      batches.inc({ outcome, code: code ?? '' });
-      batchAppends.observe(appends);
+    observeGroupCommit: ({ appends, outcome, code }) => {
+      groupCommits.inc({ outcome, code: outcome === 'together' ? '' : (code ?? 'other') });
+      groupCommitAppends.observe(appends);
     },
     handler: (c) => printMetrics(c),
   };

@@ -14,6 +14,7 @@ import type {
   Subscription,
 } from '../types.ts';
 import { PartialDuplicateAppend, WrongExpectedVersion, streamCategory } from '../types.ts';
+import type { GroupCommitReport } from '../instrumented.ts';
 import type { Upcaster } from '../upcasting.ts';
 import { upcasterChain } from '../upcasting.ts';
 import { startSubscription } from '../subscription.ts';
@@ -37,20 +38,8 @@ export interface SqlEventStoreOptions {
    */
   readonly batching?: Partial<BatcherOptions>;
   /** Told of every statement that carried two or more callers' appends (metrics). */
-  readonly onBatch?: (batch: AppendBatchReport) => void;
+  readonly onGroupCommit?: (report: GroupCommitReport) => void;
   readonly close?: () => Promise<void>;
-}
-
-/**
- * One group-commit statement: how many appends it carried, and whether they went through together
- * or the statement failed and each append was made again alone. `code` is the SQLSTATE that failed
- * it: 23505 for a retried event id or a version taken meanwhile, 55P03 for a lock wait over 200 ms.
- * Many `redone` batches mean hot streams (or retries), and each costs its appends a second trip.
- */
-export interface AppendBatchReport {
-  readonly appends: number;
-  readonly outcome: 'together' | 'redone';
-  readonly code: string | null;
 }
 
 interface EventRow {
@@ -97,6 +86,7 @@ const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 const DEFAULT_MAX_BATCH = 256;
 
 const UNIQUE_VIOLATION = '23505';
+const SQLSTATE = /^[0-9A-Z]{5}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Columns come back as text under their own names; ORDER BY therefore names the table's columns
@@ -171,6 +161,15 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
     };
   };
 
+  /** Metrics must never fail or redo an append that has committed. */
+  const reportGroupCommit = (report: GroupCommitReport): void => {
+    try {
+      options.onGroupCommit?.(report);
+    } catch {
+      // Ignored: the observer's problem, not the appends'.
+    }
+  };
+
   const appendAlone = async (request: AppendRequest): Promise<AppendRow> => {
     const { rows } = await sql<AppendRow>`
       select current_version, global_position::text as global_position, transaction_id::text as transaction_id,
@@ -202,20 +201,21 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
         );
       })
       .join(',')}]`;
+    let rows: (AppendRow & { ordinal: number })[];
     try {
-      const { rows } = await sql<AppendRow & { ordinal: number }>`
+      ({ rows } = await sql<AppendRow & { ordinal: number }>`
         select ordinal, current_version, global_position::text as global_position, transaction_id::text as transaction_id,
                stream_version
-        from eventstore.append_batch(${batch}::jsonb)`.execute(db);
-      const answers: BatchedAppend[] = requests.map(() => null);
-      for (const row of rows) answers[order[row.ordinal - 1]!] = row;
-      options.onBatch?.({ appends: requests.length, outcome: 'together', code: null });
-      return answers;
+        from eventstore.append_batch(${batch}::jsonb)`.execute(db));
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      options.onBatch?.({ appends: requests.length, outcome: 'redone', code: typeof code === 'string' ? code : null });
+      reportGroupCommit({ appends: requests.length, outcome: 'redone', code: typeof code === 'string' && SQLSTATE.test(code) ? code : null });
       return requests.map(() => null);
     }
+    reportGroupCommit({ appends: requests.length, outcome: 'together', code: null });
+    const answers: BatchedAppend[] = requests.map(() => null);
+    for (const row of rows) answers[order[row.ordinal - 1]!] = row;
+    return answers;
   };
   const submitAppend = createBatcher(appendBatch, batching);
 
