@@ -101,6 +101,7 @@ const serveChild = async () => {
 
 interface Load {
   readonly total: number;
+  readonly seconds: number;
   readonly perSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -125,7 +126,8 @@ const load = async (what: string, options: autocannon.Options): Promise<Load> =>
     throw new Error(`${what}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx answers (out of invitations? raise BENCH_INVITATIONS)`);
   }
   const total = result.requests.total;
-  return { total, perSecond: total / ((lastAnswer - started) / 1000), p50Ms: result.latency.p50, p99Ms: result.latency.p99 };
+  const elapsed = (lastAnswer - started) / 1000;
+  return { total, seconds: elapsed, perSecond: total / elapsed, p50Ms: result.latency.p50, p99Ms: result.latency.p99 };
 };
 
 /**
@@ -161,7 +163,8 @@ const pacedLoad = async (origin: string, rate: number, due: readonly string[]): 
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  return { total: latencies.length, perSecond: latencies.length / ((performance.now() - started) / 1000), p50Ms: at(0.5), p99Ms: at(0.99) };
+  const elapsed = (performance.now() - started) / 1000;
+  return { total: latencies.length, seconds: elapsed, perSecond: latencies.length / elapsed, p50Ms: at(0.5), p99Ms: at(0.99) };
 };
 
 const main = async () => {
@@ -210,7 +213,7 @@ const main = async () => {
     const helloAfter = await helloRun();
     const hello = {
       total: helloBefore.total + helloAfter.total,
-      perSecond: (helloBefore.total + helloAfter.total) / (helloBefore.total / helloBefore.perSecond + helloAfter.total / helloAfter.perSecond),
+      perSecond: (helloBefore.total + helloAfter.total) / (helloBefore.seconds + helloAfter.seconds),
       cpuMicros: helloBefore.cpuMicros + helloAfter.cpuMicros,
     };
 

@@ -17,7 +17,6 @@ export interface PgEventStoreOptions {
   /** Listen for appends made by other processes (LISTEN/NOTIFY). Default true. */
   readonly listen?: boolean;
   readonly upcasters?: readonly Upcaster[];
-  readonly onAppend?: (ms: number, events: number) => void;
   readonly onGroupCommit?: (report: GroupCommitReport) => void;
 }
 
@@ -112,7 +111,6 @@ export const createPgEventStore = (options: PgEventStoreOptions): EventStore => 
     batching: { concurrency: 2 },
     feed: notifyFeed(pool, options.connectionString, options.listen ?? true),
     ...(options.upcasters ? { upcasters: options.upcasters } : {}),
-    ...(options.onAppend ? { onAppend: options.onAppend } : {}),
     ...(options.onGroupCommit ? { onGroupCommit: options.onGroupCommit } : {}),
     close: () => db.destroy(),
   });

@@ -12,7 +12,6 @@ export interface PgliteEventStoreOptions {
   /** Share the caller's kysely instance (so read models and events use one queue). */
   readonly db?: Kysely<unknown>;
   readonly upcasters?: readonly Upcaster[];
-  readonly onAppend?: (ms: number, events: number) => void;
   readonly onGroupCommit?: (report: GroupCommitReport) => void;
 }
 
@@ -26,6 +25,5 @@ export const createPgliteEventStore = (options: PgliteEventStoreOptions): EventS
     db: options.db ?? pgliteKysely<unknown>(options.pglite),
     feed: inProcessChangeFeed(),
     ...(options.upcasters ? { upcasters: options.upcasters } : {}),
-    ...(options.onAppend ? { onAppend: options.onAppend } : {}),
     ...(options.onGroupCommit ? { onGroupCommit: options.onGroupCommit } : {}),
   });

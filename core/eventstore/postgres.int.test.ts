@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createPgPool, postgresKysely } from '../db/postgres.ts';
 import { createTestDatabase } from '../../tests/support/databases.ts';
 import { needs, testEnv } from '../../tests/support/env.ts';
@@ -49,14 +49,9 @@ describe.runIf(needs('LISTEN/NOTIFY wake-ups on a Postgres server', 'PINGGAI_TES
           await new Promise((resolve) => setTimeout(resolve, 10));
         },
       });
-      const until = async (what: string, condition: () => boolean | Promise<boolean>) => {
-        for (let waited = 0; !(await condition()); waited += 20) {
-          if (waited > 10_000) throw new Error(`gave up waiting for ${what}`);
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-      };
+      const until = (condition: () => boolean | Promise<boolean>) => vi.waitUntil(condition, { timeout: 10_000, interval: 20 });
       const event = (n: number) => ({ id: randomUUID(), type: 'Noted', schemaVersion: 1, data: { n }, metadata: { occurredAt: new Date().toISOString() } });
-      await until('the reader to listen', async () => {
+      await until(async () => {
         const { rows } = await admin.query<{ n: number }>(
           `select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'pinggai-listen' and query ilike 'listen %'`,
         );
@@ -66,10 +61,10 @@ describe.runIf(needs('LISTEN/NOTIFY wake-ups on a Postgres server', 'PINGGAI_TES
       // the NOTIFY interval: the last of each is announced by the delayed NOTIFY.
       const burst = Array.from({ length: 40 }, (_, n) => event(n));
       await Promise.all(burst.map((e, n) => writer.append(`notify-${n}`, [e], { expectedVersion: 'no_stream' })));
-      await until('the burst', () => burst.every((e) => seen.has(e.id)));
+      await until(() => burst.every((e) => seen.has(e.id)));
       const singles = Array.from({ length: 5 }, (_, n) => event(100 + n));
       for (const e of singles) await writer.append('notify-singles', [e]);
-      await until('the single appends', () => singles.every((e) => seen.has(e.id)));
+      await until(() => singles.every((e) => seen.has(e.id)));
       expect(seen.size, 'every event once, nothing else').toBe(45);
     } finally {
       await subscription?.stop();

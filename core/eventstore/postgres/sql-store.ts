@@ -28,8 +28,6 @@ export interface SqlEventStoreOptions {
   readonly db: Kysely<unknown>;
   readonly feed: ChangeFeed;
   readonly upcasters?: readonly Upcaster[];
-  /** Called with the append latency in ms, including the wait for its batch (metrics). */
-  readonly onAppend?: (ms: number, events: number) => void;
   /**
    * Appends and stream reads that arrive while `concurrency` of them are in flight go together in
    * the next statement (group commit). Default: one statement in flight, which suits a single
@@ -240,7 +238,6 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
       })),
     );
     const request: AppendRequest = { streamId, kind, exact, payload };
-    const started = performance.now();
     for (let attempt = 1; ; attempt++) {
       let row: AppendRow;
       try {
@@ -259,7 +256,6 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
         throw new WrongExpectedVersion(streamId, expected, row.current_version);
       }
       feed.announce();
-      options.onAppend?.(performance.now() - started, events.length);
       return {
         nextExpectedVersion: row.stream_version,
         lastLogPosition: toLogPosition(row.transaction_id, row.global_position),
