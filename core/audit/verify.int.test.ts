@@ -69,6 +69,15 @@ const tamperingSuite = (name: string, create: () => Promise<Harness>) => {
       expect(await verifyEventChain(db)).toEqual({ ok: true, streams: 3, events: 60, firstBreak: null });
     });
 
+    it('keeps every chain whole when one-event appends to streams of their own share one INSERT (rating submissions)', async () => {
+      const { store, db } = await ready();
+      const streams = ['rating-a', 'rating-b', 'rating-c', ...Array.from({ length: 21 }, (_, n) => `rating-new${n}`)];
+      for (const round of [1, 2]) {
+        await Promise.all(streams.map((stream, n) => store.append(stream, [event(round * 100 + n)])));
+      }
+      expect(await verifyEventChain(db)).toEqual({ ok: true, streams: 24, events: 9 + 48, firstBreak: null });
+    });
+
     it('names an edited payload', async () => {
       const { db } = await ready();
       const target = await positionOf(db, 'rating-a', 3);

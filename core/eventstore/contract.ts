@@ -210,6 +210,38 @@ export const describeEventStoreContract = (name: string, factory: ContractFactor
       expect(none).toEqual([]);
     });
 
+    it('answers each caller of a burst of one-event appends to streams of their own (rating submissions), stale ones included', async () => {
+      // The shape a SQL store sends as one INSERT when it groups appends: one event each, no stream twice.
+      const tag = unique();
+      const issued = Array.from({ length: 16 }, (_, i) => `single-${tag}-issued${i}`);
+      await Promise.all(issued.map((stream, i) => store.append(stream, [newEvent('Issued', { i })], { expectedVersion: 'no_stream' })));
+      const outcomes = await Promise.allSettled([
+        ...issued.map((stream, i) => store.append(stream, [newEvent('Rated', { i })], { expectedVersion: 1 })),
+        ...Array.from({ length: 8 }, (_, i) => store.append(`single-${tag}-new${i}`, [newEvent('Issued', { i })], { expectedVersion: 'no_stream' })),
+        store.append(`single-${tag}-missing`, [newEvent('Rated')], { expectedVersion: 'stream_exists' }),
+      ]);
+      const [missing] = outcomes.splice(24);
+      expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value.nextExpectedVersion : o.reason))).toEqual([
+        ...issued.map(() => 2),
+        ...Array.from({ length: 8 }, () => 1),
+      ]);
+      expect(missing).toMatchObject({ status: 'rejected', reason: { expected: 'stream_exists', actual: 0 } });
+
+      // The same streams again, every other one with a stale expectation.
+      const again = await Promise.allSettled(
+        issued.map((stream, i) => store.append(stream, [newEvent('Again', { i })], { expectedVersion: i % 2 === 0 ? 2 : 1 })),
+      );
+      again.forEach((outcome, i) => {
+        if (i % 2 === 0) expect(outcome).toMatchObject({ status: 'fulfilled', value: { nextExpectedVersion: 3, alreadyAppended: false } });
+        else expect(outcome.status === 'rejected' && outcome.reason).toMatchObject({ expected: 1, actual: 2 });
+      });
+      const streams = await Promise.all(issued.map((stream) => store.readStream(stream)));
+      expect(streams.map((events) => events.map((e) => [e.streamVersion, e.type, (e.data as { i: number }).i]))).toEqual(
+        issued.map((_, i) => [[1, 'Issued', i], [2, 'Rated', i], ...(i % 2 === 0 ? [[3, 'Again', i]] : [])]),
+      );
+      expect(await store.readStream(`single-${tag}-missing`)).toEqual([]);
+    });
+
     it('reads all streams in one global order, filtered by category', async () => {
       const category = `cat${unique()}`;
       const other = `oth${unique()}`;
