@@ -7,6 +7,7 @@ import { needs, testEnv } from '../../tests/support/env.ts';
 import { createPgPool, postgresKysely } from '../db/postgres.ts';
 import { createPgEventStore } from '../eventstore/pg.ts';
 import { createPgliteEventStore } from '../eventstore/pglite.ts';
+import type { GroupCommitReport } from '../eventstore/instrumented.ts';
 import type { EventStore, NewEvent } from '../eventstore/types.ts';
 import { checkAnchor, describeAnchorBreak, parseAnchor, writeAnchor } from './anchor.ts';
 import { verifyEventChain } from './verify.ts';
@@ -14,6 +15,8 @@ import { verifyEventChain } from './verify.ts';
 interface Harness {
   store: EventStore;
   db: Kysely<unknown>;
+  /** What the store reported of its group-commit statements. */
+  groupCommits: GroupCommitReport[];
   cleanup(): Promise<void>;
 }
 
@@ -70,11 +73,15 @@ const tamperingSuite = (name: string, create: () => Promise<Harness>) => {
     });
 
     it('keeps every chain whole when one-event appends to streams of their own share one INSERT (rating submissions)', async () => {
-      const { store, db } = await ready();
+      const { store, db, groupCommits } = await ready();
       const streams = ['rating-a', 'rating-b', 'rating-c', ...Array.from({ length: 21 }, (_, n) => `rating-new${n}`)];
       for (const round of [1, 2]) {
         await Promise.all(streams.map((stream, n) => store.append(stream, [event(round * 100 + n)])));
       }
+      // Grouped, and none redone append by append: the hashes below are the one INSERT's.
+      expect(groupCommits.filter((report) => report.outcome === 'together').length).toBeGreaterThan(0);
+      expect(groupCommits.filter((report) => report.outcome === 'redone')).toEqual([]);
+      expect(Math.max(...groupCommits.map((report) => report.appends))).toBeGreaterThanOrEqual(2);
       expect(await verifyEventChain(db)).toEqual({ ok: true, streams: 24, events: 9 + 48, firstBreak: null });
     });
 
@@ -159,10 +166,12 @@ const tamperingSuite = (name: string, create: () => Promise<Harness>) => {
 
 tamperingSuite('PGlite (embedded)', async () => {
   const { pglite, db } = await createTestPglite();
-  const store = createPgliteEventStore({ pglite, db });
+  const groupCommits: GroupCommitReport[] = [];
+  const store = createPgliteEventStore({ pglite, db, onGroupCommit: (report) => groupCommits.push(report) });
   return {
     store,
     db,
+    groupCommits,
     async cleanup() {
       await store.close();
       await pglite.close();
@@ -173,11 +182,13 @@ tamperingSuite('PGlite (embedded)', async () => {
 describe.runIf(needs('hash chain on a Postgres server', 'PINGGAI_TEST_PG_URL'))('Postgres server', () => {
   tamperingSuite('Postgres server', async () => {
     const database = await createTestDatabase(testEnv('PINGGAI_TEST_PG_URL')!, 'pinggai_audit');
-    const store = createPgEventStore({ connectionString: database.url, poolSize: 2 });
+    const groupCommits: GroupCommitReport[] = [];
+    const store = createPgEventStore({ connectionString: database.url, poolSize: 2, onGroupCommit: (report) => groupCommits.push(report) });
     const db = postgresKysely<unknown>(createPgPool({ connectionString: database.url, max: 2 }));
     return {
       store,
       db,
+      groupCommits,
       async cleanup() {
         await store.close();
         await db.destroy();

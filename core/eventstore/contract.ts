@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inProcessChangeFeed } from './postgres/change-feed.ts';
 import { createSqlEventStore } from './postgres/sql-store.ts';
-import type { EventStore, NewEvent, RecordedEvent } from './types.ts';
+import type { EventStore, ExpectedVersion, NewEvent, RecordedEvent } from './types.ts';
 import { PartialDuplicateAppend, WrongExpectedVersion } from './types.ts';
 import type { Upcaster } from './upcasting.ts';
 
@@ -210,22 +210,44 @@ export const describeEventStoreContract = (name: string, factory: ContractFactor
       expect(none).toEqual([]);
     });
 
-    it('answers each caller of a burst of one-event appends to streams of their own (rating submissions), stale ones included', async () => {
+    it('answers each caller of a burst of one-event appends to streams of their own (rating submissions), every expectation kind', async () => {
       // The shape a SQL store sends as one INSERT when it groups appends: one event each, no stream twice.
       const tag = unique();
-      const issued = Array.from({ length: 16 }, (_, i) => `single-${tag}-issued${i}`);
-      await Promise.all(issued.map((stream, i) => store.append(stream, [newEvent('Issued', { i })], { expectedVersion: 'no_stream' })));
-      const outcomes = await Promise.allSettled([
-        ...issued.map((stream, i) => store.append(stream, [newEvent('Rated', { i })], { expectedVersion: 1 })),
-        ...Array.from({ length: 8 }, (_, i) => store.append(`single-${tag}-new${i}`, [newEvent('Issued', { i })], { expectedVersion: 'no_stream' })),
-        store.append(`single-${tag}-missing`, [newEvent('Rated')], { expectedVersion: 'stream_exists' }),
-      ]);
-      const [missing] = outcomes.splice(24);
-      expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value.nextExpectedVersion : o.reason))).toEqual([
+      const named = (name: string) => `single-${tag}-${name}`;
+      const issued = Array.from({ length: 16 }, (_, i) => named(`issued${i}`));
+      await Promise.all(
+        [...issued, named('exists'), named('any'), named('taken')].map((stream, i) =>
+          store.append(stream, [newEvent('Issued', { i })], { expectedVersion: 'no_stream' }),
+        ),
+      );
+      const accepted: [string, ExpectedVersion][] = [
+        ...issued.map((stream): [string, ExpectedVersion] => [stream, 1]),
+        ...Array.from({ length: 8 }, (_, i): [string, ExpectedVersion] => [named(`new${i}`), 'no_stream']),
+        [named('exists'), 'stream_exists'],
+        [named('any'), 'any'],
+      ];
+      const refused: [string, ExpectedVersion][] = [
+        [named('taken'), 'no_stream'],
+        [named('missing'), 'stream_exists'],
+      ];
+      const outcomes = await Promise.allSettled(
+        [...accepted, ...refused].map(([stream, expectedVersion], i) => store.append(stream, [newEvent('Rated', { i })], { expectedVersion })),
+      );
+      const answers = outcomes.splice(0, accepted.length);
+      expect(answers.map((o) => (o.status === 'fulfilled' ? o.value.nextExpectedVersion : o.reason))).toEqual([
         ...issued.map(() => 2),
         ...Array.from({ length: 8 }, () => 1),
+        2,
+        2,
       ]);
-      expect(missing).toMatchObject({ status: 'rejected', reason: { expected: 'stream_exists', actual: 0 } });
+      expect(outcomes).toMatchObject([
+        { status: 'rejected', reason: { expected: 'no_stream', actual: 1 } },
+        { status: 'rejected', reason: { expected: 'stream_exists', actual: 0 } },
+      ]);
+      // Each caller is told the position of its own event.
+      const written = await Promise.all(accepted.map(([stream]) => store.readStream(stream)));
+      expect(answers.map((o) => o.status === 'fulfilled' && o.value.lastLogPosition)).toEqual(written.map((events) => events.at(-1)!.logPosition));
+      expect(written.map((events) => events.at(-1)!.data)).toEqual(accepted.map((_, i) => ({ i })));
 
       // The same streams again, every other one with a stale expectation.
       const again = await Promise.allSettled(
@@ -239,7 +261,8 @@ export const describeEventStoreContract = (name: string, factory: ContractFactor
       expect(streams.map((events) => events.map((e) => [e.streamVersion, e.type, (e.data as { i: number }).i]))).toEqual(
         issued.map((_, i) => [[1, 'Issued', i], [2, 'Rated', i], ...(i % 2 === 0 ? [[3, 'Again', i]] : [])]),
       );
-      expect(await store.readStream(`single-${tag}-missing`)).toEqual([]);
+      expect(await store.readStream(named('taken'))).toHaveLength(1);
+      expect(await store.readStream(named('missing'))).toEqual([]);
     });
 
     it('reads all streams in one global order, filtered by category', async () => {

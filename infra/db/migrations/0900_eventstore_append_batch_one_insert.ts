@@ -2,16 +2,15 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 
 // Frozen. Group commit in one INSERT where it can be. `eventstore.append_batch` (0802) calls
-// `append_events` once per append; on the bench machine that cost ≈ 95–140 µs of server execution
-// time per append in batches of eight one-event appends, against ≈ 50–60 µs when the whole batch is
-// one INSERT … SELECT (pgbench, pg_stat_statements, building the batch's JSON subtracted). Rating submissions
-// are exactly that case: one event each, to a stream of their own. So when every append of a batch
-// has one event and no two name the same stream, the batch reads each stream's head, checks each
-// expectation and inserts every append that holds in one statement, in the order given (the store
-// sends them in stream order). Anything else (several events in an append, one stream twice, where a
-// later append must see the earlier one) goes through `append_events` one by one, as before.
-// The answers, the hashes (same content function, same transaction time) and the 200 ms lock
-// timeout are those of 0802; the lock timeout is now the function's own setting, restored on exit.
+// `append_events` once per append, and in a group of one-event appends that call is most of the
+// server's time (infra/CAPACITY.md §2b: about half of it as one INSERT … SELECT). Rating
+// submissions are that case: one event each, to a stream of their own. So when every append of a
+// batch has one event and no two name the same stream, the batch reads each stream's head, checks
+// each expectation and inserts every append that holds in one statement, in the order given (the
+// store sends them in stream order). Anything else (several events in an append, one stream twice,
+// where a later append must see the earlier one) goes through `append_events` one by one, as before.
+// The answers, the hashes (same content function, same transaction time) and the 200 ms lock timeout
+// are those of 0802; the lock timeout is now the function's own setting, restored on exit.
 // Numbered after 0802 because it replaces what 0802 created.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -23,7 +22,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       v_append jsonb;
       v_ordinal integer;
     begin
-      if (select count(*) = count(distinct x.append ->> 'stream') and bool_and(jsonb_array_length(x.append -> 'events') = 1)
+      if (select count(*) = count(distinct x.append ->> 'stream')
+                 and bool_and(case when jsonb_typeof(x.append -> 'events') = 'array' then jsonb_array_length(x.append -> 'events') = 1 else false end)
             from jsonb_array_elements(p_appends) as x(append)) then
         return query
           with appends as (
@@ -40,11 +40,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
                    (h.doc ->> 'id')::uuid as event_id, h.doc ->> 'type' as event_type, (h.doc ->> 'schemaVersion')::integer as schema_version,
                    h.doc -> 'data' as data, h.doc -> 'metadata' as metadata
             from heads h
-            where h.kind = 'any'
-               or (h.kind = 'no_stream' and h.current_version = 0)
-               or (h.kind = 'stream_exists' and h.current_version > 0)
-               or (h.kind = 'exact' and h.current_version = h.exact)
+            -- As append_events: refused only where the expectation is false.
+            where (h.kind = 'any'
+                   or (h.kind = 'no_stream' and h.current_version = 0)
+                   or (h.kind = 'stream_exists' and h.current_version > 0)
+                   or (h.kind = 'exact' and h.current_version = h.exact)) is not false
           ), inserted as (
+            -- A sorted subquery is not flattened, so the identity default (global_position) is drawn
+            -- after the sort: positions follow the order given, as the loop's do.
             insert into eventstore.events as ev
               (stream_id, stream_category, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at, event_hash)
             select a.stream_id, a.category, a.version, a.event_id, a.event_type, a.schema_version, a.data, a.metadata, now(),
