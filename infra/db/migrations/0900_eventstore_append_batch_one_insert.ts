@@ -8,19 +8,18 @@ import { sql } from 'kysely';
 // batch has one event and no two name the same stream, the batch reads each stream's head, checks
 // each expectation and inserts every append that holds in one statement, in the order given (the
 // store sends them in stream order). Anything else (several events in an append, one stream twice,
-// where a later append must see the earlier one) goes through `append_events` one by one, as before.
+// where a later append must see the earlier one) goes to 0802's function, kept as
+// `eventstore.append_batch_each`, which calls `append_events` one by one as before.
 // The answers, the hashes (same content function, same transaction time) and the 200 ms lock timeout
-// are those of 0802; the lock timeout is now the function's own setting, restored on exit.
-// Numbered after 0802 because it replaces what 0802 created.
+// are those of 0802; the lock timeout is the function's own setting here, restored on exit.
+// Numbered after 0802 because it renames and replaces what 0802 created.
 export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`alter function eventstore.append_batch(jsonb) rename to append_batch_each`.execute(db);
   await sql`
-    create or replace function eventstore.append_batch(p_appends jsonb)
+    create function eventstore.append_batch(p_appends jsonb)
     returns table (ordinal integer, current_version integer, global_position bigint, transaction_id xid8, stream_version integer)
     language plpgsql set lock_timeout = '200ms' as $$
     #variable_conflict use_column
-    declare
-      v_append jsonb;
-      v_ordinal integer;
     begin
       if (select count(*) = count(distinct x.append ->> 'stream')
                  and bool_and(case when jsonb_typeof(x.append -> 'events') = 'array' then jsonb_array_length(x.append -> 'events') = 1 else false end)
@@ -61,44 +60,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
           order by h.ordinal;
         return;
       end if;
-      for v_append, v_ordinal in
-        select x.append, x.ordinal from jsonb_array_elements(p_appends) with ordinality as x(append, ordinal) order by x.ordinal
-      loop
-        return query
-          select v_ordinal::integer, r.current_version, r.global_position, r.transaction_id, r.stream_version
-          from eventstore.append_events(v_append ->> 'stream', v_append ->> 'category', v_append ->> 'kind',
-                                        (v_append ->> 'exact')::integer, v_append -> 'events') r
-          order by r.stream_version desc nulls last
-          limit 1;
-      end loop;
+      return query select * from eventstore.append_batch_each(p_appends);
     end
     $$`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  // 0802's definition, as it was.
-  await sql`
-    create or replace function eventstore.append_batch(p_appends jsonb)
-    returns table (ordinal integer, current_version integer, global_position bigint, transaction_id xid8, stream_version integer)
-    language plpgsql as $$
-    #variable_conflict use_column
-    declare
-      v_append jsonb;
-      v_ordinal integer;
-      v_lock_timeout text := current_setting('lock_timeout');
-    begin
-      perform set_config('lock_timeout', '200ms', true);
-      for v_append, v_ordinal in
-        select x.append, x.ordinal from jsonb_array_elements(p_appends) with ordinality as x(append, ordinal) order by x.ordinal
-      loop
-        return query
-          select v_ordinal::integer, r.current_version, r.global_position, r.transaction_id, r.stream_version
-          from eventstore.append_events(v_append ->> 'stream', v_append ->> 'category', v_append ->> 'kind',
-                                        (v_append ->> 'exact')::integer, v_append -> 'events') r
-          order by r.stream_version desc nulls last
-          limit 1;
-      end loop;
-      perform set_config('lock_timeout', v_lock_timeout, true);
-    end
-    $$`.execute(db);
+  await sql`drop function eventstore.append_batch(jsonb)`.execute(db);
+  await sql`alter function eventstore.append_batch_each(jsonb) rename to append_batch`.execute(db);
 }
