@@ -8,8 +8,8 @@ import { inProcessChangeFeed } from './postgres/change-feed.ts';
 import { createSqlEventStore } from './postgres/sql-store.ts';
 
 const CHANNEL = 'pinggai_events';
-/** The shortest time between two NOTIFYs from one store. */
-const NOTIFY_INTERVAL_MS = 5;
+/** The shortest time between two NOTIFYs from one store (under load: the first after a quiet spell goes at once). */
+const NOTIFY_INTERVAL_MS = 50;
 
 export interface PgEventStoreOptions {
   readonly connectionString: string;
@@ -25,8 +25,13 @@ export interface PgEventStoreOptions {
  * NOTIFY inside the appending transaction would take the notification queue's lock until that
  * transaction's WAL flush and so serialise every concurrent commit.
  * - Coalesced: one NOTIFY at a time, and at most one per `NOTIFY_INTERVAL_MS`. The first append
- *   after a quiet spell is announced at once; under load, other processes' subscribers wake a few
- *   milliseconds late instead of once per append (this process's own are told at once).
+ *   after a quiet spell is announced at once; under load, other processes' subscribers wake up to
+ *   50 ms late instead of once per append, and read more per wake-up (this process's own are told at
+ *   once). A NOTIFY is a transaction of its own with a commit record: at 5 ms, a busy intake sent
+ *   about 140 a second, each one more statement and WAL flush.
+ * - Committed without waiting for the WAL flush (`synchronous_commit = off` for that transaction
+ *   alone): the events it announces committed durably before it, and a wake-up lost in a crash only
+ *   delays subscribers until their next poll.
  * - On close, an announcement still held back by the interval is sent before the pool ends.
  * A lost wake-up only delays subscribers until their next poll.
  */
@@ -40,7 +45,8 @@ const notifyFeed = (pool: pg.Pool, connectionString: string, listen: boolean): C
   let closed = false;
 
   const send = (): Promise<void> =>
-    pool.query(`select pg_notify('${CHANNEL}', '')`).then(
+    // Two statements in one simple query run as one implicit transaction, so SET LOCAL applies to it.
+    pool.query(`set local synchronous_commit = off; select pg_notify('${CHANNEL}', '')`).then(
       () => undefined,
       () => undefined, // A lost wake-up only delays subscribers until their next poll.
     );
@@ -106,9 +112,11 @@ export const createPgEventStore = (options: PgEventStoreOptions): EventStore => 
   return createSqlEventStore({
     name: 'postgres',
     db,
-    // Two statements in flight for appends (one committing while the next is sent) and two for stream
-    // reads; their other callers wait and share the next statement (group commit).
-    batching: { concurrency: 2 },
+    // One statement in flight for appends and one for stream reads; their other callers wait and
+    // share the next statement (group commit). Two in flight (one committing while the next is sent)
+    // halved the groups and cost more CPU per submission on both sides: on 2 cores, 20 % fewer rating
+    // submissions a second (infra/CAPACITY.md §2b).
+    batching: { concurrency: 1 },
     feed: notifyFeed(pool, options.connectionString, options.listen ?? true),
     ...(options.upcasters ? { upcasters: options.upcasters } : {}),
     ...(options.onGroupCommit ? { onGroupCommit: options.onGroupCommit } : {}),
