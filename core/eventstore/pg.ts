@@ -118,6 +118,7 @@ export const createPgEventStore = (options: PgEventStoreOptions): EventStore => 
     // submissions a second (infra/CAPACITY.md §2b).
     batching: { concurrency: 1 },
     feed: notifyFeed(pool, options.connectionString, options.listen ?? true),
+    prepared: async (name, text, values) => (await pool.query({ name, text, values: [...values] })).rows,
     ...(options.upcasters ? { upcasters: options.upcasters } : {}),
     ...(options.onGroupCommit ? { onGroupCommit: options.onGroupCommit } : {}),
     close: () => db.destroy(),

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import type {
   AppendOptions,
@@ -37,6 +37,12 @@ export interface SqlEventStoreOptions {
   readonly batching?: Partial<BatcherOptions>;
   /** Told of every statement that carried two or more callers' appends (metrics). */
   readonly onGroupCommit?: (report: GroupCommitReport) => void;
+  /**
+   * Runs the store's hot statements (stream reads, appends) as named prepared statements, where the
+   * driver has them (`pg`): the server parses and plans each once per connection instead of once per
+   * call. Only for a store over a pool, never over one transaction (the statement would leave it).
+   */
+  readonly prepared?: (name: string, text: string, values: readonly unknown[]) => Promise<readonly unknown[]>;
   readonly close?: () => Promise<void>;
 }
 
@@ -126,6 +132,13 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
       recordedAt: new Date(row.recorded_at).toISOString(),
     });
 
+  /** A hot statement: prepared under `name` where the driver allows, else run as any other. */
+  const hot = async <Row>(name: string, query: RawBuilder<Row>): Promise<Row[]> => {
+    if (!options.prepared) return (await query.execute(db)).rows;
+    const compiled = query.compile(db);
+    return (await options.prepared(name, compiled.sql, compiled.parameters)) as Row[];
+  };
+
   const existingIds = async (ids: readonly string[]) => {
     const { rows } = await sql<{ event_id: string; stream_id: string; stream_version: number; global_position: string; transaction_id: string }>`
       select event_id::text as event_id, stream_id, stream_version, global_position::text as global_position,
@@ -169,13 +182,16 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
   };
 
   const appendAlone = async (request: AppendRequest): Promise<AppendRow> => {
-    const { rows } = await sql<AppendRow>`
+    const rows = await hot(
+      'pinggai_append_events',
+      sql<AppendRow>`
       select current_version, global_position::text as global_position, transaction_id::text as transaction_id,
              stream_version
       from eventstore.append_events(${request.streamId}, ${streamCategory(request.streamId)}, ${request.kind}, ${request.exact}::int,
                                     ${request.payload}::jsonb) r
       order by r.stream_version desc nulls last
-      limit 1`.execute(db);
+      limit 1`,
+    );
     return rows[0]!;
   };
 
@@ -201,10 +217,13 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
       .join(',')}]`;
     let rows: (AppendRow & { ordinal: number })[];
     try {
-      ({ rows } = await sql<AppendRow & { ordinal: number }>`
+      rows = await hot(
+        'pinggai_append_batch',
+        sql<AppendRow & { ordinal: number }>`
         select ordinal, current_version, global_position::text as global_position, transaction_id::text as transaction_id,
                stream_version
-        from eventstore.append_batch(${batch}::jsonb)`.execute(db));
+        from eventstore.append_batch(${batch}::jsonb)`,
+      );
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       reportGroupCommit({ appends: requests.length, outcome: 'redone', code: typeof code === 'string' && SQLSTATE.test(code) ? code : null });
@@ -268,10 +287,13 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
   const readStreams = async (reads: readonly StreamRead[]): Promise<StreamReadResult[]> => {
     const streamIds = [...new Set(reads.map((read) => read.streamId))];
     const fromVersion = Math.min(...reads.map((read) => read.fromVersion));
-    const { rows } = await sql<EventRow>`
+    const rows = await hot(
+      'pinggai_read_streams',
+      sql<EventRow>`
       select ${eventColumns} from eventstore.events
       where stream_id = any(${streamIds}::text[]) and stream_version >= ${fromVersion}
-      order by events.stream_id, events.stream_version`.execute(db);
+      order by events.stream_id, events.stream_version`,
+    );
     const byStream = new Map<string, EventRow[]>();
     for (const row of rows) {
       const stream = byStream.get(row.stream_id);
