@@ -5,6 +5,7 @@ import type { EventStore } from './types.ts';
 import type { Upcaster } from './upcasting.ts';
 import type { ChangeFeed } from './postgres/change-feed.ts';
 import { inProcessChangeFeed } from './postgres/change-feed.ts';
+import type { SqlEventStoreOptions } from './postgres/sql-store.ts';
 import { createSqlEventStore } from './postgres/sql-store.ts';
 
 const CHANNEL = 'pinggai_events';
@@ -106,6 +107,15 @@ const notifyFeed = (pool: pg.Pool, connectionString: string, listen: boolean): C
   };
 };
 
+/**
+ * The store's hot statements as named prepared statements on whichever pooled connection takes them:
+ * node-postgres parses a name once per connection and afterwards sends only Bind and Execute.
+ */
+export const preparedOn =
+  (pool: pg.Pool): NonNullable<SqlEventStoreOptions['prepared']> =>
+  async (name, text, values) =>
+    (await pool.query({ name, text, values: [...values] })).rows;
+
 export const createPgEventStore = (options: PgEventStoreOptions): EventStore => {
   const pool = createPgPool({ connectionString: options.connectionString, max: options.poolSize ?? 20 });
   const db = postgresKysely<unknown>(pool);
@@ -118,7 +128,7 @@ export const createPgEventStore = (options: PgEventStoreOptions): EventStore => 
     // submissions a second (infra/CAPACITY.md §2b).
     batching: { concurrency: 1 },
     feed: notifyFeed(pool, options.connectionString, options.listen ?? true),
-    prepared: async (name, text, values) => (await pool.query({ name, text, values: [...values] })).rows,
+    prepared: preparedOn(pool),
     ...(options.upcasters ? { upcasters: options.upcasters } : {}),
     ...(options.onGroupCommit ? { onGroupCommit: options.onGroupCommit } : {}),
     close: () => db.destroy(),

@@ -5,7 +5,9 @@ import { createPgPool, postgresKysely } from '../db/postgres.ts';
 import { createTestDatabase } from '../../tests/support/databases.ts';
 import { needs, testEnv } from '../../tests/support/env.ts';
 import { describeEventStoreContract } from './contract.ts';
-import { createPgEventStore } from './pg.ts';
+import { createPgEventStore, preparedOn } from './pg.ts';
+import { inProcessChangeFeed } from './postgres/change-feed.ts';
+import { createSqlEventStore } from './postgres/sql-store.ts';
 import type { Subscription } from './types.ts';
 
 describe.runIf(needs('event store contract on a Postgres server', 'PINGGAI_TEST_PG_URL'))('Postgres server', () => {
@@ -25,6 +27,32 @@ describe.runIf(needs('event store contract on a Postgres server', 'PINGGAI_TEST_
         },
       };
     },
+  });
+});
+
+describe.runIf(needs('prepared statements on a Postgres server', 'PINGGAI_TEST_PG_URL'))('Postgres server: prepared statements', () => {
+  it('sends stream reads, group appends and lone appends as named prepared statements, with the same answers', async () => {
+    const database = await createTestDatabase(testEnv('PINGGAI_TEST_PG_URL')!, 'pinggai_prepared');
+    // One connection, so that its session's prepared statements are the ones this test can list.
+    const pool = createPgPool({ connectionString: database.url, max: 1 });
+    const db = postgresKysely<unknown>(pool);
+    const store = createSqlEventStore({ name: 'postgres', db, feed: inProcessChangeFeed(), batching: { concurrency: 1 }, prepared: preparedOn(pool) });
+    try {
+      const event = (n: number) => ({ id: randomUUID(), type: 'Noted', schemaVersion: 1, data: { n }, metadata: { occurredAt: new Date().toISOString() } });
+      // The first append goes alone (append_events); the five behind it wait and go as one group.
+      const burst = Array.from({ length: 6 }, (_, n) => event(n));
+      const results = await Promise.all(burst.map((e, n) => store.append(`prepared-${n}`, [e], { expectedVersion: 'no_stream' })));
+      expect(results.map((result) => result.nextExpectedVersion)).toEqual([1, 1, 1, 1, 1, 1]);
+      await expect(store.append('prepared-0', [event(9)], { expectedVersion: 'no_stream' })).rejects.toThrow(/expected/i);
+      const streams = await Promise.all(burst.map((_, n) => store.readStream(`prepared-${n}`)));
+      expect(streams.map((stream) => stream.map((recorded) => recorded.data))).toEqual(burst.map((e) => [e.data]));
+      const { rows } = await pool.query<{ name: string }>('select name from pg_prepared_statements order by name');
+      expect(rows.map((row) => row.name)).toEqual(['pinggai_append_batch', 'pinggai_append_events', 'pinggai_read_streams']);
+    } finally {
+      await store.close();
+      await db.destroy();
+      await database.drop();
+    }
   });
 });
 
