@@ -107,14 +107,38 @@ const notifyFeed = (pool: pg.Pool, connectionString: string, listen: boolean): C
   };
 };
 
+/** A statement prepared on a connection no longer fits the schema (a result type changed; it was dropped). */
+const STALE_PREPARED = new Set(['0A000', '26000']);
+
 /**
  * The store's hot statements as named prepared statements on whichever pooled connection takes them:
  * node-postgres parses a name once per connection and afterwards sends only Bind and Execute.
+ * - An SQL error (a unique violation, a lock timeout) keeps the connection and its statements, as
+ *   kysely does; `pool.query` would close it. Other errors (the connection broke) close it.
+ * - A statement prepared before a migration changed its result type fails on that connection alone
+ *   with 0A000: the connection is closed and the statement runs once more on another, prepared anew.
+ * - Behind a connection pooler, that pooler must keep prepared statements: PgBouncer in session mode,
+ *   or in transaction mode from 1.21 with `max_prepared_statements` set.
  */
 export const preparedOn =
   (pool: pg.Pool): NonNullable<SqlEventStoreOptions['prepared']> =>
-  async (name, text, values) =>
-    (await pool.query({ name, text, values: [...values] })).rows;
+  async (name, text, values) => {
+    for (let attempt = 1; ; attempt++) {
+      const client = await pool.connect();
+      try {
+        const { rows } = await client.query({ name, text, values: [...values] });
+        client.release();
+        return rows;
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        const sqlError = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+        const stale = sqlError && STALE_PREPARED.has(code);
+        client.release(sqlError && !stale ? undefined : (error as Error));
+        if (stale && attempt === 1) continue;
+        throw error;
+      }
+    }
+  };
 
 export const createPgEventStore = (options: PgEventStoreOptions): EventStore => {
   const pool = createPgPool({ connectionString: options.connectionString, max: options.poolSize ?? 20 });
@@ -124,8 +148,9 @@ export const createPgEventStore = (options: PgEventStoreOptions): EventStore => 
     db,
     // One statement in flight for appends and one for stream reads; their other callers wait and
     // share the next statement (group commit). Two in flight (one committing while the next is sent)
-    // halved the groups and cost more CPU per submission on both sides: on 2 cores, 20 % fewer rating
-    // submissions a second (infra/CAPACITY.md §2b).
+    // halved the groups and cost more CPU per rating submission on both sides (infra/CAPACITY.md §2b).
+    // One append blocked on another session's uncommitted insert of its stream holds up this process's
+    // appends until that insert commits or aborts (a group waits at most its 200 ms lock timeout).
     batching: { concurrency: 1 },
     feed: notifyFeed(pool, options.connectionString, options.listen ?? true),
     prepared: preparedOn(pool),

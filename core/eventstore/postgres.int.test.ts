@@ -46,8 +46,12 @@ describe.runIf(needs('prepared statements on a Postgres server', 'PINGGAI_TEST_P
       await expect(store.append('prepared-0', [event(9)], { expectedVersion: 'no_stream' })).rejects.toThrow(/expected/i);
       const streams = await Promise.all(burst.map((_, n) => store.readStream(`prepared-${n}`)));
       expect(streams.map((stream) => stream.map((recorded) => recorded.data))).toEqual(burst.map((e) => [e.data]));
-      const { rows } = await pool.query<{ name: string }>('select name from pg_prepared_statements order by name');
-      expect(rows.map((row) => row.name)).toEqual(['pinggai_append_batch', 'pinggai_append_events', 'pinggai_read_streams']);
+      const prepared = async () => (await pool.query<{ name: string }>('select name from pg_prepared_statements order by name')).rows.map((row) => row.name);
+      expect(await prepared()).toEqual(['pinggai_append_batch', 'pinggai_append_events', 'pinggai_read_streams']);
+      // An SQL error in a prepared statement (here a unique violation: an event id already stored in
+      // another stream) is the caller's; the connection and its prepared statements stay.
+      await expect(store.append('prepared-elsewhere', [burst[0]!])).rejects.toThrow(/already/i);
+      expect(await prepared()).toEqual(['pinggai_append_batch', 'pinggai_append_events', 'pinggai_read_streams']);
     } finally {
       await store.close();
       await db.destroy();

@@ -31,7 +31,7 @@ export interface SqlEventStoreOptions {
   /**
    * Appends and stream reads that arrive while `concurrency` of them are in flight go together in
    * the next statement (group commit). Default: one statement in flight, which suits a single
-   * connection (PGlite); a pool can take more. In a store over one kysely transaction, a batch that
+   * connection (PGlite) and, measured, a pool too (pg.ts). In a store over one kysely transaction, a batch that
    * fails aborts the transaction, as a failed single append always did.
    */
   readonly batching?: Partial<BatcherOptions>;
@@ -39,8 +39,9 @@ export interface SqlEventStoreOptions {
   readonly onGroupCommit?: (report: GroupCommitReport) => void;
   /**
    * Runs the store's hot statements (stream reads, appends) as named prepared statements, where the
-   * driver has them (`pg`): the server parses and plans each once per connection instead of once per
-   * call. Only for a store over a pool, never over one transaction (the statement would leave it).
+   * driver has them (`pg`): the server parses each once per connection instead of once per call, and
+   * after a few calls keeps a generic plan where that is no dearer. The name always comes with the
+   * same text. Only for a store over a pool, never over one transaction (the statement would leave it).
    */
   readonly prepared?: (name: string, text: string, values: readonly unknown[]) => Promise<readonly unknown[]>;
   readonly close?: () => Promise<void>;
@@ -203,8 +204,9 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
   const appendBatch = async (requests: readonly AppendRequest[]): Promise<BatchedAppend[]> => {
     // Alone, an append's error is its own: the batcher hands it to its caller.
     if (requests.length === 1) return [await appendAlone(requests[0]!)];
-    // In stream order (stable for one stream's appends), so that two batches in flight, here or in
-    // another process, take their streams' index locks in the same order and cannot deadlock.
+    // In stream order (stable for one stream's appends), so that two batches in flight, in different
+    // processes (or here, were `batching.concurrency` raised), take their streams' index locks in the
+    // same order and cannot deadlock.
     const order = requests.map((_, index) => index).sort((a, b) => compareText(requests[a]!.streamId, requests[b]!.streamId) || a - b);
     const batch = `[${order
       .map((index) => {
