@@ -27,6 +27,36 @@ describe.runIf(needs('subscriber kill and stall tests on a Postgres server', 'PI
       await database.drop();
     });
 
+    it('after a failed batch waits out its back-off, however many appends are announced meanwhile', async () => {
+      const category = `backoff${Date.now().toString(36)}`;
+      await store.append(`${category}-a`, [newEvent('Rated', { n: 0 })]);
+      const calls: number[] = [];
+      const subscription = store.subscribe({
+        subscriberId: `${category}-projector`,
+        categories: [category],
+        pollIntervalMs: 50,
+        onError: () => {},
+        handle: async () => {
+          calls.push(Date.now());
+          if (calls.length === 1) throw new Error('simulated failure');
+        },
+      });
+      try {
+        while (calls.length === 0) await sleep(5);
+        // Appends announce themselves (in this process at once) while the subscriber backs off.
+        for (let n = 1; n <= 10; n++) {
+          await store.append(`${category}-a`, [newEvent('Rated', { n })]);
+          await sleep(20);
+        }
+        expect(calls, 'no retry during the back-off').toHaveLength(1);
+        await subscription.caughtUp();
+        expect(calls.length, 'retried after the back-off, and caught up').toBeGreaterThanOrEqual(2);
+        expect(calls[1]! - calls[0]!).toBeGreaterThanOrEqual(900);
+      } finally {
+        await subscription.stop();
+      }
+    });
+
     it('resumes from its durable checkpoint after kill -9, losing nothing', async () => {
       const ids: string[] = [];
       for (let i = 0; i < 20; i++) {

@@ -44,24 +44,29 @@ export const startSubscription = (options: SubscribeOptions, source: Subscriptio
   // Set by every announced change and cleared before each read: a change announced while a batch is
   // being read or handled ends the next sleep at once, instead of waiting for the poll.
   let changed = false;
+  // False while backing off after an error: announced changes must not cut that short (under load
+  // they come every few milliseconds), only stop() does.
+  let wakeOnChange = true;
   const waiters: { target: LogPosition; resolve: () => void }[] = [];
 
   const nudge = () => {
     changed = true;
-    wake?.();
+    if (wakeOnChange) wake?.();
   };
   const unlisten = source.onChange(nudge);
 
-  const sleep = (ms: number) =>
+  const sleep = (ms: number, options: { onChange: boolean } = { onChange: true }) =>
     new Promise<void>((resolve) => {
-      if (changed) {
+      if (options.onChange && changed) {
         resolve();
         return;
       }
+      wakeOnChange = options.onChange;
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
         wake = null;
+        wakeOnChange = true;
         resolve();
       }
       wake = done;
@@ -116,7 +121,7 @@ export const startSubscription = (options: SubscribeOptions, source: Subscriptio
         if (!running) break;
         if (options.onError) options.onError(error);
         else console.error(JSON.stringify({ level: 'error', msg: 'subscriber failed; retrying', subscriber: options.subscriberId, error: String(error) }));
-        await sleep(RETRY_AFTER_ERROR_MS);
+        await sleep(RETRY_AFTER_ERROR_MS, { onChange: false });
       }
     }
   };
