@@ -6,7 +6,7 @@ import type { Upcaster } from './upcasting.ts';
 import type { ChangeFeed } from './postgres/change-feed.ts';
 import { inProcessChangeFeed } from './postgres/change-feed.ts';
 import type { SqlEventStoreOptions } from './postgres/sql-store.ts';
-import { createSqlEventStore } from './postgres/sql-store.ts';
+import { createSqlEventStore, sqlStateOf } from './postgres/sql-store.ts';
 
 const CHANNEL = 'pinggai_events';
 /** The shortest time between two NOTIFYs from one store (under load: the first after a quiet spell goes at once). */
@@ -31,8 +31,7 @@ export interface PgEventStoreOptions {
  *   once). A NOTIFY is a transaction of its own with a commit record: at 5 ms, a busy intake sent
  *   about 140 a second, each one more statement and WAL flush.
  * - Committed without waiting for the WAL flush (`synchronous_commit = off` for that transaction
- *   alone): the events it announces committed durably before it, and a wake-up lost in a crash only
- *   delays subscribers until their next poll.
+ *   alone): the events it announces committed durably before it.
  * - On close, an announcement still held back by the interval is sent before the pool ends.
  * A lost wake-up only delays subscribers until their next poll.
  */
@@ -130,10 +129,9 @@ export const preparedOn =
         client.release();
         return rows;
       } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        const sqlError = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
-        const stale = sqlError && STALE_PREPARED.has(code);
-        client.release(sqlError && !stale ? undefined : (error as Error));
+        const code = sqlStateOf(error);
+        const stale = code !== null && STALE_PREPARED.has(code);
+        client.release(code !== null && !stale ? undefined : (error as Error));
         if (stale && attempt === 1) continue;
         throw error;
       }

@@ -31,8 +31,8 @@ export interface SqlEventStoreOptions {
   /**
    * Appends and stream reads that arrive while `concurrency` of them are in flight go together in
    * the next statement (group commit). Default: one statement in flight, which suits a single
-   * connection (PGlite) and, measured, a pool too (pg.ts). In a store over one kysely transaction, a batch that
-   * fails aborts the transaction, as a failed single append always did.
+   * connection (PGlite) and, measured, a pool too (pg.ts). In a store over one kysely transaction, a
+   * batch that fails aborts the transaction, as a failed single append always did.
    */
   readonly batching?: Partial<BatcherOptions>;
   /** Told of every statement that carried two or more callers' appends (metrics). */
@@ -92,6 +92,12 @@ const DEFAULT_MAX_BATCH = 256;
 
 const UNIQUE_VIOLATION = '23505';
 const SQLSTATE = /^[0-9A-Z]{5}$/;
+
+/** The SQLSTATE of an error the server sent, or null for any other error (a broken connection, a bug). */
+export const sqlStateOf = (error: unknown): string | null => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && SQLSTATE.test(code) ? code : null;
+};
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Columns come back as text under their own names; ORDER BY therefore names the table's columns
@@ -227,8 +233,7 @@ export const createSqlEventStore = (options: SqlEventStoreOptions): EventStore =
         from eventstore.append_batch(${batch}::jsonb)`,
       );
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      reportGroupCommit({ appends: requests.length, outcome: 'redone', code: typeof code === 'string' && SQLSTATE.test(code) ? code : null });
+      reportGroupCommit({ appends: requests.length, outcome: 'redone', code: sqlStateOf(error) });
       return requests.map(() => null);
     }
     reportGroupCommit({ appends: requests.length, outcome: 'together', code: null });
