@@ -42,9 +42,9 @@ const cookieValue = (cookieHeader: string | null, name: string): string | undefi
 
 /** The language for one request (a Web-standard Request, so it works on Node and Deno alike). */
 export const chooseLang = (request: Request): Lang => {
-  const url = new URL(request.url);
+  const query = request.url.indexOf('?');
   return (
-    parseLangTag(url.searchParams.get('lang')) ??
+    (query >= 0 ? parseLangTag(new URLSearchParams(request.url.slice(query + 1)).get('lang')) : undefined) ??
     parseLangTag(cookieValue(request.headers.get('cookie'), 'lang')) ??
     langFromAcceptLanguage(request.headers.get('accept-language')) ??
     defaultLang

@@ -12,7 +12,9 @@ import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 
-export const utf8 = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text) as Uint8Array<ArrayBuffer>;
+const encoder = new TextEncoder();
+
+export const utf8 = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text) as Uint8Array<ArrayBuffer>;
 
 export const bytesToBase64 = (bytes: Uint8Array): string => {
   let binary = '';
@@ -39,7 +41,13 @@ export const base64UrlToBytes = (text: string): Uint8Array<ArrayBuffer> => {
   return base64ToBytes(padded);
 };
 
-export const bytesToHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const hexOfByte = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+export const bytesToHex = (bytes: Uint8Array): string => {
+  let hex = '';
+  for (const byte of bytes) hex += hexOfByte[byte]!;
+  return hex;
+};
 
 export const hexToBytes = (hex: string): Uint8Array<ArrayBuffer> => {
   if (!/^(?:[0-9a-f]{2})*$/i.test(hex)) throw new TypeError('not hex');
