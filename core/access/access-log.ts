@@ -1,4 +1,5 @@
 import type { Actor, EventStore } from '../eventstore/types.ts';
+import { sha256Hex } from '../pii/encoding.ts';
 
 /**
  * The monthly access log stream (`access-<yyyy-mm>`, months in Asia/Shanghai): sign-in attempts that
@@ -68,10 +69,7 @@ const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
 export const accessLogStreamId = (at: Date): string => `access-${new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 7)}`;
 
-export const usernameDigest = async (username: string): Promise<string> => {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(username));
-  return Array.from(new Uint8Array(digest).slice(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
-};
+export const usernameDigest = async (username: string): Promise<string> => sha256Hex(username).slice(0, 16);
 
 export const logAccess = async (store: EventStore, event: AccessLogEvent, eventId: string, actor: Actor, at: Date): Promise<void> => {
   await store.append(

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { bytesToBase64Url, sha256Bytes, sha256Hex } from '../pii/encoding.ts';
 import type { StaffRole } from './roles.ts';
 import type { StaffPrincipal } from './scope.ts';
 
@@ -29,15 +30,10 @@ export const defaultSessionPolicy: SessionPolicy = { absoluteTtlMs: 12 * 3_600_0
 // Writing last_seen_at on every request would turn every read into a write.
 const TOUCH_EVERY_MS = 60_000;
 
-const hex = (bytes: ArrayBuffer): string => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
-const base64url = (bytes: Uint8Array): string =>
-  btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-const sha256 = (text: string): Promise<ArrayBuffer> => crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-
 /** A fresh session token: 256 bits from the CSPRNG (a secret, not an id a test needs to predict). */
-export const newSessionToken = (): string => base64url(crypto.getRandomValues(new Uint8Array(32)));
+export const newSessionToken = (): string => bytesToBase64Url(crypto.getRandomValues(new Uint8Array(32)));
 
-export const sessionTokenHash = async (token: string): Promise<string> => hex(await sha256(token));
+export const sessionTokenHash = async (token: string): Promise<string> => sha256Hex(token);
 
 /**
  * The CSRF token of a session, derived from the session token: a page of the console reads it from
@@ -45,7 +41,7 @@ export const sessionTokenHash = async (token: string): Promise<string> => hex(aw
  * HttpOnly cookie nor the response, so it cannot forge it. Nothing extra is stored.
  */
 export const csrfTokenFor = async (sessionToken: string): Promise<string> =>
-  base64url(new Uint8Array(await sha256(`pinggai-csrf\u0000${sessionToken}`)));
+  bytesToBase64Url(sha256Bytes(`pinggai-csrf\u0000${sessionToken}`));
 
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 

@@ -59,6 +59,9 @@ describe('language choice', () => {
     expect(chooseLang(new Request('http://x/', { headers: { 'accept-language': 'en' } }))).toBe('en');
     expect(chooseLang(new Request('http://x/', { headers: { 'accept-language': 'en', cookie: 'lang=zh-CN' } }))).toBe('zh-CN');
     expect(chooseLang(new Request('http://x/?lang=en', { headers: { cookie: 'lang=zh-CN' } }))).toBe('en');
+    // A fragment is not part of the query, wherever it stands.
+    expect(chooseLang(new Request('http://x/?lang=en#top', { headers: { cookie: 'lang=zh-CN' } }))).toBe('en');
+    expect(chooseLang(new Request('http://x/p#x?lang=en', { headers: { cookie: 'lang=zh-CN' } }))).toBe('zh-CN');
     expect(langFromAcceptLanguage('fr-FR, zh-CN;q=0.5, en;q=0.7')).toBe('en');
     expect(langFromAcceptLanguage('de, en;q=0')).toBeUndefined();
   });

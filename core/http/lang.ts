@@ -40,11 +40,18 @@ const cookieValue = (cookieHeader: string | null, name: string): string | undefi
   return undefined;
 };
 
+/** A URL's query, without parsing the rest of it; a fragment (which Node passes on) is not part of it. */
+const queryOf = (url: string): URLSearchParams => {
+  const hash = url.indexOf('#');
+  const before = hash < 0 ? url : url.slice(0, hash);
+  const query = before.indexOf('?');
+  return new URLSearchParams(query < 0 ? '' : before.slice(query + 1));
+};
+
 /** The language for one request (a Web-standard Request, so it works on Node and Deno alike). */
 export const chooseLang = (request: Request): Lang => {
-  const query = request.url.indexOf('?');
   return (
-    (query >= 0 ? parseLangTag(new URLSearchParams(request.url.slice(query + 1)).get('lang')) : undefined) ??
+    parseLangTag(queryOf(request.url).get('lang')) ??
     parseLangTag(cookieValue(request.headers.get('cookie'), 'lang')) ??
     langFromAcceptLanguage(request.headers.get('accept-language')) ??
     defaultLang

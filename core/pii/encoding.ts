@@ -11,6 +11,7 @@
 import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 
 const encoder = new TextEncoder();
 
@@ -41,13 +42,7 @@ export const base64UrlToBytes = (text: string): Uint8Array<ArrayBuffer> => {
   return base64ToBytes(padded);
 };
 
-const hexOfByte = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
-
-export const bytesToHex = (bytes: Uint8Array): string => {
-  let hex = '';
-  for (const byte of bytes) hex += hexOfByte[byte]!;
-  return hex;
-};
+export { bytesToHex };
 
 export const hexToBytes = (hex: string): Uint8Array<ArrayBuffer> => {
   if (!/^(?:[0-9a-f]{2})*$/i.test(hex)) throw new TypeError('not hex');

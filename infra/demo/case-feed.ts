@@ -3,15 +3,13 @@
  * each simulated step, through the real case-events API (signature, nonce, validation, idempotency).
  */
 import type { Hono } from 'hono';
+import { bytesToHex } from '../../core/pii/encoding.ts';
 import { signCaseRequest } from '../../intake-edge/case-api/signature.ts';
 
 const PATH = '/api/v1/case-events';
 const MAX_BATCH = 500;
 
-const nonce = (): string => {
-  const bytes = crypto.getRandomValues(new Uint8Array(18));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-};
+const nonce = (): string => bytesToHex(crypto.getRandomValues(new Uint8Array(18)));
 
 export const createCaseFeed = (deps: { app: Hono; keyId: string; secret: string; now: () => number }) => {
   let pending: Record<string, unknown>[] = [];
