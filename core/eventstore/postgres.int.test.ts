@@ -58,6 +58,32 @@ describe.runIf(needs('prepared statements on a Postgres server', 'PINGGAI_TEST_P
       await database.drop();
     }
   });
+
+  it('a stream read made stale by a migration (its result type changed) runs once more on a fresh connection', async () => {
+    const database = await createTestDatabase(testEnv('PINGGAI_TEST_PG_URL')!, 'pinggai_stale');
+    const pool = createPgPool({ connectionString: database.url, max: 1 });
+    const db = postgresKysely<unknown>(pool);
+    const store = createSqlEventStore({ name: 'postgres', db, feed: inProcessChangeFeed(), batching: { concurrency: 1 }, prepared: preparedOn(pool) });
+    const admin = new pg.Client({ connectionString: database.url });
+    try {
+      await admin.connect();
+      const noted = { id: randomUUID(), type: 'Noted', schemaVersion: 1, data: { n: 1 }, metadata: { occurredAt: new Date().toISOString() } };
+      await store.append('stale-1', [noted], { expectedVersion: 'no_stream' });
+      expect((await store.readStream('stale-1')).map((recorded) => recorded.type)).toEqual(['Noted']);
+      const backend = async () => (await pool.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+      const before = await backend();
+      // Another session changes a column the prepared read returns: its next execution on this
+      // connection fails with 0A000 (cached plan must not change result type).
+      await admin.query('alter table eventstore.events alter column event_type type varchar(200)');
+      expect((await store.readStream('stale-1')).map((recorded) => recorded.type)).toEqual(['Noted']);
+      expect(await backend(), 'the stale connection was closed and a fresh one opened').not.toBe(before);
+    } finally {
+      await admin.end().catch(() => undefined);
+      await store.close();
+      await db.destroy();
+      await database.drop();
+    }
+  });
 });
 
 describe.runIf(needs('LISTEN/NOTIFY wake-ups on a Postgres server', 'PINGGAI_TEST_PG_URL'))('Postgres server: wake-ups between stores', () => {
