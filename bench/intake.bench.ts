@@ -236,8 +236,9 @@ const main = async () => {
       const [before, after] = [hellos[index]!, hellos[index + 1]!];
       const total = before.total + after.total;
       const hello = { total, perSecond: total / (before.seconds + after.seconds), cpuMicros: before.cpuMicros + after.cpuMicros };
-      roundFigures.push({ hello, submit: { ...submit, cpuMicros: submitCpu }, ratio: submit.perSecond / hello.perSecond });
-      console.log(`round ${index + 1}/${rounds}: hello-world ${round(before.perSecond, 0)}/s and ${round(after.perSecond, 0)}/s, submissions ${round(submit.perSecond, 0)}/s (ratio ${round(submit.perSecond / hello.perSecond, 3)})`);
+      const ratio = submit.perSecond / hello.perSecond;
+      roundFigures.push({ hello, submit: { ...submit, cpuMicros: submitCpu }, ratio });
+      console.log(`round ${index + 1}/${rounds}: hello-world ${round(before.perSecond, 0)}/s and ${round(after.perSecond, 0)}/s, submissions ${round(submit.perSecond, 0)}/s (ratio ${round(ratio, 3)})`);
     }
     const median = [...roundFigures].sort((a, b) => a.ratio - b.ratio)[Math.floor(roundFigures.length / 2)]!;
 

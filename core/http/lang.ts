@@ -1,3 +1,5 @@
+import { getQueryParam } from 'hono/utils/url';
+
 /**
  * The language a response speaks: zh-CN by default (the officials' and most citizens' language),
  * English on request. Chosen from `?lang=`, then the `lang` cookie, then Accept-Language.
@@ -40,18 +42,12 @@ const cookieValue = (cookieHeader: string | null, name: string): string | undefi
   return undefined;
 };
 
-/** A URL's query, without parsing the rest of it; a fragment (which Node passes on) is not part of it. */
-const queryOf = (url: string): URLSearchParams => {
-  const hash = url.indexOf('#');
-  const before = hash < 0 ? url : url.slice(0, hash);
-  const query = before.indexOf('?');
-  return new URLSearchParams(query < 0 ? '' : before.slice(query + 1));
-};
-
 /** The language for one request (a Web-standard Request, so it works on Node and Deno alike). */
 export const chooseLang = (request: Request): Lang => {
+  // Hono's own query lookup (what c.req.query uses): no URL parse, and a fragment is left out.
+  const langParam = getQueryParam(request.url, 'lang');
   return (
-    parseLangTag(queryOf(request.url).get('lang')) ??
+    parseLangTag(typeof langParam === 'string' ? langParam : undefined) ??
     parseLangTag(cookieValue(request.headers.get('cookie'), 'lang')) ??
     langFromAcceptLanguage(request.headers.get('accept-language')) ??
     defaultLang
