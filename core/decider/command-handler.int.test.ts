@@ -92,4 +92,22 @@ describe('handleCommand on the embedded store', () => {
     });
     expect(await store.readStream('tally-d')).toHaveLength(1);
   });
+
+  it('decides on events the caller has just read, and reads afresh when they have gone stale', async () => {
+    await handleCommand(store, 'tally-e', tally, { type: 'Add', amount: 2 }, context('first'));
+    const read = await store.readStream('tally-e');
+    let reads = 0;
+    const counted: EventStore = { ...store, readStream: async (...args) => (reads++, store.readStream(...args)) };
+
+    // Fresh: no second read, and the decision is appended after the events handed in.
+    const fresh = await handleCommand(counted, 'tally-e', tally, { type: 'Add', amount: 3 }, context('second'), { read });
+    expect(reads).toBe(0);
+    expect(fresh).toMatchObject({ state: { total: 5 }, streamVersion: 2 });
+
+    // Stale (the stream moved on since `read`): the append is refused, the retry reads and decides on the latest.
+    await handleCommand(store, 'tally-e', tally, { type: 'Close' }, context('close-e'));
+    await expect(handleCommand(counted, 'tally-e', tally, { type: 'Add', amount: 4 }, context('third'), { read })).rejects.toMatchObject({ code: 'TALLY_CLOSED' });
+    expect(reads).toBe(1);
+    expect((await store.readStream('tally-e')).map((event) => event.type)).toEqual(['Added', 'Added', 'Closed']);
+  });
 });

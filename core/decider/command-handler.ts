@@ -1,4 +1,4 @@
-import type { Actor, EventStore, NewEvent } from '../eventstore/types.ts';
+import type { Actor, EventStore, NewEvent, RecordedEvent } from '../eventstore/types.ts';
 import { WrongExpectedVersion } from '../eventstore/types.ts';
 import type { Decider, DomainEvent } from './decider.ts';
 import { fold } from './decider.ts';
@@ -34,6 +34,11 @@ export interface CommandResult<Event extends DomainEvent, State> {
  * write it re-reads and decides again (bounded), so the decider always judges the latest state.
  * Event ids are derived from the command id, and a command already present in the stream is not
  * decided again: retries (HTTP, Temporal activities) are safe.
+ *
+ * `options.read` hands in the stream as the caller has just read it (the citizen page reads the
+ * invitation to check the link before it parses the form): the first attempt decides on those
+ * events without a second round trip. The append still carries the expected version, so a write
+ * made since is refused and the retry reads the stream afresh.
  */
 export const handleCommand = async <Command, Event extends DomainEvent, State>(
   store: EventStore,
@@ -41,11 +46,11 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
   decider: Decider<Command, Event, State>,
   command: Command,
   context: CommandContext,
-  options: { maxAttempts?: number } = {},
+  options: { maxAttempts?: number; read?: readonly RecordedEvent[] } = {},
 ): Promise<CommandResult<Event, State>> => {
   const maxAttempts = options.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
-    const recorded = await store.readStream(streamId);
+    const recorded = attempt === 1 && options.read ? options.read : await store.readStream(streamId);
     const state = fold(decider, recorded as unknown as Event[]);
     const version = recorded.length === 0 ? 0 : recorded[recorded.length - 1]!.streamVersion;
     if (recorded.some((event) => event.metadata.commandId === context.commandId)) {

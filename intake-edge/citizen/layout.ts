@@ -8,8 +8,8 @@ export type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
 export interface PageView {
   readonly lang: Lang;
   readonly elder: boolean;
-  /** The current path and query, to build the language and elder-mode links. */
-  readonly url: URL;
+  /** The request's URL (path and query), to build the language and elder-mode links. */
+  readonly url: string;
 }
 
 /**
@@ -39,8 +39,8 @@ body.elder button,body.elder .button{min-height:72px;font-size:1.5rem;background
 `;
 
 /** A link to the same page with one query parameter changed. */
-export const withParam = (url: URL, name: string, value: string): string => {
-  const next = new URL(url.toString());
+export const withParam = (url: string, name: string, value: string): string => {
+  const next = new URL(url);
   next.searchParams.set(name, value);
   return `${next.pathname}${next.search}`;
 };

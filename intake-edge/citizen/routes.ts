@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { handleCommand } from '../../core/decider/command-handler.ts';
 import { fold } from '../../core/decider/decider.ts';
-import type { EventStore, RecordedEvent } from '../../core/eventstore/types.ts';
+import type { RecordedEvent } from '../../core/eventstore/types.ts';
 import { bodyLimit } from '../../core/http/body-limit.ts';
 import type { FieldError } from '../../core/http/field-errors.ts';
 import { invalidField, renderFieldErrors, ValidationFailed } from '../../core/http/field-errors.ts';
@@ -42,30 +42,6 @@ const loadInvitation = async (deps: CitizenDeps, token: string): Promise<{ id: s
   if (state.status === 'rated') throw usedLink();
   if (state.status === 'expired' || new Date(state.issued.expiresAt) <= deps.clock.now()) throw expiredLink();
   return { id, state, recorded };
-};
-
-/**
- * The store, except that the first read of `streamId` answers with the events just read: the command
- * handler decides on them without a second round trip. The append still carries the expected version,
- * so a concurrent write is refused and the handler's retry reads the stream afresh.
- */
-const withFirstRead = (store: EventStore, streamId: string, recorded: RecordedEvent[]): EventStore => {
-  let pending: RecordedEvent[] | null = recorded;
-  const readStream: EventStore['readStream'] = async (id, options) => {
-    if (id === streamId && pending && options === undefined) {
-      const events = pending;
-      pending = null;
-      return events;
-    }
-    return store.readStream(id, options);
-  };
-  return new Proxy(store, {
-    get: (target, property) => {
-      if (property === 'readStream') return readStream;
-      const value: unknown = Reflect.get(target, property);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
 };
 
 /** How the citizen reached the page: a window screen shows the SMS link as a QR with `?via=qr`. */
@@ -109,14 +85,17 @@ export const citizenRoutes = (deps: CitizenDeps) => {
   app.get('/e/:token', intakeDocs.questionnaire, async (c) => {
     const view = pageView(c);
     try {
-      const { id, state } = await loadInvitation(deps, c.req.param('token'));
+      const { id, state, recorded } = await loadInvitation(deps, c.req.param('token'));
       const issued = state.issued!;
       const via = channelOf(issued.channel, c.req.query('via'));
-      await handleCommand(deps.store, invitationStreamId(id), invitationDecider, { type: 'RecordInvitationOpened', now: deps.clock.now().toISOString(), via }, {
-        commandId: `invitation:${id}:open`,
-        actor: { id: 'citizen', role: 'evaluator' },
-        now: deps.clock.now(),
-      });
+      await handleCommand(
+        deps.store,
+        invitationStreamId(id),
+        invitationDecider,
+        { type: 'RecordInvitationOpened', now: deps.clock.now().toISOString(), via },
+        { commandId: `invitation:${id}:open`, actor: { id: 'citizen', role: 'evaluator' }, now: deps.clock.now() },
+        { read: recorded },
+      );
       return c.html(await renderQuestionnaire(deps, view, c.req.param('token'), state, via));
     } catch (error) {
       if (error instanceof DomainError && error.status < 500) return refusalPage(c, view, error);
@@ -159,7 +138,7 @@ export const citizenRoutes = (deps: CitizenDeps) => {
         const anonymous = form.anonymous !== undefined;
         const now = deps.clock.now();
         await handleCommand(
-          withFirstRead(deps.store, invitationStreamId(loaded.id), loaded.recorded),
+          deps.store,
           invitationStreamId(loaded.id),
           invitationDecider,
           {
@@ -176,6 +155,7 @@ export const citizenRoutes = (deps: CitizenDeps) => {
             negative: isNegativeRating(config, form.overall, reasons),
           },
           { commandId: `invitation:${loaded.id}:submit:${deps.ids.commandId()}`, actor: { id: 'citizen', role: 'evaluator' }, now },
+          { read: loaded.recorded },
         );
         const negative = isNegativeRating(config, form.overall, reasons);
         if (json) return c.json({ invitationId: loaded.id, recorded: true, negative }, 201);

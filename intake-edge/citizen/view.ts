@@ -8,13 +8,13 @@ import type { PageView } from './layout.ts';
  * that the form post and later pages keep it.
  */
 export const pageView = (c: Context): PageView => {
-  const url = new URL(c.req.url);
-  const langParam = parseLangTag(url.searchParams.get('lang'));
+  // c.req.query looks the parameters up in the URL text; the URL is parsed only to build links.
+  const langParam = parseLangTag(c.req.query('lang'));
   if (langParam) setCookie(c, 'lang', langParam, { path: '/', maxAge: 31_536_000, sameSite: 'Lax' });
-  const elderParam = url.searchParams.get('elder');
+  const elderParam = c.req.query('elder');
   if (elderParam === '1' || elderParam === '0') setCookie(c, 'elder', elderParam, { path: '/', maxAge: 31_536_000, sameSite: 'Lax' });
   const elder = elderParam === '1' || (elderParam !== '0' && getCookie(c, 'elder') === '1');
-  return { lang: chooseLang(c.req.raw), elder, url };
+  return { lang: chooseLang(c.req.raw), elder, url: c.req.url };
 };
 
 /** API clients (and the property tests) ask for JSON; browsers get pages. */
