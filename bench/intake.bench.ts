@@ -8,8 +8,10 @@
  * POST /e/:token (overall=5, urlencoded, a distinct invitation per request) at full speed, then
  * hello-world again, which also opens the next round. A round's ratio takes the two hello-world runs
  * around it as its baseline; the figures reported are the median round's (every round's ratio is
- * listed), then an evenly paced open-loop run at half that round's rate gives the p99 latency (its
- * first second is sent but not counted, see pacedLoad). Ends with one JSON line.
+ * listed). A bare Hono form post of the same shape (the floor: no link check, no store), sent the
+ * same way and followed by hello-world, shows how much of the gap is the HTTP form post itself. Then
+ * an evenly paced open-loop run at half the median round's rate gives the p99 latency (its first
+ * second is sent but not counted, see pacedLoad). Ends with one JSON line.
  *
  * Each side is warmed up first (a second of hello-world, a twentieth of the invitations), so that both
  * are measured after the JIT has compiled them. The server's CPU time per request is reported too:
@@ -77,13 +79,19 @@ const serveChild = async () => {
     }),
   );
   const hello = new Hono().get('/', (c) => c.text('Hello Hono!'));
+  // The floor under any form post: the same route shape, the form read as the intake reads it, a JSON answer.
+  const postFloor = new Hono().post('/e/:token', async (c) => {
+    const form = new URLSearchParams(await c.req.text());
+    return c.json({ invitationId: c.req.param('token'), recorded: form.has('overall') }, 201);
+  });
   const listen = (fetch: (request: Request) => Response | Promise<Response>) =>
     new Promise<{ port: number; close(): void }>((resolve) => {
       const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ port: info.port, close: () => server.close() }));
     });
   const helloServer = await listen(hello.fetch);
+  const postFloorServer = await listen(postFloor.fetch);
   const intakeServer = await listen(harness.app.fetch);
-  process.stdout.write(`${JSON.stringify({ helloPort: helloServer.port, intakePort: intakeServer.port, tokens })}\n`);
+  process.stdout.write(`${JSON.stringify({ helloPort: helloServer.port, postFloorPort: postFloorServer.port, intakePort: intakeServer.port, tokens })}\n`);
   // Each line from the parent asks for the CPU time (µs) this process has used since the last one.
   let cpuSince = process.cpuUsage();
   createInterface({ input: process.stdin }).on('line', () => {
@@ -93,6 +101,7 @@ const serveChild = async () => {
   });
   process.stdin.once('end', () => {
     helloServer.close();
+    postFloorServer.close();
     intakeServer.close();
     void (async () => {
       await harness.close();
@@ -192,7 +201,7 @@ const main = async () => {
     if (line.done) throw new Error(`server process exited (${child.exitCode})`);
     return line.value;
   };
-  const { helloPort, intakePort, tokens } = JSON.parse(await nextLine()) as { helloPort: number; intakePort: number; tokens: string[] };
+  const { helloPort, postFloorPort, intakePort, tokens } = JSON.parse(await nextLine()) as { helloPort: number; postFloorPort: number; intakePort: number; tokens: string[] };
   /** The server's CPU time since the previous call, in µs. */
   const serverCpu = async (): Promise<number> => {
     child.stdin!.write('cpu\n');
@@ -242,6 +251,16 @@ const main = async () => {
     }
     const median = [...roundFigures].sort((a, b) => a.ratio - b.ratio)[Math.floor(roundFigures.length / 2)]!;
 
+    // The floor: a bare Hono POST of the same shape (path with a token, urlencoded form, JSON 201) sent
+    // exactly as the submissions are, then hello-world again as its baseline. What a submission costs
+    // above it is the rating itself: the link check, the stream read, the decision and the append.
+    await serverCpu();
+    const floorRun = await load('post floor', { url: `http://127.0.0.1:${postFloorPort}`, duration: seconds, requests: [{ ...submission, setupRequest: (request) => ({ ...request, path: `/e/${tokens[0]}` }) }] });
+    const floorCpu = await serverCpu();
+    const floorHello = await helloRun();
+    const floorRatio = floorRun.perSecond / floorHello.perSecond;
+    console.log(`post floor: ${round(floorRun.perSecond, 0)}/s against hello-world ${round(floorHello.perSecond, 0)}/s (ratio ${round(floorRatio, 3)})`);
+
     // At half the median round's rate, evenly spaced (open loop): autocannon's own rate limit
     // releases each second's quota at once, a burst that measures its own queue rather than the endpoint.
     const rate = Math.max(1, Math.floor(median.submit.perSecond / 2));
@@ -262,14 +281,18 @@ const main = async () => {
       half_load_per_s: round(half.perSecond, 0),
       server_cpu_us_per_hello: round(median.hello.cpuMicros / median.hello.total, 1),
       server_cpu_us_per_submit: round(median.submit.cpuMicros / median.submit.total, 1),
+      post_floor_vs_hello: round(floorRatio, 3),
+      server_cpu_us_per_post_floor: round(floorCpu / floorRun.total, 1),
+      server_cpu_us_per_hello_after_floor: round(floorHello.cpuMicros / floorHello.total, 1),
       page_bytes: pageBytes,
       connections,
       seconds,
     };
     console.log(`median round: hello-world ${result.hello_per_s}/s, submissions ${result.submits_per_s}/s (${(result.submit_vs_hello * 100).toFixed(1)}% of hello; target ≥ 25%; rounds ${result.rounds.join(', ')})`);
     console.log(`server CPU per request: hello-world ${result.server_cpu_us_per_hello} µs, submission ${result.server_cpu_us_per_submit} µs (${round(result.server_cpu_us_per_hello / result.server_cpu_us_per_submit, 3)} of hello's CPU cost per request)`);
+    console.log(`server CPU per request around the floor: hello-world ${result.server_cpu_us_per_hello_after_floor} µs, a bare form post ${result.server_cpu_us_per_post_floor} µs`);
     console.log(`at ${result.half_load_per_s}/s (half load): p50 ${result.p50_ms_at_half_load} ms, p99 ${result.p99_ms_at_half_load} ms (target ≤ 50); page ${pageBytes} bytes (target ≤ 51200)`);
-    console.log(JSON.stringify({ bench: result.bench, submit_vs_hello: result.submit_vs_hello, submits_per_s: result.submits_per_s, p99_ms_at_half_load: result.p99_ms_at_half_load, page_bytes: result.page_bytes, hello_per_s: result.hello_per_s, rounds: result.rounds, half_load_per_s: result.half_load_per_s, server_cpu_us_per_hello: result.server_cpu_us_per_hello, server_cpu_us_per_submit: result.server_cpu_us_per_submit }));
+    console.log(JSON.stringify({ bench: result.bench, submit_vs_hello: result.submit_vs_hello, submits_per_s: result.submits_per_s, p99_ms_at_half_load: result.p99_ms_at_half_load, page_bytes: result.page_bytes, hello_per_s: result.hello_per_s, rounds: result.rounds, half_load_per_s: result.half_load_per_s, server_cpu_us_per_hello: result.server_cpu_us_per_hello, server_cpu_us_per_submit: result.server_cpu_us_per_submit, post_floor_vs_hello: result.post_floor_vs_hello, server_cpu_us_per_post_floor: result.server_cpu_us_per_post_floor }));
   } finally {
     child.stdin!.end();
     await new Promise((resolve) => child.once('exit', resolve));
