@@ -9,7 +9,8 @@
  * hello-world again, which also opens the next round. A round's ratio takes the two hello-world runs
  * around it as its baseline; the figures reported are the median round's (every round's ratio is
  * listed). A bare Hono form post of the same shape (the floor: no link check, no store), sent the
- * same way and followed by hello-world, shows how much of the gap is the HTTP form post itself. Then
+ * same way and followed by hello-world, shows how much of the gap a form post leaves before the
+ * rating does anything (the form post itself, and the load generator building each request). Then
  * an evenly paced open-loop run at half the median round's rate gives the p99 latency (its first
  * second is sent but not counted, see pacedLoad). Ends with one JSON line.
  *
@@ -253,7 +254,8 @@ const main = async () => {
 
     // The floor: a bare Hono POST of the same shape (path with a token, urlencoded form, JSON 201) sent
     // exactly as the submissions are, then hello-world again as its baseline. What a submission costs
-    // above it is the rating itself: the link check, the stream read, the decision and the append.
+    // above it is the rating's own work: the page view, the link check, the stream read, the form's
+    // validation, the questionnaire, the decision and the append (infra/CAPACITY.md §2b, stage by stage).
     await serverCpu();
     const floorRun = await load('post floor', { url: `http://127.0.0.1:${postFloorPort}`, duration: seconds, requests: [{ ...submission, setupRequest: (request) => ({ ...request, path: `/e/${tokens[0]}` }) }] });
     const floorCpu = await serverCpu();

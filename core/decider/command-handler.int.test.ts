@@ -97,7 +97,13 @@ describe('handleCommand on the embedded store', () => {
     await handleCommand(store, 'tally-e', tally, { type: 'Add', amount: 2 }, context('first'));
     const read = await store.readStream('tally-e');
     let reads = 0;
-    const counted: EventStore = { ...store, readStream: async (...args) => (reads++, store.readStream(...args)) };
+    const counted: EventStore = {
+      ...store,
+      readStream: async (...args) => {
+        reads++;
+        return store.readStream(...args);
+      },
+    };
 
     // Fresh: no second read, and the decision is appended after the events handed in.
     const fresh = await handleCommand(counted, 'tally-e', tally, { type: 'Add', amount: 3 }, context('second'), { read });
@@ -109,5 +115,10 @@ describe('handleCommand on the embedded store', () => {
     await expect(handleCommand(counted, 'tally-e', tally, { type: 'Add', amount: 4 }, context('third'), { read })).rejects.toMatchObject({ code: 'TALLY_CLOSED' });
     expect(reads).toBe(1);
     expect((await store.readStream('tally-e')).map((event) => event.type)).toEqual(['Added', 'Added', 'Closed']);
+
+    // Only the whole stream will do: another stream's events, or a tail, are refused before anything is decided.
+    await expect(handleCommand(counted, 'tally-a', tally, { type: 'Add', amount: 1 }, context('wrong-stream'), { read })).rejects.toThrow(/whole stream tally-a/);
+    await expect(handleCommand(counted, 'tally-e', tally, { type: 'Add', amount: 1 }, context('tail'), { read: (await store.readStream('tally-e')).slice(1) })).rejects.toThrow(/whole stream tally-e/);
+    expect(reads).toBe(1);
   });
 });

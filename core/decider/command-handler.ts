@@ -35,10 +35,11 @@ export interface CommandResult<Event extends DomainEvent, State> {
  * Event ids are derived from the command id, and a command already present in the stream is not
  * decided again: retries (HTTP, Temporal activities) are safe.
  *
- * `options.read` hands in the stream as the caller has just read it (the citizen page reads the
- * invitation to check the link before it parses the form): the first attempt decides on those
- * events without a second round trip. The append still carries the expected version, so a write
- * made since is refused and the retry reads the stream afresh.
+ * `options.read` hands in the whole stream as the caller has just read it (a caller that had to
+ * read it before deciding to send the command at all): the first attempt decides on those events
+ * without a second round trip. The append still carries the expected version, so a write made since
+ * is refused and the retry reads the stream afresh. As with any read, a refusal or an empty decision
+ * is answered from the state that was read.
  */
 export const handleCommand = async <Command, Event extends DomainEvent, State>(
   store: EventStore,
@@ -49,6 +50,9 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
   options: { maxAttempts?: number; read?: readonly RecordedEvent[] } = {},
 ): Promise<CommandResult<Event, State>> => {
   const maxAttempts = options.maxAttempts ?? 5;
+  if (options.read && !options.read.every((event, index) => event.streamId === streamId && event.streamVersion === index + 1)) {
+    throw new Error(`options.read must be the whole stream ${streamId}, from version 1`);
+  }
   for (let attempt = 1; ; attempt++) {
     const recorded = attempt === 1 && options.read ? options.read : await store.readStream(streamId);
     const state = fold(decider, recorded as unknown as Event[]);
