@@ -137,6 +137,7 @@ export const citizenRoutes = (deps: CitizenDeps) => {
         const reasons = form.reasons;
         const anonymous = form.anonymous !== undefined;
         const now = deps.clock.now();
+        const negative = isNegativeRating(config, form.overall, reasons);
         await handleCommand(
           deps.store,
           invitationStreamId(loaded.id),
@@ -152,12 +153,11 @@ export const citizenRoutes = (deps: CitizenDeps) => {
             attachments,
             anonymous,
             allowed: { indicators: variant.items, reasons: config.reasons.map((reason) => reason.code) },
-            negative: isNegativeRating(config, form.overall, reasons),
+            negative,
           },
           { commandId: `invitation:${loaded.id}:submit:${deps.ids.commandId()}`, actor: { id: 'citizen', role: 'evaluator' }, now },
           { read: loaded.recorded },
         );
-        const negative = isNegativeRating(config, form.overall, reasons);
         if (json) return c.json({ invitationId: loaded.id, recorded: true, negative }, 201);
         const next = negative ? (anonymous || !issued.recipient ? m.thanksNegativeAnonymous : m.thanksNegative) : m.thanksNext;
         return c.html(messagePage(view, m.thanksTitle[view.lang], negative ? [m.thanksNext[view.lang], next[view.lang]] : [next[view.lang]]));
