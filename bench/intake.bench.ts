@@ -10,9 +10,10 @@
  * around it as its baseline; the figures reported are the median round's (every round's ratio is
  * listed). A bare Hono form post of the same shape (the floor: no link check, no store), sent the
  * same way and followed by hello-world, shows how much of the gap a form post leaves before the
- * rating does anything (the form post itself, and the load generator building each request). Then
- * an evenly paced open-loop run at half the median round's rate gives the p99 latency (its first
- * second is sent but not counted, see pacedLoad). Ends with one JSON line.
+ * rating does anything: what the server pays for a POST with a body (with wrk as the generator the
+ * floor is the same, so it is not autocannon's, infra/CAPACITY.md §2b). Then an evenly paced
+ * open-loop run at half the median round's rate gives the p99 latency (its first second is sent but
+ * not counted, see pacedLoad). Ends with one JSON line; its last key is the Node version that served.
  *
  * Each side is warmed up first (a second of hello-world, a twentieth of the invitations), so that both
  * are measured after the JIT has compiled them. The server's CPU time per request is reported too:
@@ -294,7 +295,7 @@ const main = async () => {
     console.log(`server CPU per request: hello-world ${result.server_cpu_us_per_hello} µs, submission ${result.server_cpu_us_per_submit} µs (${round(result.server_cpu_us_per_hello / result.server_cpu_us_per_submit, 3)} of hello's CPU cost per request)`);
     console.log(`server CPU per request around the floor: hello-world ${result.server_cpu_us_per_hello_after_floor} µs, a bare form post ${result.server_cpu_us_per_post_floor} µs`);
     console.log(`at ${result.half_load_per_s}/s (half load): p50 ${result.p50_ms_at_half_load} ms, p99 ${result.p99_ms_at_half_load} ms (target ≤ 50); page ${pageBytes} bytes (target ≤ 51200)`);
-    console.log(JSON.stringify({ bench: result.bench, submit_vs_hello: result.submit_vs_hello, submits_per_s: result.submits_per_s, p99_ms_at_half_load: result.p99_ms_at_half_load, page_bytes: result.page_bytes, hello_per_s: result.hello_per_s, rounds: result.rounds, half_load_per_s: result.half_load_per_s, server_cpu_us_per_hello: result.server_cpu_us_per_hello, server_cpu_us_per_submit: result.server_cpu_us_per_submit, post_floor_vs_hello: result.post_floor_vs_hello, server_cpu_us_per_post_floor: result.server_cpu_us_per_post_floor }));
+    console.log(JSON.stringify({ bench: result.bench, submit_vs_hello: result.submit_vs_hello, submits_per_s: result.submits_per_s, p99_ms_at_half_load: result.p99_ms_at_half_load, page_bytes: result.page_bytes, hello_per_s: result.hello_per_s, rounds: result.rounds, half_load_per_s: result.half_load_per_s, server_cpu_us_per_hello: result.server_cpu_us_per_hello, server_cpu_us_per_submit: result.server_cpu_us_per_submit, post_floor_vs_hello: result.post_floor_vs_hello, server_cpu_us_per_post_floor: result.server_cpu_us_per_post_floor, node: process.versions.node }));
   } finally {
     child.stdin!.end();
     await new Promise((resolve) => child.once('exit', resolve));
