@@ -10,10 +10,11 @@
  * around it as its baseline; the figures reported are the median round's (every round's ratio is
  * listed). A bare Hono form post of the same shape (the floor: no link check, no store), sent the
  * same way and followed by hello-world, shows how much of the gap a form post leaves before the
- * rating does anything: what the server pays for a POST with a body (with wrk as the generator the
- * floor is the same, so it is not autocannon's, infra/CAPACITY.md §2b). Then an evenly paced
- * open-loop run at half the median round's rate gives the p99 latency (its first second is sent but
- * not counted, see pacedLoad). Ends with one JSON line; its last key is the Node version that served.
+ * rating does anything: what the server pays for a POST with a body (the gap is the server's:
+ * driven by wrk, a bare Hono app of the same shape gives the same floor, infra/CAPACITY.md §2b).
+ * Then an evenly paced open-loop run at half the median round's rate gives the p99 latency (its
+ * first second is sent but not counted, see pacedLoad). Ends with one JSON line; its last key is
+ * the Node version that served.
  *
  * Each side is warmed up first (a second of hello-world, a twentieth of the invitations), so that both
  * are measured after the JIT has compiled them. The server's CPU time per request is reported too:
