@@ -42,16 +42,15 @@ const cookieValue = (cookieHeader: string | null, name: string): string | undefi
   return undefined;
 };
 
+/** The language a request's headers ask for, when its URL names none: the cookie, then Accept-Language. */
+export const langFromHeaders = (headers: Headers): Lang =>
+  parseLangTag(cookieValue(headers.get('cookie'), 'lang')) ?? langFromAcceptLanguage(headers.get('accept-language')) ?? defaultLang;
+
 /** The language for one request (a Web-standard Request, so it works on Node and Deno alike). */
 export const chooseLang = (request: Request): Lang => {
   // Hono's own query lookup (what c.req.query uses): no URL parse, and a fragment is left out.
   const langParam = getQueryParam(request.url, 'lang');
-  return (
-    parseLangTag(typeof langParam === 'string' ? langParam : undefined) ??
-    parseLangTag(cookieValue(request.headers.get('cookie'), 'lang')) ??
-    langFromAcceptLanguage(request.headers.get('accept-language')) ??
-    defaultLang
-  );
+  return parseLangTag(typeof langParam === 'string' ? langParam : undefined) ?? langFromHeaders(request.headers);
 };
 
 /** A message in both languages; `pick` chooses one. */

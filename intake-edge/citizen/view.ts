@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { chooseLang, parseLangTag } from '../../core/http/lang.ts';
+import { langFromHeaders, parseLangTag } from '../../core/http/lang.ts';
 import type { PageView } from './layout.ts';
 
 /**
@@ -14,7 +14,7 @@ export const pageView = (c: Context): PageView => {
   const elderParam = c.req.query('elder');
   if (elderParam === '1' || elderParam === '0') setCookie(c, 'elder', elderParam, { path: '/', maxAge: 31_536_000, sameSite: 'Lax' });
   const elder = elderParam === '1' || (elderParam !== '0' && getCookie(c, 'elder') === '1');
-  return { lang: langParam ?? chooseLang(c.req.raw), elder, url: c.req.url };
+  return { lang: langParam ?? langFromHeaders(c.req.raw.headers), elder, url: c.req.url };
 };
 
 /** API clients (and the property tests) ask for JSON; browsers get pages. */
