@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../shared/errors.ts';
 import { problemJson, problemNotFound, validate } from './hono.ts';
 import { chooseLang, langFromAcceptLanguage } from './lang.ts';
+import { apiDocs } from './openapi.ts';
 
 const app = new Hono();
 app.onError(problemJson());
@@ -64,5 +65,18 @@ describe('language choice', () => {
     expect(chooseLang(new Request('http://x/p#x?lang=en', { headers: { cookie: 'lang=zh-CN' } }))).toBe('zh-CN');
     expect(langFromAcceptLanguage('fr-FR, zh-CN;q=0.5, en;q=0.7')).toBe('en');
     expect(langFromAcceptLanguage('de, en;q=0')).toBeUndefined();
+  });
+});
+
+describe('API documentation page', () => {
+  it('serves its own assets and nothing else: names inherited by every object are not assets', async () => {
+    const docs = new Hono();
+    docs.notFound(problemNotFound());
+    apiDocs(docs, { title: 'Test API', description: 'for the test', specPath: '/openapi.json', docsPath: '/docs' });
+    const css = await docs.request('/docs/assets/swagger-ui.css');
+    expect([css.status, css.headers.get('content-type')]).toEqual([200, 'text/css; charset=utf-8']);
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'nope.js']) {
+      expect((await docs.request(`/docs/assets/${name}`)).status, name).toBe(404);
+    }
   });
 });

@@ -142,8 +142,8 @@ export const apiDocs = <E extends Env>(app: Hono<E>, options: ApiDocsOptions): v
   app.get(`${options.docsPath}/assets/:file`, async (c) => {
     const file = c.req.param('file');
     if (file === 'init.js') return c.body(initScript, 200, { 'content-type': 'text/javascript; charset=utf-8' });
-    const asset = assets[file];
-    if (!asset) return c.notFound();
+    if (!Object.hasOwn(assets, file)) return c.notFound();
+    const asset = assets[file]!;
     return c.body(await readFile(assetUrl(asset[0])), 200, { 'content-type': asset[1], 'cache-control': 'public, max-age=86400' });
   });
 };
