@@ -58,7 +58,9 @@ export const issueInvitation = async (
   );
   const isNew = result.appended.length > 0;
   const issued = result.state.issued!;
-  if (isNew) {
+  // Also when the invitation was already there: a retry after a crash between the append and this
+  // insert must still leave the row, or the invitation would never be reminded nor expire.
+  if (result.state.status === 'issued') {
     const remind = issued.remindAt ? new Date(issued.remindAt) : null;
     await deps.db
       .insertInto('app.pending_invitations')

@@ -1,5 +1,6 @@
 import { samples } from '../../core/blobs/testing/samples.ts';
 import type { EvaluationSubmitted, InvitationIssued } from '../../core/invitation/events.ts';
+import { issueInvitation } from '../invitations/issue.ts';
 import { sweepInvitations } from '../invitations/sweeper.ts';
 import { assert, assertEqual } from './assert.ts';
 import { caseEvent, form, tokenFromSms } from './fixtures.ts';
@@ -209,6 +210,19 @@ export const intakeCases: Record<string, (h: Harness) => Promise<void>> = {
     assert(reminders[0]!.text.length <= 70, 'reminder fits one segment');
     assert(reminders[0]!.idempotency_key.endsWith(':remind'), 'reminder key');
     assertEqual((await postRating(h, token, { overall: '4' })).status, 200, 'still ratable after the reminder');
+  },
+
+  async 'issuing again after a crash before the sweeper row was written still leaves the row: the reminder is not lost'(h) {
+    const { token } = await completeCaseAndGetToken(h);
+    const issued = (await h.eventsOfType('InvitationIssued')).map((e) => e.data as InvitationIssued['data']).at(-1)!;
+    // The crash: the invitation's events are in the store, its row is not.
+    await h.services.db.deleteFrom('app.pending_invitations').where('invitation_id', '=', issued.invitationId).execute();
+    const count = await h.eventCount();
+    const again = await issueInvitation(h.services, { invitationId: issued.invitationId, channel: issued.channel, trigger: issued.trigger, subject: issued.subject, recipient: issued.recipient });
+    assertEqual([again.isNew, await h.eventCount()], [false, count], 'nothing issued twice');
+    h.clock.advanceHours(25);
+    await sweepInvitations(h.services);
+    assertEqual((await h.outbox()).filter((row) => row.purpose === 'reminder' && row.text.endsWith(token)).length, 1, 'reminded');
   },
 
   async 'static QR: one tap on the matter, then the questionnaire; rated through channel qr_static; rate-limited per device and window'(h) {
