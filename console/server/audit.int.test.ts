@@ -115,14 +115,15 @@ describe('audit timeline through the staff API (审计追溯)', () => {
     );
   });
 
-  it('exports a PDF that opens and holds the warning id and every step', async () => {
+  it('exports a PDF that opens and holds the warning id and every step', async (ctx) => {
     const res = await get('handler-scj', '/warnings/aw-1/timeline.pdf');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect(new TextDecoder().decode(bytes.slice(0, 5))).toBe('%PDF-');
     if (!pdftotext) {
-      console.warn('[audit int] pdftotext (poppler-utils) not installed: PDF text not checked');
+      console.warn('[skip] audit int PDF text: pdftotext (poppler-utils) is not installed, only the PDF header was checked');
+      ctx.skip();
       return;
     }
     const file = path.join(folder, 'aw-1.pdf');

@@ -169,17 +169,21 @@ describe('demo month on PGlite', () => {
       from eventstore.events d join eventstore.events r on r.stream_id = d.stream_id and r.event_type = 'ReplyDeadlineSet' and (r.data->>'round')::int = 0
       where d.event_type = 'WarningDispatched'`.execute(db);
     expect(rows.length).toBeGreaterThan(0);
+    const beijingDay = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
     const dueDay = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000 - 1).toISOString().slice(0, 10);
+    // Every day of the window, by hand: Saturday 10-10 is a make-up working day, Sunday 10-11 is not.
     const expected: Record<string, string> = {
       '2026-10-08': '2026-10-12',
       '2026-10-09': '2026-10-13',
       '2026-10-10': '2026-10-14',
+      '2026-10-11': '2026-10-14',
       '2026-10-12': '2026-10-15',
+      '2026-10-13': '2026-10-16',
+      '2026-10-14': '2026-10-19',
+      '2026-10-15': '2026-10-20',
+      '2026-10-16': '2026-10-21',
     };
-    for (const row of rows) {
-      const day = new Date(Date.parse(row.dispatched) + 8 * 3_600_000).toISOString().slice(0, 10);
-      if (expected[day]) expect(dueDay(row.due)).toBe(expected[day]);
-    }
+    expect(rows.map((row) => [beijingDay(row.dispatched), dueDay(row.due)])).toEqual(rows.map((row) => [beijingDay(row.dispatched), expected[beijingDay(row.dispatched)]]));
   });
 
   it('never stores a plain phone number in events', async () => {
