@@ -1,13 +1,14 @@
 import * as v from 'valibot';
 import { PASSWORD_MAX_LENGTH } from '../../core/access/passwords.ts';
 import { routingTableSchema, warningRulesSchema } from '../../core/warning-policy/config.ts';
+import { instantSchema } from '../../core/shared/instant.ts';
 
 /** Request bodies of the staff API. Text limits keep one request from filling the event store. */
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
 const optionalText = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max)));
 const departmentCode = v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9_-]{1,32}$/));
 const blobKey = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'a blob key is 64 lower-case hex characters'));
-const instant = v.pipe(v.string(), v.isoTimestamp());
+const instant = instantSchema();
 const evidenceRef = v.strictObject({ blobKey });
 
 export const SignInSchema = v.strictObject({

@@ -16,6 +16,7 @@ import type { Hash } from 'node:crypto';
 import type { Kysely, RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import * as v from 'valibot';
+import { instantSchema } from '../shared/instant.ts';
 
 const Key = v.strictObject({ transactionId: v.pipe(v.string(), v.regex(/^\d+$/)), globalPosition: v.pipe(v.string(), v.regex(/^\d+$/)) });
 const Hex = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
@@ -23,7 +24,7 @@ const Hex = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
 export const AnchorSchema = v.strictObject({
   kind: v.literal('pinggai-event-anchor'),
   version: v.literal(1),
-  writtenAt: v.pipe(v.string(), v.isoTimestamp()),
+  writtenAt: instantSchema(),
   /** Events of transactions below this id are covered (all finished when the anchor was written). */
   horizon: v.pipe(v.string(), v.regex(/^\d+$/)),
   events: v.pipe(v.number(), v.integer(), v.minValue(0)),

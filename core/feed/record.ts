@@ -10,6 +10,7 @@
  * with other codes changes this file only.
  */
 import * as v from 'valibot';
+import { instantSchema } from '../shared/instant.ts';
 
 /** 评价渠道 of the feed. */
 export const feedChannels = { sms: '05', qr_case: '04', qr_static: '04' } as const;
@@ -26,7 +27,7 @@ export const feedApplicantTypes = {
 } as const;
 
 const code = (pattern: RegExp, message: string) => v.pipe(v.string(), v.regex(pattern, message));
-const instant = v.pipe(v.string(), v.isoTimestamp('an ISO 8601 timestamp with offset'));
+const instant = instantSchema('an ISO 8601 timestamp with offset');
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 
 /** 评价数据: one per submitted rating. */

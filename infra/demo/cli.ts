@@ -21,6 +21,7 @@ import { ConfigError, parseEmbeddedConfig } from '../embedded/config.ts';
 import { lockDataFolder } from '../embedded/data-lock.ts';
 import { openEmbeddedDatabase } from '../embedded/event-store.ts';
 import { simulateDemoMonth } from './simulate.ts';
+import { instantSchema } from '../../core/shared/instant.ts';
 
 const log = (line: string): void => console.log(line.startsWith('[') ? line : `[demo] ${line}`);
 
@@ -38,8 +39,7 @@ const ArgsSchema = v.object({
   seed: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64)), 'xianan-2025'),
   end: v.optional(
     v.pipe(
-      v.string(),
-      v.isoTimestamp('--end: an ISO-8601 timestamp with offset, e.g. 2026-11-28T18:00:00+08:00'),
+      instantSchema('--end: an ISO-8601 timestamp with offset, e.g. 2026-11-28T18:00:00+08:00'),
       v.transform((text) => new Date(text)),
     ),
   ),

@@ -1,12 +1,13 @@
 import * as v from 'valibot';
 import { applicantTypes, caseStages } from '../../core/case/types.ts';
 import { ChinaMobileSchema } from '../../core/pii/phone.ts';
+import { instantSchema } from '../../core/shared/instant.ts';
 
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
 const code = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1–64)'));
 const codeName = v.object({ code, name: text(100) });
 const slug = v.pipe(v.string(), v.regex(/^[a-z0-9_]{1,40}$/, 'lower-case letters, digits and _ (1–40)'));
-const timestamp = v.pipe(v.string(), v.isoTimestamp('an ISO-8601 timestamp with offset, e.g. 2025-10-31T09:30:00+08:00'));
+const timestamp = instantSchema();
 
 /** The case as the case system describes it; sent with every event (see the case decider). */
 export const caseDetailsSchema = v.object({

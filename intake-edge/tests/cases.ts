@@ -123,6 +123,9 @@ export const intakeCases: Record<string, (h: Harness) => Promise<void>> = {
     assertEqual(problem.code, 'VALIDATION_FAILED', 'code');
     await assertFieldProblem(await h.postCaseEvents({ events: [caseEvent(), caseEvent({ sequence: -1 })] }), 422, 'events.1.sequence');
     await assertFieldProblem(await h.postCaseEvents(caseEvent({}, { applicantPhone: '12345' })), 422, 'case.applicantPhone');
+    // The right shape, but no such day: refused here, not by Postgres once a read model stores it.
+    await assertFieldProblem(await h.postCaseEvents(caseEvent({ occurredAt: '2025-02-30T10:00:00+08:00' })), 422, 'occurredAt');
+    await assertFieldProblem(await h.postCaseEvents(caseEvent({ type: 'overdue', dueAt: '2025-04-31T17:00:00+08:00' })), 422, 'dueAt');
     await assertFieldProblem(await h.postCaseEvents(null, { raw: '{"type":' }), 400, 'body');
     await assertFieldProblem(await h.postCaseEvents(null, { raw: `{"pad":"${'x'.repeat(1024 * 1024)}"}` }), 413, 'body');
     assertEqual(await h.eventCount(), before, 'nothing stored');
