@@ -1,11 +1,16 @@
 import * as v from 'valibot';
 import { PASSWORD_MAX_LENGTH } from '../../core/access/passwords.ts';
+import { maskFreeText } from '../../core/pii/mask.ts';
 import { routingTableSchema, warningRulesSchema } from '../../core/warning-policy/config.ts';
 import { instantSchema } from '../../core/shared/instant.ts';
 
-/** Request bodies of the staff API. Text limits keep one request from filling the event store. */
-const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
-const optionalText = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max)));
+/**
+ * Request bodies of the staff API. Text limits keep one request from filling the event store; free
+ * text is masked (脱敏) before it becomes part of an event, as a citizen's comment is: a reply or a
+ * call-back note that quotes the citizen's phone or ID number keeps it masked.
+ */
+const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max), v.transform(maskFreeText));
+const optionalText = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max), v.transform(maskFreeText)));
 const departmentCode = v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9_-]{1,32}$/));
 const blobKey = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'a blob key is 64 lower-case hex characters'));
 const instant = instantSchema();
@@ -46,13 +51,13 @@ export const StatusSchema = v.strictObject({ note: text(2000) });
 export const PhoneCallbackSchema = v.strictObject({
   calledAt: instant,
   satisfied: v.boolean(),
-  notes: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(2000)), ''),
+  notes: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(2000), v.transform(maskFreeText)), ''),
 });
 
 export const OnSiteCheckSchema = v.strictObject({
   checkedAt: instant,
   satisfied: v.boolean(),
-  notes: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(2000)), ''),
+  notes: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(2000), v.transform(maskFreeText)), ''),
   photoBlobKey: blobKey,
 });
 

@@ -121,6 +121,29 @@ describe('warning actions through the staff API (预警处置)', () => {
     expect(fake.status).toBe(415);
   });
 
+  it('masks a phone or ID number quoted in staff free text before it is recorded, and in what the API shows of older records', async () => {
+    await h.raise('w-6', scjWarning());
+    const plain = /(?<!\d)1[3-9]\d{9}(?!\d)|\d{17}[\dX]/;
+    expect((await h.as(dispatcher, 'POST', '/api/staff/warnings/w-6/dispatch', { note: '申请人电话 13812345678' })).status).toBe(200);
+    expect((await h.as(handler, 'POST', '/api/staff/warnings/w-6/status', { note: '已致电 138 1234 5678, 身份证 110101199003074514' })).status).toBe(200);
+    expect((await h.as(handler, 'POST', '/api/staff/warnings/w-6/reply', { text: '已回复申请人(13812345678)' })).status).toBe(200);
+    const recorded = await h.store.readStream('warning-w-6');
+    expect(JSON.stringify(recorded.map((e) => e.data))).not.toMatch(plain);
+    expect(recorded.find((e) => e.type === 'WarningStatusUpdated')!.data).toMatchObject({ note: '已致电 138****5678, 身份证 110***********4514' });
+    // A record written before the edge masked free text is shown masked.
+    const [last] = recorded.slice(-1);
+    await h.store.append(
+      'warning-w-6',
+      [{ id: crypto.randomUUID(), type: 'WarningStatusUpdated', schemaVersion: 1, data: { by: 'handler-scj', department: 'SCJ', note: '旧记录 13912345678', at: '2026-03-03T03:00:00.000Z' }, metadata: { ...last!.metadata } }],
+      { expectedVersion: last!.streamVersion },
+    );
+    const view = await h.as(auditor, 'GET', '/api/staff/warnings/w-6');
+    expect(view.status).toBe(200);
+    const shown = JSON.stringify(await view.json());
+    expect(shown).toContain('旧记录 139****5678');
+    expect(shown).not.toMatch(plain);
+  });
+
   it('answers 503 for the inbox while no read model is wired', async () => {
     const res = await h.as(dispatcher, 'GET', '/api/staff/warnings');
     expect(res.status).toBe(503);

@@ -9,7 +9,7 @@ import type { RecordedEvent } from '../eventstore/types.ts';
 import type { InvitationEvent } from '../invitation/events.ts';
 import { invitationStreamId } from '../invitation/events.ts';
 import type { RatingSubject } from '../invitation/types.ts';
-import { maskFreeText } from '../../projections/read-models/mask-text.ts';
+import { maskFreeText } from '../pii/mask.ts';
 import type { DeadlineEffects, Described, Localized, Timeline, TimelineDetail } from './timeline.ts';
 import { assembleTimeline, text } from './timeline.ts';
 

@@ -7,7 +7,7 @@ import { assertNever } from '../decider/decider.ts';
 import type { RecordedEvent } from '../eventstore/types.ts';
 import type { CallbackCheck, WarningEvent, WarningEventType, WarningRaised } from '../warning/events.ts';
 import { warningStreamId } from '../warning/stream.ts';
-import { maskFreeText } from '../../projections/read-models/mask-text.ts';
+import { maskFreeText } from '../pii/mask.ts';
 import type { DeadlineEffects, Described, Localized, Timeline, TimelineDetail, TimelineLink } from './timeline.ts';
 import { assembleTimeline, text } from './timeline.ts';
 

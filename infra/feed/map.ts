@@ -3,7 +3,7 @@ import type { FeedRating, FeedRectification } from '../../core/feed/record.ts';
 import { feedApplicantTypes, feedChannels, feedStages } from '../../core/feed/record.ts';
 import type { EvaluationSubmitted } from '../../core/invitation/events.ts';
 import type { WarningEvent } from '../../core/warning/events.ts';
-import { maskFreeText } from '../../projections/read-models/mask-text.ts';
+import { maskFreeText } from '../../core/pii/mask.ts';
 
 type Submitted = RecordedEvent<'EvaluationSubmitted', EvaluationSubmitted['data']>;
 

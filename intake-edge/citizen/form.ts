@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import type { FieldIssue } from '../../core/http/field-errors.ts';
 import { fieldIssuesFromValibot, ValidationFailed } from '../../core/http/field-errors.ts';
-import { maskIdNumber, maskPhone } from '../../core/pii/mask.ts';
+import { maskFreeText } from '../../core/pii/mask.ts';
 import type { SatisfactionLevel } from '../../core/questionnaire/types.ts';
 
 const level = v.pipe(v.string(), v.picklist(['1', '2', '3', '4', '5'], '请选择 1–5 之间的评价等级'), v.transform((text) => Number(text) as SatisfactionLevel));
@@ -24,13 +24,6 @@ export interface ParsedRatingForm {
   readonly form: RatingForm;
   readonly files: readonly File[];
 }
-
-/**
- * Citizens sometimes type their phone or ID number into the comment; it is masked before the
- * comment becomes part of an event (personal data never in plain text in events).
- */
-export const redactPersonalData = (comment: string): string =>
-  comment.replace(/(?<!\d)\d{17}[\dXx](?!\d)/g, (id) => maskIdNumber(id)).replace(/(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)/g, (phone) => maskPhone(phone));
 
 /** Builds the plain object the schema checks from the posted fields, keeping every value as posted. */
 const formObject = (data: FormData | URLSearchParams): Record<string, unknown> => {
@@ -63,5 +56,5 @@ export const parseRatingForm = (data: FormData | URLSearchParams, limits: { maxF
     }
   });
   if (!result.success || issues.length > 0) throw new ValidationFailed(issues);
-  return { form: { ...result.output, ...(result.output.comment ? { comment: redactPersonalData(result.output.comment) } : {}) }, files };
+  return { form: { ...result.output, ...(result.output.comment ? { comment: maskFreeText(result.output.comment) } : {}) }, files };
 };

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import { maskFreeText } from '../read-models/mask-text.ts';
+import { maskFreeText } from '../../core/pii/mask.ts';
 
 export interface BoardEntry {
   /** A public reference (the warning id is an opaque hash, not personal data). */

@@ -4,7 +4,7 @@ import type { EvaluationSubmitted } from '../../core/invitation/events.ts';
 import type { AttachmentRef, InvitationChannel } from '../../core/invitation/types.ts';
 import { shanghaiKeys } from '../time/shanghai.ts';
 import type { Instant, Json } from './columns.ts';
-import { maskFreeText } from './mask-text.ts';
+import { maskFreeText } from '../../core/pii/mask.ts';
 
 /** 评价事实 (app.rating_facts): one row per submitted rating, keyed by the rating event's id. */
 export interface RatingFactsTable {

@@ -2,7 +2,7 @@ import type { Insertable, Selectable } from 'kysely';
 import type { WarningEvent } from '../../core/warning/events.ts';
 import type { WarningPhase } from '../../core/warning/state.ts';
 import { shanghaiKeys } from '../time/shanghai.ts';
-import { maskFreeText } from './mask-text.ts';
+import { maskFreeText } from '../../core/pii/mask.ts';
 import type { Instant, NullableInstant } from './columns.ts';
 
 /**

@@ -12,6 +12,7 @@ import { DomainError } from '../../../core/shared/errors.ts';
 import { PASSWORD_MAX_LENGTH } from '../../../core/access/passwords.ts';
 import { staffRoute } from '../openapi.ts';
 import { instantSchema } from '../../../core/shared/instant.ts';
+import { maskFreeText } from '../../../core/pii/mask.ts';
 
 const CreateAccountSchema = v.strictObject({
   username: v.pipe(v.string(), v.trim(), v.toLowerCase(), v.regex(/^[a-z0-9][a-z0-9._-]{2,63}$/)),
@@ -20,7 +21,7 @@ const CreateAccountSchema = v.strictObject({
   department: v.nullable(v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9_-]{1,32}$/))),
   password: v.pipe(v.string(), v.maxLength(PASSWORD_MAX_LENGTH)),
 });
-const DisableSchema = v.strictObject({ reason: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(500)) });
+const DisableSchema = v.strictObject({ reason: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(500), v.transform(maskFreeText)) });
 const LockSchema = v.strictObject({ until: v.nullable(instantSchema()) });
 
 const notFound = () => new DomainError('ACCOUNT_NOT_FOUND', '账号不存在', { status: 404, details: { en: 'No such account.' } });

@@ -9,9 +9,10 @@ import type { StaffEnv } from '../env.ts';
 import { principalOf, requirePermission } from '../middleware/session.ts';
 import { staffRoute } from '../openapi.ts';
 import { loadVisibleWarning } from '../warning-access.ts';
+import { maskFreeText } from '../../../core/pii/mask.ts';
 
 export const RevealBody = v.strictObject({
-  reason: v.pipe(v.string(), v.trim(), v.minLength(2, 'give a reason (at least 2 characters)'), v.maxLength(500)),
+  reason: v.pipe(v.string(), v.trim(), v.minLength(2, 'give a reason (at least 2 characters)'), v.maxLength(500), v.transform(maskFreeText)),
 });
 
 const anonymous = (): DomainError =>

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import { canSeeWarning, scopeOf } from '../../../core/access/scope.ts';
 import { fieldIssuesFromValibot, ValidationFailed } from '../../../core/http/field-errors.ts';
+import { maskFreeTextFields } from '../../../core/pii/mask.ts';
 import { DomainError } from '../../../core/shared/errors.ts';
 import type { StaffApiDeps } from '../deps.ts';
 import type { StaffEnv } from '../env.ts';
@@ -30,15 +31,16 @@ export const warningReadRoutes = (deps: StaffApiDeps) => {
 
   app.get('/:id', staffRoute({ tag: 'warnings', summary: 'One warning: state and history', problems: [404] }), requirePermission('warning.read'), async (c) => {
     const { warning, events, version } = await loadVisibleWarning(deps.store, principalOf(c), c.req.param('id'));
+    // Free text is masked before it is recorded; masking what is shown as well covers older records.
     return c.json({
-      warning,
+      warning: maskFreeTextFields(warning),
       version,
       events: events.map((event) => ({
         id: event.id,
         type: event.type,
         schemaVersion: event.schemaVersion,
         streamVersion: event.streamVersion,
-        data: event.data,
+        data: maskFreeTextFields(event.data),
         actor: event.metadata.actor ?? null,
         occurredAt: event.metadata.occurredAt,
         recordedAt: event.recordedAt,
