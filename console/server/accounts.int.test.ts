@@ -63,5 +63,10 @@ describe('account administration (账号管理)', () => {
   it('answers 404 for an account that does not exist', async () => {
     expect((await h.as(admin, 'GET', '/api/staff/accounts/nobody-at-all')).status).toBe(404);
     expect((await h.as(admin, 'POST', '/api/staff/accounts/nobody-at-all/disable', { reason: 'x' })).status).toBe(404);
+    // Names no account could have, a NUL byte among them (the database refuses NUL in text): 404, not 500.
+    for (const id of ['%00', 'a%00b', 'x', '%E4%B8%AD%E6%96%87']) {
+      expect((await h.as(admin, 'GET', `/api/staff/accounts/${id}`)).status, id).toBe(404);
+      expect((await h.as(admin, 'POST', `/api/staff/accounts/${id}/lock`, { until: null })).status, id).toBe(404);
+    }
   });
 });

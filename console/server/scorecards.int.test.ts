@@ -51,6 +51,10 @@ describe('appraisal scorecards in the staff API (考核表)', () => {
     const bad = await h.as(officer, 'GET', `${base}/department/2026-02/evidence?unit=D-MKT&metric=bogus`);
     expect(bad.status).toBe(422);
     expect(JSON.stringify(await bad.json())).toContain('query.metric');
+    // A NUL byte never reaches the database (it refuses NUL in text): 422 naming the field, not 500.
+    const nul = await h.as(officer, 'GET', `${base}/department/2026-02/evidence?unit=%00&metric=good_rate`);
+    expect(nul.status).toBe(422);
+    expect(JSON.stringify(await nul.json())).toContain('query.unit');
   });
 
   it('records an override with its reason beside the computed value; refuses an empty reason, other roles and a missing CSRF token', async () => {

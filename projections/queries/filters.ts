@@ -12,9 +12,12 @@ const DAY = v.pipe(
     return day >= '1900-01-01' && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
   }, 'a day as YYYY-MM-DD'),
 );
-/** Codes are compared with stored text: no control characters (the database refuses NUL). */
+/**
+ * A code of the read models (department, matter, hall, window, staff), 1–64 characters. Codes are
+ * compared with stored text: no control characters (the database refuses NUL).
+ */
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const CODE = v.pipe(v.string(), v.minLength(1), v.maxLength(64), v.regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters'));
+export const CodeSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(64), v.regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters'));
 
 /**
  * What a dashboard may filter ratings by. Days are Beijing-time calendar days, both ends included.
@@ -24,15 +27,15 @@ const CODE = v.pipe(v.string(), v.minLength(1), v.maxLength(64), v.regex(/^[^\u0
 export const RatingFilterSchema = v.strictObject({
   from: v.optional(DAY),
   to: v.optional(DAY),
-  department: v.optional(CODE),
-  matter: v.optional(CODE),
-  hall: v.optional(CODE),
-  window: v.optional(CODE),
-  staff: v.optional(CODE),
+  department: v.optional(CodeSchema),
+  matter: v.optional(CodeSchema),
+  hall: v.optional(CodeSchema),
+  window: v.optional(CodeSchema),
+  staff: v.optional(CodeSchema),
   channel: v.optional(v.picklist(['sms', 'qr_case', 'qr_static'])),
   channelGroup: v.optional(v.picklist(['online', 'offline'])),
-  applicantType: v.optional(CODE),
-  enterpriseType: v.optional(CODE),
+  applicantType: v.optional(CodeSchema),
+  enterpriseType: v.optional(CodeSchema),
   stage: v.optional(v.picklist(['accepted', 'in_progress', 'concluded'])),
 });
 export type RatingFilter = v.InferOutput<typeof RatingFilterSchema>;

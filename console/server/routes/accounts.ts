@@ -1,7 +1,9 @@
+import type { Context } from 'hono';
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import type { ExistingAccount } from '../../../core/access/account/state.ts';
 import { roleNames, staffRoles } from '../../../core/access/roles.ts';
+import { normalizeUsername, USERNAME_PATTERN } from '../../../core/access/account/stream.ts';
 import { createAccount, disableAccount, loadAccount, lockAccount, unlockAccount } from '../../../core/access/service.ts';
 import type { AccountState } from '../../../core/access/account/state.ts';
 import { idempotencyKey, readBody } from '../body.ts';
@@ -25,6 +27,13 @@ const DisableSchema = v.strictObject({ reason: v.pipe(v.string(), v.trim(), v.mi
 const LockSchema = v.strictObject({ until: v.nullable(instantSchema()) });
 
 const notFound = () => new DomainError('ACCOUNT_NOT_FOUND', '账号不存在', { status: 404, details: { en: 'No such account.' } });
+
+/** The account a path names: a username as accounts are created with, or no such account. */
+const accountIdOf = (c: Context): string => {
+  const id = normalizeUsername(c.req.param('id') ?? '');
+  if (!USERNAME_PATTERN.test(id)) throw notFound();
+  return id;
+};
 
 /** What an administrator sees of an account: never the hash, the name only masked. */
 const view = (state: AccountState) => {
@@ -56,11 +65,11 @@ export const accountRoutes = (deps: StaffApiDeps) => {
     return c.json({ account: view(await loadAccount(deps.store, id)) }, 201);
   });
 
-  app.get('/:id', staffRoute({ tag: 'accounts', summary: 'One account', problems: [404] }), async (c) => c.json({ account: view(await loadAccount(deps.store, c.req.param('id').toLowerCase())) }));
+  app.get('/:id', staffRoute({ tag: 'accounts', summary: 'One account', problems: [404] }), async (c) => c.json({ account: view(await loadAccount(deps.store, accountIdOf(c))) }));
 
   app.post('/:id/unlock', staffRoute({ tag: 'accounts', summary: 'Unlock an account', idempotent: true, problems: [404, 409] }), async (c) => {
     const principal = principalOf(c);
-    const state = await unlockAccount(deps.access, principal, c.req.param('id'), `staff:${principal.accountId}:${idempotencyKey(c)}`);
+    const state = await unlockAccount(deps.access, principal, accountIdOf(c), `staff:${principal.accountId}:${idempotencyKey(c)}`);
     return c.json({ account: view(state) });
   });
 
@@ -68,7 +77,7 @@ export const accountRoutes = (deps: StaffApiDeps) => {
     const principal = principalOf(c);
     const key = idempotencyKey(c);
     const { until } = await readBody(c, LockSchema);
-    const state = await lockAccount(deps.access, principal, c.req.param('id'), until === null ? null : new Date(until), `staff:${principal.accountId}:${key}`);
+    const state = await lockAccount(deps.access, principal, accountIdOf(c), until === null ? null : new Date(until), `staff:${principal.accountId}:${key}`);
     return c.json({ account: view(state) });
   });
 
@@ -76,7 +85,7 @@ export const accountRoutes = (deps: StaffApiDeps) => {
     const principal = principalOf(c);
     const key = idempotencyKey(c);
     const { reason } = await readBody(c, DisableSchema);
-    const state = await disableAccount(deps.access, principal, c.req.param('id'), reason, `staff:${principal.accountId}:${key}`);
+    const state = await disableAccount(deps.access, principal, accountIdOf(c), reason, `staff:${principal.accountId}:${key}`);
     return c.json({ account: view(state) });
   });
 

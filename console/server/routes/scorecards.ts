@@ -28,6 +28,7 @@ import {
 } from '../../../projections/appraisal/index.ts';
 import type { Rate } from '../../../projections/metrics/definitions.ts';
 import type { ScorecardLine } from '../../../projections/queries/scorecards.ts';
+import { CodeSchema } from '../../../projections/queries/filters.ts';
 import { AppraisalPeriodSchema } from '../../../projections/queries/scorecards.ts';
 import { idempotencyKey, readBody } from '../body.ts';
 import type { StaffApiDeps } from '../deps.ts';
@@ -42,7 +43,7 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
 const lang = { lang: v.optional(v.pipe(v.string(), v.maxLength(16))) };
 const EvidenceQuerySchema = v.strictObject({
   ...lang,
-  unit: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  unit: CodeSchema,
   metric: EvidenceMetricSchema,
   format: v.optional(v.picklist(['json', 'csv', 'xlsx']), 'json'),
 });
