@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
+import { bodyLimit } from '../../core/http/body-limit.ts';
 import { problemJson, problemNotFound } from '../../core/http/hono.ts';
+import { DomainError } from '../../core/shared/errors.ts';
 import { apiDocs } from '../../core/http/openapi.ts';
 import type { StaffApiDeps } from './deps.ts';
 import type { StaffEnv } from './env.ts';
@@ -20,6 +22,7 @@ import { warningActionRoutes } from './routes/warning-actions.ts';
 import { warningReadRoutes } from './routes/warnings.ts';
 
 export const staffApiBase = '/api/staff';
+const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
 /**
  * The staff API (工作人员接口) under /api/staff: sessions, the warning inbox and the warning actions,
@@ -46,6 +49,15 @@ export const createStaffApi = (deps: StaffApiDeps): Hono<StaffEnv> => {
     // Answers carry officials' and citizens' business: never cached by browsers or proxies.
     c.header('cache-control', 'no-store');
   });
+  // A JSON body is at most 1 MiB (a whole routing table is a few kB), read before anything else, the
+  // sign-in included; evidence uploads under /blobs have their own, larger limit.
+  const jsonLimit = bodyLimit({
+    maxSize: MAX_JSON_BODY_BYTES,
+    onError: () => {
+      throw new DomainError('BODY_TOO_LARGE', '提交内容过大', { status: 413, details: { en: 'The request body is too large.', field: 'body' } });
+    },
+  });
+  app.use('*', (c, next) => (c.req.path.startsWith(`${staffApiBase}/blobs`) ? next() : jsonLimit(c, next)));
   app.use('*', staffSession(deps));
   app.use('*', csrfProtection(deps, { signInPath: `${staffApiBase}/session` }));
   app.route('/session', sessionRoutes(deps));

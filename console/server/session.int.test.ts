@@ -85,6 +85,18 @@ describe('staff sessions (登录、退出、CSRF)', () => {
     expect(((await missing.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['password']);
   });
 
+  it('refuses a body over 1 MiB (413 naming the body), the sign-in included, and records nothing', async () => {
+    const before = (await h.store.readStream('account-auditor')).length;
+    const padded = JSON.stringify({ username: 'auditor', password: testPassword, pad: 'x'.repeat(1024 * 1024) });
+    for (const headers of [json, { ...json, 'content-length': String(padded.length) }]) {
+      const res = await h.request('/api/staff/session', { method: 'POST', headers, body: padded });
+      expect(res.status).toBe(413);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(await res.json()).toMatchObject({ code: 'BODY_TOO_LARGE', errors: [{ field: 'body' }] });
+    }
+    expect((await h.store.readStream('account-auditor')).length).toBe(before);
+  });
+
   it('refuses a state-changing request without the CSRF token, with a wrong one, or from another origin', async () => {
     await h.raise('w-csrf', scjWarning());
     const session = await h.signIn('dispatcher');

@@ -3,6 +3,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { sql } from 'kysely';
 import * as v from 'valibot';
+import { bodyLimit } from '../../core/http/body-limit.ts';
 import { fieldIssuesFromValibot, invalidField, ValidationFailed } from '../../core/http/field-errors.ts';
 import type { LinkTokens } from '../../core/invitation/token.ts';
 import type { RatingSubject } from '../../core/invitation/types.ts';
@@ -73,6 +74,8 @@ export const staticQrRoutes = (deps: StaticQrDeps) => {
       requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: resolver(matterFormSchema) } } },
       responses: { 303: { description: 'To the questionnaire' }, ...pageOrProblem(400, 404, 422, 429) },
     }),
+    // One matter code: a few bytes, so a larger body is refused before it is read.
+    bodyLimit({ maxSize: 4096, onError: () => { throw invalidField('body', { 'zh-CN': '提交内容过大', en: 'The form is too large.' }, 400); } }),
     async (c) => {
     const view = pageView(c);
     const found = findWindow(deps.config, c.req.param('hall'), c.req.param('window'));

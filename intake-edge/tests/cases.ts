@@ -245,6 +245,11 @@ export const intakeCases: Record<string, (h: Harness) => Promise<void>> = {
     assertEqual(last, 429, 'fourth scan within the hour from the same device is refused');
     const unknownMatter = await h.app.request('/q/SMZJ/W07', { method: 'POST', body: form({ matter: 'NOPE' }), headers: { accept: 'application/json', cookie: 'pg_dev=BBBBBBBBBBBBBBBBBBBBBB' } });
     await assertFieldProblem(unknownMatter, 422, 'matter');
+    // The form holds one matter code; a large body is refused before it is read, and issues nothing.
+    const count = await h.eventCount();
+    const padded = await h.app.request('/q/SMZJ/W07', { method: 'POST', body: form({ matter: 'M-FOOD', pad: 'x'.repeat(8192) }), headers: { accept: 'application/json', cookie: 'pg_dev=CCCCCCCCCCCCCCCCCCCCCC' } });
+    await assertFieldProblem(padded, 400, 'body');
+    assertEqual(await h.eventCount(), count, 'nothing issued');
   },
 
   async 'submission errors name the field; an indicator outside the variant is refused; nothing is stored'(h) {
