@@ -65,6 +65,8 @@ export const intakeDocs = {
   caseEvents: describeRoute({
     tags: ['case system'],
     summary: '办件事件 One case event or { events: [...] }, signed (HMAC)',
+    description:
+      'Each nonce is accepted once (401 CASE_API_REPLAYED after). A request answered 5xx may be sent again exactly as it was signed while its timestamp is fresh: every event is idempotent by case id and sequence.',
     security: [{ caseSystemSignature: [] }],
     parameters: signedHeaders,
     requestBody: { required: true, content: { 'application/json': { schema: resolver(v.union([caseEventSchema, caseEventBatchSchema])) } } },

@@ -101,6 +101,17 @@ export const verifyCaseSystemSignature = (deps: Pick<IntakeDeps, 'config' | 'clo
 
     c.set('caseSystem', { system: owner.system, keyId, body });
     await next();
+    // A request the server failed (5xx) may have recorded part of a batch, but every event is
+    // idempotent by case and sequence: its nonce is released, so that the case system can send the
+    // very same signed request again while its timestamp is fresh, instead of being told "replayed".
+    if (c.res.status >= 500) {
+      await deps.db
+        .deleteFrom('app.intake_nonces')
+        .where('key_id', '=', keyId)
+        .where('nonce', '=', nonce)
+        .execute()
+        .catch(() => undefined); // the store may be what failed; the nonce then ages out with the rest
+    }
   };
 
 /** Nonces older than twice the skew can never be replayed (their timestamps are refused). */

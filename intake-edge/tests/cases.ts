@@ -1,11 +1,14 @@
+import { Hono } from 'hono';
 import { samples } from '../../core/blobs/testing/samples.ts';
+import { problemJson } from '../../core/http/hono.ts';
 import type { EvaluationSubmitted, InvitationIssued } from '../../core/invitation/events.ts';
+import { signCaseRequest, verifyCaseSystemSignature } from '../case-api/signature.ts';
 import { issueInvitation } from '../invitations/issue.ts';
 import { sweepInvitations } from '../invitations/sweeper.ts';
 import { assert, assertEqual } from './assert.ts';
 import { caseEvent, form, tokenFromSms } from './fixtures.ts';
 import type { Harness } from './harness.ts';
-import { createHarness, freshNonce } from './harness.ts';
+import { caseSystemKey, createHarness, freshNonce } from './harness.ts';
 
 type Problem = { status: number; code: string; errors?: { field: string; message: string }[] };
 
@@ -78,6 +81,31 @@ export const intakeCases: Record<string, (h: Harness) => Promise<void>> = {
     assertEqual(replay.code, 'CASE_API_REPLAYED', 'replay code');
     assertEqual(await h.eventCount(), afterFirst, 'replay stored nothing');
     assert(afterFirst > before, 'the genuine request stored its events');
+  },
+
+  async 'a request the server failed (5xx) can be sent again as it was signed; a succeeded one cannot'(h) {
+    // The signature check in front of a handler that fails once, as a lost database would.
+    let failures = 1;
+    const app = new Hono();
+    app.onError(problemJson());
+    app.post('/api/v1/case-events', verifyCaseSystemSignature(h.services), (c) => {
+      if (failures-- > 0) throw new Error('connection terminated');
+      return c.json({ results: [] });
+    });
+    const body = JSON.stringify(caseEvent());
+    const headers = await signCaseRequest({
+      method: 'POST',
+      pathWithQuery: '/api/v1/case-events',
+      body,
+      keyId: caseSystemKey.keyId,
+      secret: caseSystemKey.secret,
+      timestamp: Math.floor(h.clock.now().getTime() / 1000),
+      nonce: freshNonce(),
+    });
+    const send = () => app.request('/api/v1/case-events', { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+    assertEqual((await send()).status, 500, 'the server failed');
+    assertEqual((await send()).status, 200, 'the same signed request, sent again, is served');
+    await assertFieldProblem(await send(), 401, 'headers.x-pinggai-nonce');
   },
 
   async 'a body changed after signing is refused'(h) {
