@@ -112,7 +112,10 @@ describe('warning actions through the staff API (预警处置)', () => {
     const early = await h.as(handler, 'POST', '/api/staff/warnings/w-5/reply', { text: '已整改' });
     expect(early.status).toBe(409);
     expect(early.headers.get('content-type')).toContain('application/problem+json');
-    expect(((await early.json()) as { code: string }).code).toBe('WARNING_NOT_DISPATCHED');
+    expect(await early.json()).toMatchObject({ code: 'WARNING_NOT_DISPATCHED', detail: '预警尚未派单' });
+    // In the reader's language: the console sends Accept-Language from its language switch.
+    const english = await h.as(handler, 'POST', '/api/staff/warnings/w-5/reply', { text: '已整改' }, { 'accept-language': 'en' });
+    expect(await english.json()).toMatchObject({ code: 'WARNING_NOT_DISPATCHED', detail: 'The warning has not been dispatched yet.' });
     const fake = await h.request('/api/staff/blobs', {
       method: 'POST',
       headers: { cookie: handler.cookie, 'x-csrf-token': handler.csrfToken, 'content-type': 'image/jpeg' },

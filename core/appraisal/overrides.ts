@@ -51,8 +51,9 @@ export interface AppraisalState {
 
 export const overrideKey = (unit: string, metric: string): string => `${unit}\u0000${metric}`;
 
-const refuse = (field: string, message: string): never => {
-  throw new DomainError('SCORE_OVERRIDE_INVALID', message, { status: 422, details: { field } });
+/** Refuses in both languages: the message in Chinese, `en` shown to English readers (problem+json). */
+const refuse = (field: string, message: string, en: string): never => {
+  throw new DomainError('SCORE_OVERRIDE_INVALID', message, { status: 422, details: { field, en } });
 };
 
 export const appraisalDecider: Decider<AppraisalCommand, AppraisalEvent, AppraisalState> = {
@@ -62,13 +63,13 @@ export const appraisalDecider: Decider<AppraisalCommand, AppraisalEvent, Apprais
     switch (command.type) {
       case 'OverrideScore': {
         const reason = command.reason.trim();
-        if (reason === '') refuse('reason', '请填写调整理由');
-        if (command.unit.trim() === '') refuse('unit', '请指明考核对象');
-        if (!(overridableMetrics as readonly string[]).includes(command.metric)) refuse('metric', '该指标不可调整');
-        if (!Number.isFinite(command.value)) refuse('value', '调整值须为数字');
-        if (command.metric === 'award_eligible' ? command.value !== 0 && command.value !== 1 : command.value < 0 || command.value > 1) {
-          refuse('value', command.metric === 'award_eligible' ? '评先资格须为 1(保留)或 0(取消)' : '比率须在 0 与 1 之间');
-        }
+        if (reason === '') refuse('reason', '请填写调整理由', 'Give a reason for the adjustment.');
+        if (command.unit.trim() === '') refuse('unit', '请指明考核对象', 'Name the unit being appraised.');
+        if (!(overridableMetrics as readonly string[]).includes(command.metric)) refuse('metric', '该指标不可调整', 'This metric cannot be adjusted.');
+        if (!Number.isFinite(command.value)) refuse('value', '调整值须为数字', 'The adjusted value must be a number.');
+        if (command.metric === 'award_eligible') {
+          if (command.value !== 0 && command.value !== 1) refuse('value', '评先资格须为 1(保留)或 0(取消)', 'Award eligibility must be 1 (kept) or 0 (withdrawn).');
+        } else if (command.value < 0 || command.value > 1) refuse('value', '比率须在 0 与 1 之间', 'A rate must be between 0 and 1.');
         const current = state.overrides[overrideKey(command.unit, command.metric)];
         if (current && current.value === command.value && current.reason === reason) return [];
         return [

@@ -53,8 +53,9 @@ export interface AppraisalRulesState {
   readonly value: AppraisalRules;
 }
 
-const refuse = (field: string, message: string): never => {
-  throw new DomainError('APPRAISAL_RULES_INVALID', message, { status: 422, details: { field } });
+/** Refuses in both languages: the message in Chinese, `en` shown to English readers (problem+json). */
+const refuse = (field: string, message: string, en: string): never => {
+  throw new DomainError('APPRAISAL_RULES_INVALID', message, { status: 422, details: { field, en } });
 };
 
 export const appraisalRulesDecider: Decider<AppraisalRulesCommand, AppraisalRulesEvent, AppraisalRulesState> = {
@@ -63,9 +64,9 @@ export const appraisalRulesDecider: Decider<AppraisalRulesCommand, AppraisalRule
   decide(command, state) {
     switch (command.type) {
       case 'PublishAppraisalRules': {
-        if (command.reason.trim() === '') refuse('reason', '请填写变更原因');
+        if (command.reason.trim() === '') refuse('reason', '请填写变更原因', 'Give a reason for the change.');
         const parsed = v.safeParse(appraisalRulesSchema, command.rules);
-        if (!parsed.success) refuse(`rules.${v.getDotPath(parsed.issues[0]) ?? ''}`, parsed.issues[0].message);
+        if (!parsed.success) refuse(`rules.${v.getDotPath(parsed.issues[0]) ?? ''}`, parsed.issues[0].message, parsed.issues[0].message);
         return [
           {
             type: 'AppraisalRulesPublished',

@@ -5,8 +5,9 @@ import type { CalendarConfigCommand, LoadYearArrangement } from './commands.ts';
 import type { ArrangedDay, CalendarConfigEvent } from './events.ts';
 import type { CalendarConfigState } from './evolve.ts';
 
-const refuse = (code: string, message: string, details: Record<string, unknown> = {}): never => {
-  throw new DomainError(code, message, { status: 422, details });
+/** Refuses in both languages: the message in Chinese, `en` shown to English readers (problem+json). */
+const refuse = (code: string, message: string, en: string, details: Record<string, unknown> = {}): never => {
+  throw new DomainError(code, message, { status: 422, details: { ...details, en } });
 };
 
 const sameDays = (a: readonly ArrangedDay[], b: readonly ArrangedDay[]) =>
@@ -15,24 +16,24 @@ const sameDays = (a: readonly ArrangedDay[], b: readonly ArrangedDay[]) =>
 const byDate = (days: readonly ArrangedDay[]) => [...days].sort((x, y) => x.date.localeCompare(y.date));
 
 const loadYearArrangement = (command: LoadYearArrangement, state: CalendarConfigState): CalendarConfigEvent[] => {
-  if (command.actor.role !== 'administrator') refuse('CALENDAR_ADMIN_ONLY', '只有管理员可以载入节假日安排');
-  if (command.source.title.trim() === '') refuse('CALENDAR_SOURCE_REQUIRED', '请注明通知来源', { field: 'source.title' });
-  if (command.holidays.length === 0) refuse('CALENDAR_EMPTY_ARRANGEMENT', '节假日安排不能为空', { field: 'holidays' });
+  if (command.actor.role !== 'administrator') refuse('CALENDAR_ADMIN_ONLY', '只有管理员可以载入节假日安排', 'Only an administrator may load the holiday arrangement.');
+  if (command.source.title.trim() === '') refuse('CALENDAR_SOURCE_REQUIRED', '请注明通知来源', 'Name the notice the arrangement comes from.', { field: 'source.title' });
+  if (command.holidays.length === 0) refuse('CALENDAR_EMPTY_ARRANGEMENT', '节假日安排不能为空', 'The holiday arrangement must not be empty.', { field: 'holidays' });
 
   const all = [...command.holidays, ...command.makeUpWorkdays];
   for (const day of all) {
     if (!isCivilDate(day.date) || yearOf(day.date) !== command.year) {
-      refuse('CALENDAR_DATE_OUTSIDE_YEAR', `${day.date} 不在 ${command.year} 年内`, { date: day.date });
+      refuse('CALENDAR_DATE_OUTSIDE_YEAR', `${day.date} 不在 ${command.year} 年内`, `${day.date} is not in ${command.year}.`, { date: day.date });
     }
   }
   const seen = new Set<string>();
   for (const day of all) {
-    if (seen.has(day.date)) refuse('CALENDAR_DUPLICATE_DATE', `${day.date} 重复出现`, { date: day.date });
+    if (seen.has(day.date)) refuse('CALENDAR_DUPLICATE_DATE', `${day.date} 重复出现`, `${day.date} appears twice.`, { date: day.date });
     seen.add(day.date);
   }
   for (const day of command.makeUpWorkdays) {
     // 调休上班 only ever moves a weekend day into the working week.
-    if (!isWeekend(day.date)) refuse('CALENDAR_MAKEUP_NOT_WEEKEND', `${day.date} 不是周末，无需调休`, { date: day.date });
+    if (!isWeekend(day.date)) refuse('CALENDAR_MAKEUP_NOT_WEEKEND', `${day.date} 不是周末，无需调休`, `${day.date} is not a weekend day, so it needs no make-up.`, { date: day.date });
   }
 
   const holidays = byDate(command.holidays);

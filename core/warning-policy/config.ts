@@ -68,28 +68,29 @@ export interface WarningPolicy {
   readonly routing: { readonly version: number; readonly value: RoutingTable };
 }
 
-const refuse = (field: string, message: string): never => {
-  throw new DomainError('WARNING_POLICY_INVALID', message, { status: 422, details: { field } });
+/** Refuses in both languages: the message in Chinese, `en` shown to English readers (problem+json). */
+const refuse = (field: string, message: string, en: string): never => {
+  throw new DomainError('WARNING_POLICY_INVALID', message, { status: 422, details: { field, en } });
 };
 
 export const warningPolicyDecider: Decider<WarningPolicyCommand, WarningPolicyEvent, WarningPolicy> = {
   initialState: { rules: { version: 0, value: defaultWarningRules }, routing: { version: 0, value: defaultRoutingTable } },
   schemaVersions: { WarningRulesPublished: 1, RoutingTablePublished: 1 },
   decide(command, state) {
-    if (command.reason.trim() === '') refuse('reason', '请填写变更原因');
+    if (command.reason.trim() === '') refuse('reason', '请填写变更原因', 'Give a reason for the change.');
     const common = { by: command.actor.id, reason: command.reason, at: command.at.toISOString() };
     switch (command.type) {
       case 'PublishWarningRules': {
         const parsed = v.safeParse(warningRulesSchema, command.rules);
-        if (!parsed.success) refuse(`rules.${v.getDotPath(parsed.issues[0]) ?? ''}`, parsed.issues[0].message);
+        if (!parsed.success) refuse(`rules.${v.getDotPath(parsed.issues[0]) ?? ''}`, parsed.issues[0].message, parsed.issues[0].message);
         if (command.rules.dispatchReminderBeforeMinutes >= command.rules.dispatchWithinMinutes) {
-          refuse('rules.dispatchReminderBeforeMinutes', '派单提醒须早于派单时限');
+          refuse('rules.dispatchReminderBeforeMinutes', '派单提醒须早于派单时限', 'The dispatch reminder must come before the dispatch deadline.');
         }
         return [{ type: 'WarningRulesPublished', data: { version: state.rules.version + 1, value: command.rules, ...common } }];
       }
       case 'PublishRoutingTable': {
         const parsed = v.safeParse(routingTableSchema, command.table);
-        if (!parsed.success) refuse(`table.${v.getDotPath(parsed.issues[0]) ?? ''}`, parsed.issues[0].message);
+        if (!parsed.success) refuse(`table.${v.getDotPath(parsed.issues[0]) ?? ''}`, parsed.issues[0].message, parsed.issues[0].message);
         return [{ type: 'RoutingTablePublished', data: { version: state.routing.version + 1, value: command.table, ...common } }];
       }
       default:

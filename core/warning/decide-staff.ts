@@ -30,9 +30,9 @@ export const dispatchWarning = (command: DispatchWarning, state: WarningState): 
   requireRole(command.actor, roles.dispatcher);
   const warning = existing(state);
   notClosed(warning);
-  if (warning.phase !== 'awaiting_dispatch') refuse('WARNING_ALREADY_DISPATCHED', '该预警已派单');
+  if (warning.phase !== 'awaiting_dispatch') refuse('WARNING_ALREADY_DISPATCHED', '该预警已派单', 'The warning has already been dispatched.');
   const leadDepartment = command.leadDepartment ?? warning.leadDepartment;
-  if (leadDepartment.trim() === '') invalid('leadDepartment', '牵头部门不能为空');
+  if (leadDepartment.trim() === '') invalid('leadDepartment', '牵头部门不能为空', 'The lead department must not be empty.');
   const cooperatingDepartments = (command.cooperatingDepartments ?? warning.cooperatingDepartments).filter(
     (department) => department !== leadDepartment,
   );
@@ -55,8 +55,8 @@ export const requestCollaboration = (command: RequestCollaboration, state: Warni
   requireDispatchedOpen(warning);
   requireLead(warning, command.actor);
   const departments = [...new Set(command.departments)].filter((department) => department.trim() !== '');
-  if (departments.length === 0) invalid('departments', '请指定配合部门');
-  if (departments.includes(warning.leadDepartment)) invalid('departments', '牵头部门不能作为配合部门');
+  if (departments.length === 0) invalid('departments', '请指定配合部门', 'Name the cooperating departments.');
+  if (departments.includes(warning.leadDepartment)) invalid('departments', '牵头部门不能作为配合部门', 'The lead department cannot also be a cooperating one.');
   return [
     {
       type: 'CollaborationRequested',
@@ -104,8 +104,8 @@ export const updateWarningStatus = (command: UpdateWarningStatus, state: Warning
 export const replyToWarning = (command: ReplyToWarning, state: WarningState): WarningEvent[] => {
   const warning = existing(state);
   notClosed(warning);
-  if (warning.phase === 'awaiting_dispatch') refuse('WARNING_NOT_DISPATCHED', '预警尚未派单');
-  if (warning.phase === 'awaiting_callback') refuse('WARNING_ALREADY_REPLIED', '本轮已答复，等待回访');
+  if (warning.phase === 'awaiting_dispatch') refuse('WARNING_NOT_DISPATCHED', '预警尚未派单', 'The warning has not been dispatched yet.');
+  if (warning.phase === 'awaiting_callback') refuse('WARNING_ALREADY_REPLIED', '本轮已答复，等待回访', 'This round has been answered and awaits the call-back.');
   const department = requireLead(warning, command.actor);
   const text = requireText(command.text, 'text');
   command.evidence.forEach((evidence, index) => requireEvidence(evidence, `evidence[${index}]`));
@@ -143,12 +143,12 @@ const verdict = (warning: OpenWarning, check: CallbackCheck, satisfied: boolean,
 
 const requireAwaitingCallback = (warning: OpenWarning, check: CallbackCheck): void => {
   notClosed(warning);
-  if (warning.phase !== 'awaiting_callback') refuse('WARNING_NOT_REPLIED', '本轮尚未答复，不能回访');
-  if (warning.callbacks[check].satisfied !== null) refuse('WARNING_CALLBACK_ALREADY_RECORDED', '本轮已记录该回访');
+  if (warning.phase !== 'awaiting_callback') refuse('WARNING_NOT_REPLIED', '本轮尚未答复，不能回访', 'This round has not been answered yet, so there is no call-back to record.');
+  if (warning.callbacks[check].satisfied !== null) refuse('WARNING_CALLBACK_ALREADY_RECORDED', '本轮已记录该回访', 'This call-back is already recorded for this round.');
 };
 
 const requireNotFuture = (when: Date, at: Date, field: string): void => {
-  if (Number.isNaN(when.getTime()) || when.getTime() > at.getTime()) invalid(field, '回访时间不能晚于记录时间');
+  if (Number.isNaN(when.getTime()) || when.getTime() > at.getTime()) invalid(field, '回访时间不能晚于记录时间', 'The call-back cannot be later than the time it is recorded.');
 };
 
 export const recordPhoneCallback = (command: RecordPhoneCallback, state: WarningState): WarningEvent[] => {
@@ -199,14 +199,14 @@ export const recordOnSiteCheck = (command: RecordOnSiteCheck, state: WarningStat
 export const fileAppeal = (command: FileAppeal, state: WarningState): WarningEvent[] => {
   const warning = existing(state);
   notClosed(warning);
-  if (!warning.source.ratingEventId) refuse('WARNING_NOT_APPEALABLE', '该预警并非由评价引起，不能申诉', 422);
+  if (!warning.source.ratingEventId) refuse('WARNING_NOT_APPEALABLE', '该预警并非由评价引起，不能申诉', 'This warning was not raised by a rating, so it cannot be appealed.', 422);
   const { staffId, department } = warning.subject;
   const isRatedStaff = staffId !== undefined && command.actor.id === staffId;
   const isRatedDepartment = department !== undefined && command.actor.department === department;
-  if (!isRatedStaff && !isRatedDepartment) refuse('WARNING_APPEAL_NOT_ALLOWED', '只有被评价的人员或部门可以申诉', 403);
-  if (warning.appeal.status !== 'none') refuse('WARNING_APPEAL_ALREADY_FILED', '该预警已申诉过');
+  if (!isRatedStaff && !isRatedDepartment) refuse('WARNING_APPEAL_NOT_ALLOWED', '只有被评价的人员或部门可以申诉', 'Only the rated staff member or department may appeal.', 403);
+  if (warning.appeal.status !== 'none') refuse('WARNING_APPEAL_ALREADY_FILED', '该预警已申诉过', 'This warning has already been appealed.');
   const reason = requireText(command.reason, 'reason');
-  if (command.evidence.length === 0) invalid('evidence', '申诉需要佐证材料');
+  if (command.evidence.length === 0) invalid('evidence', '申诉需要佐证材料', 'An appeal needs supporting evidence.');
   command.evidence.forEach((evidence, index) => requireEvidence(evidence, `evidence[${index}]`));
   return [
     {
@@ -226,8 +226,8 @@ export const fileAppeal = (command: FileAppeal, state: WarningState): WarningEve
 export const reviewAppeal = (command: ReviewAppeal, state: WarningState): WarningEvent[] => {
   requireRole(command.actor, roles.appealReviewer);
   const warning = existing(state);
-  if (warning.appeal.status !== 'pending') refuse('WARNING_NO_PENDING_APPEAL', '没有待复核的申诉');
-  if (warning.appeal.appellant === command.actor.id) refuse('WARNING_REVIEWER_CONFLICT', '申诉人不能复核自己的申诉', 403);
+  if (warning.appeal.status !== 'pending') refuse('WARNING_NO_PENDING_APPEAL', '没有待复核的申诉', 'There is no appeal awaiting review.');
+  if (warning.appeal.appellant === command.actor.id) refuse('WARNING_REVIEWER_CONFLICT', '申诉人不能复核自己的申诉', 'An appellant cannot review their own appeal.', 403);
   const upheld = command.decision === 'upheld';
   const at = command.at.toISOString();
   const reviewed: WarningEvent = {

@@ -23,7 +23,7 @@ const nothing: WarningEvent[] = [];
 
 const requireOrderedDeadline = (deadline: Deadline, field: string): void => {
   if (!(Date.parse(deadline.reminderAt) <= Date.parse(deadline.dueAt))) {
-    invalid(field, '提醒时间必须早于截止时间');
+    invalid(field, '提醒时间必须早于截止时间', 'The reminder must come before the deadline.');
   }
 };
 
@@ -38,7 +38,7 @@ export const remindDispatch = (command: RemindDispatch, state: WarningState): Wa
   requireSystem(command.actor);
   const warning = existing(state);
   if (warning.phase !== 'awaiting_dispatch' || warning.dispatch.reminded) return nothing;
-  requireReached(command.at, warning.dispatch.deadline.reminderAt, '派单提醒');
+  requireReached(command.at, warning.dispatch.deadline.reminderAt, { 'zh-CN': '派单提醒', en: 'dispatch reminder' });
   return [{ type: 'DispatchReminderSent', data: { at: command.at.toISOString() } }];
 };
 
@@ -46,7 +46,7 @@ export const escalateDispatch = (command: EscalateDispatch, state: WarningState)
   requireSystem(command.actor);
   const warning = existing(state);
   if (warning.phase !== 'awaiting_dispatch' || command.level <= warning.dispatch.escalationLevel) return nothing;
-  requireReached(command.at, warning.dispatch.deadline.dueAt, '派单超时升级');
+  requireReached(command.at, warning.dispatch.deadline.dueAt, { 'zh-CN': '派单超时升级', en: 'dispatch escalation' });
   return [
     {
       type: 'DispatchEscalated',
@@ -61,7 +61,7 @@ export const setReplyDeadline = (command: SetReplyDeadline, state: WarningState)
   if (warning.phase !== 'awaiting_reply' || command.round !== warning.round || warning.reply.deadline) return nothing;
   requireOrderedDeadline(command.deadline, 'deadline');
   if (command.countedFrom !== warning.reply.countedFrom) {
-    refuse('WARNING_STALE_DEADLINE', '答复时限的起算时间与当前轮次不符', 409, { countedFrom: warning.reply.countedFrom });
+    refuse('WARNING_STALE_DEADLINE', '答复时限的起算时间与当前轮次不符', 'The reply deadline does not count from the current round.', 409, { countedFrom: warning.reply.countedFrom });
   }
   return [
     {
@@ -86,7 +86,7 @@ export const remindReply = (command: RemindReply, state: WarningState): WarningE
   if (warning.phase !== 'awaiting_reply' || command.round !== warning.round || !reply.deadline || reply.reminded) {
     return nothing;
   }
-  requireReached(command.at, reply.deadline.reminderAt, '答复提醒');
+  requireReached(command.at, reply.deadline.reminderAt, { 'zh-CN': '答复提醒', en: 'reply reminder' });
   return [{ type: 'ReplyReminderSent', data: { round: command.round, at: command.at.toISOString() } }];
 };
 
@@ -102,7 +102,7 @@ export const escalateReply = (command: EscalateReply, state: WarningState): Warn
   ) {
     return nothing;
   }
-  requireReached(command.at, reply.deadline.dueAt, '答复超时升级');
+  requireReached(command.at, reply.deadline.dueAt, { 'zh-CN': '答复超时升级', en: 'reply escalation' });
   return [
     {
       type: 'ReplyEscalated',
@@ -146,7 +146,7 @@ export const remindCallback = (command: RemindCallback, state: WarningState): Wa
   ) {
     return nothing;
   }
-  requireReached(command.at, check.deadline.reminderAt, '回访提醒');
+  requireReached(command.at, check.deadline.reminderAt, { 'zh-CN': '回访提醒', en: 'call-back reminder' });
   return [
     { type: 'CallbackReminderSent', data: { round: command.round, check: command.check, at: command.at.toISOString() } },
   ];
@@ -165,7 +165,7 @@ export const escalateCallback = (command: EscalateCallback, state: WarningState)
   ) {
     return nothing;
   }
-  requireReached(command.at, check.deadline.dueAt, '回访超时升级');
+  requireReached(command.at, check.deadline.dueAt, { 'zh-CN': '回访超时升级', en: 'call-back escalation' });
   return [
     {
       type: 'CallbackEscalated',
@@ -192,7 +192,7 @@ export const notifyCitizen = (command: NotifyCitizen, state: WarningState): Warn
       : command.step === 'replied'
         ? warning.lastRepliedRound >= command.round
         : warning.phase === 'closed';
-  if (!reached) refuse('WARNING_STEP_NOT_REACHED', '该进展尚未发生', 409, { step: command.step, round: command.round });
+  if (!reached) refuse('WARNING_STEP_NOT_REACHED', '该进展尚未发生', 'That step has not happened yet.', 409, { step: command.step, round: command.round });
   return [
     { type: 'CitizenNotified', data: { step: command.step, round: command.round, at: command.at.toISOString() } },
   ];

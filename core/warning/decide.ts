@@ -13,12 +13,12 @@ import type { WarningState } from './state.ts';
 const raiseWarning = (command: RaiseWarning, state: WarningState): WarningEvent[] => {
   requireSystem(command.actor);
   if (state.phase !== 'none') return [];
-  if (command.warningId.trim() === '') invalid('warningId', '预警编号不能为空');
-  if (command.leadDepartment.trim() === '') invalid('leadDepartment', '牵头部门不能为空');
+  if (command.warningId.trim() === '') invalid('warningId', '预警编号不能为空', 'The warning id must not be empty.');
+  if (command.leadDepartment.trim() === '') invalid('leadDepartment', '牵头部门不能为空', 'The lead department must not be empty.');
   const reminder = Date.parse(command.dispatch.reminderAt);
   const due = Date.parse(command.dispatch.dueAt);
   if (!(command.at.getTime() <= reminder && reminder <= due)) {
-    invalid('dispatch', '派单提醒时间须在生成之后、截止之前');
+    invalid('dispatch', '派单提醒时间须在生成之后、截止之前', 'The dispatch reminder must fall after the warning was raised and before its deadline.');
   }
   return [
     {

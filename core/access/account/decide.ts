@@ -8,33 +8,34 @@ import type { AccountState, ExistingAccount } from './state.ts';
 import { isLockedAt } from './state.ts';
 import { USERNAME_PATTERN } from './stream.ts';
 
-const refuse = (code: string, message: string, status = 409, details: Record<string, unknown> = {}): never => {
-  throw new DomainError(code, message, { status, details });
+/** Refuses in both languages: the message in Chinese, `en` shown to English readers (problem+json). */
+const refuse = (code: string, message: string, en: string, status = 409, details: Record<string, unknown> = {}): never => {
+  throw new DomainError(code, message, { status, details: { ...details, en } });
 };
-const invalid = (field: string, message: string): never => refuse('ACCOUNT_INVALID', message, 422, { field });
+const invalid = (field: string, message: string, en: string): never => refuse('ACCOUNT_INVALID', message, en, 422, { field });
 
 const existing = (state: AccountState): ExistingAccount =>
-  state.status === 'none' ? refuse('ACCOUNT_NOT_FOUND', '账号不存在', 404) : state;
+  state.status === 'none' ? refuse('ACCOUNT_NOT_FOUND', '账号不存在', 'No such account.', 404) : state;
 
 /** Account administration is for administrators (or the seeding system itself). */
 const requireAdministrator = (actor: Actor): void => {
-  if (actor.role !== 'administrator' && actor.role !== 'system') refuse('ACCOUNT_FORBIDDEN', '只有系统管理员可以管理账号', 403);
+  if (actor.role !== 'administrator' && actor.role !== 'system') refuse('ACCOUNT_FORBIDDEN', '只有系统管理员可以管理账号', 'Only an administrator may manage accounts.', 403);
 };
 
 // argon2id in PHC format; anything else means the caller forgot to hash.
 const ARGON2ID_PHC = /^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
 const requireHash = (hash: string): void => {
-  if (!ARGON2ID_PHC.test(hash)) invalid('passwordHash', '密码必须以 argon2id 散列后提交');
+  if (!ARGON2ID_PHC.test(hash)) invalid('passwordHash', '密码必须以 argon2id 散列后提交', 'The password must come hashed with argon2id.');
 };
 
 const createAccount = (command: CreateAccount, state: AccountState): AccountEvent[] => {
   requireAdministrator(command.actor);
-  if (state.status !== 'none') refuse('ACCOUNT_EXISTS', '该用户名已被使用', 409, { field: 'username' });
-  if (!USERNAME_PATTERN.test(command.username)) invalid('username', '用户名须为 3–64 位小写字母、数字、点、下划线或连字符');
-  if (!isStaffRole(command.role)) invalid('role', '未知角色');
+  if (state.status !== 'none') refuse('ACCOUNT_EXISTS', '该用户名已被使用', 'That username is taken.', 409, { field: 'username' });
+  if (!USERNAME_PATTERN.test(command.username)) invalid('username', '用户名须为 3–64 位小写字母、数字、点、下划线或连字符', 'The username must be 3–64 lower-case letters, digits, dots, underscores or hyphens.');
+  if (!isStaffRole(command.role)) invalid('role', '未知角色', 'Unknown role.');
   const department = command.department?.trim() || null;
-  if (departmentBound.has(command.role) && department === null) invalid('department', '该角色必须属于一个部门');
-  if (command.displayNameMasked.trim() === '') invalid('displayName', '姓名不能为空');
+  if (departmentBound.has(command.role) && department === null) invalid('department', '该角色必须属于一个部门', 'This role must belong to a department.');
+  if (command.displayNameMasked.trim() === '') invalid('displayName', '姓名不能为空', 'The name must not be empty.');
   requireHash(command.passwordHash);
   return [
     {
@@ -111,7 +112,7 @@ const recordSignInAttempt = (command: RecordSignInAttempt, state: AccountState):
  */
 const recordTotpAttempt = (command: RecordTotpAttempt, state: AccountState): AccountEvent[] => {
   const account = existing(state);
-  if (account.totp === null) refuse('TOTP_NOT_ENROLLED', '尚未登记两步验证', 409);
+  if (account.totp === null) refuse('TOTP_NOT_ENROLLED', '尚未登记两步验证', 'Two-step verification is not set up.', 409);
   const totp = account.totp!;
   const refused = refusedOutright(account, command.at);
   if (refused) return refused;
@@ -129,11 +130,11 @@ const recordTotpAttempt = (command: RecordTotpAttempt, state: AccountState): Acc
 
 const enrolTotp = (command: EnrolTotp, state: AccountState): AccountEvent[] => {
   const account = existing(state);
-  if (account.status === 'disabled') refuse('ACCOUNT_DISABLED', '账号已停用');
+  if (account.status === 'disabled') refuse('ACCOUNT_DISABLED', '账号已停用', 'The account is disabled.');
   const system = command.actor.role === 'system';
-  if (command.actor.id !== account.accountId && !system) refuse('ACCOUNT_FORBIDDEN', '只能为自己的账号登记两步验证', 403);
-  if (command.confirmed === true && !system) refuse('ACCOUNT_FORBIDDEN', '两步验证须以一个有效验证码确认', 403);
-  if (account.totp?.status === 'confirmed') refuse('TOTP_ALREADY_ENROLLED', '已启用两步验证;如需更换,请管理员重置', 409);
+  if (command.actor.id !== account.accountId && !system) refuse('ACCOUNT_FORBIDDEN', '只能为自己的账号登记两步验证', 'Two-step verification can only be set up for your own account.', 403);
+  if (command.confirmed === true && !system) refuse('ACCOUNT_FORBIDDEN', '两步验证须以一个有效验证码确认', 'Two-step verification must be confirmed with a valid code.', 403);
+  if (account.totp?.status === 'confirmed') refuse('TOTP_ALREADY_ENROLLED', '已启用两步验证;如需更换,请管理员重置', 'Two-step verification is already on; to change it, ask an administrator to reset it.', 409);
   const at = command.at.toISOString();
   const enrolled: AccountEvent = { type: 'TotpEnrolled', data: { secret: command.secret, by: command.actor.id, at } };
   return command.confirmed === true ? [enrolled, { type: 'TotpConfirmed', data: { timeStep: 0, by: command.actor.id, at } }] : [enrolled];
@@ -145,7 +146,7 @@ export const decide = (command: AccountCommand, state: AccountState): AccountEve
       return createAccount(command, state);
     case 'ChangePassword': {
       const account = existing(state);
-      if (account.status === 'disabled') refuse('ACCOUNT_DISABLED', '账号已停用');
+      if (account.status === 'disabled') refuse('ACCOUNT_DISABLED', '账号已停用', 'The account is disabled.');
       // Only the holder or an administrator.
       if (command.actor.id !== account.accountId) requireAdministrator(command.actor);
       requireHash(command.passwordHash);
@@ -156,7 +157,7 @@ export const decide = (command: AccountCommand, state: AccountState): AccountEve
     case 'LockAccount': {
       requireAdministrator(command.actor);
       existing(state);
-      if (command.until !== null && command.until.getTime() <= command.at.getTime()) invalid('until', '锁定截止时间须晚于现在');
+      if (command.until !== null && command.until.getTime() <= command.at.getTime()) invalid('until', '锁定截止时间须晚于现在', 'The lock must end in the future.');
       return [
         {
           type: 'AccountLocked',
@@ -175,7 +176,7 @@ export const decide = (command: AccountCommand, state: AccountState): AccountEve
       const account = existing(state);
       if (account.status === 'disabled') return [];
       const reason = command.reason.trim();
-      if (reason === '') invalid('reason', '请填写停用原因');
+      if (reason === '') invalid('reason', '请填写停用原因', 'Give a reason for disabling the account.');
       return [{ type: 'AccountDisabled', data: { by: command.actor.id, reason, at: command.at.toISOString() } }];
     }
     case 'RecordTotpAttempt':
@@ -191,8 +192,8 @@ export const decide = (command: AccountCommand, state: AccountState): AccountEve
     case 'LinkOidcSubject': {
       requireAdministrator(command.actor);
       const account = existing(state);
-      if (account.status === 'disabled') refuse('ACCOUNT_DISABLED', '账号已停用');
-      if (command.subject.trim() === '' || command.subject.length > 255) invalid('subject', '统一身份认证标识须为 1–255 个字符');
+      if (account.status === 'disabled') refuse('ACCOUNT_DISABLED', '账号已停用', 'The account is disabled.');
+      if (command.subject.trim() === '' || command.subject.length > 255) invalid('subject', '统一身份认证标识须为 1–255 个字符', 'The single sign-on subject must be 1–255 characters.');
       if (account.oidc?.issuer === command.issuer && account.oidc.subject === command.subject) return [];
       return [{ type: 'OidcSubjectLinked', data: { issuer: command.issuer, subject: command.subject, by: command.actor.id, at: command.at.toISOString() } }];
     }
