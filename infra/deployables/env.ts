@@ -6,6 +6,8 @@
  */
 import * as v from 'valibot';
 import { fieldIssuesFromValibot } from '../../core/http/field-errors.ts';
+import type { StaffDirectory } from '../../workflows/recipients.ts';
+import { StaffDirectorySchema } from '../../workflows/recipients.ts';
 import { EmbeddedSecretsSchema } from '../app/secrets.node.ts';
 import type { EmbeddedSecrets } from '../app/secrets.node.ts';
 import { ConfigError } from '../embedded/config.ts';
@@ -59,7 +61,13 @@ const blobs = { PINGGAI_BLOB_DIR: nonEmpty };
 const schemas = {
   intake: v.object({ ...common, ...intake, ...blobs }),
   api: v.object({ ...common, ...temporal, ...blobs, PINGGAI_CONSOLE_DIST: v.optional(nonEmpty) }),
-  worker: v.object({ ...common, ...temporal, ...blobs }),
+  worker: v.object({
+    ...common,
+    ...temporal,
+    ...blobs,
+    /** Who gets the warning alerts: a JSON staff directory, or `demo` for the pilot's made-up one (trials only). */
+    PINGGAI_ALERT_RECIPIENTS: v.union([v.literal('demo'), jsonOf(StaffDirectorySchema)], 'must be "demo" or a JSON staff directory: {"dispatchers":[{"id":"…","phone":"139…"}],…}'),
+  }),
   projector: v.object({
     ...common,
     ...temporal,
@@ -79,6 +87,8 @@ export interface DeployableEnv {
   readonly blobDir?: string;
   readonly consoleDist?: string;
   readonly projectorGroup: ProjectorGroup;
+  /** The worker's alert recipients: a staff directory, or the demo one. */
+  readonly alertRecipients?: StaffDirectory | 'demo';
 }
 
 /** Parses `env` for `role`; an empty variable counts as unset. Throws ConfigError naming every bad variable. */
@@ -103,5 +113,6 @@ export const parseDeployableEnv = (role: DeployableRole, env: Readonly<Record<st
     ...(text('PINGGAI_BLOB_DIR') ? { blobDir: text('PINGGAI_BLOB_DIR')! } : {}),
     ...(text('PINGGAI_CONSOLE_DIST') ? { consoleDist: text('PINGGAI_CONSOLE_DIST')! } : {}),
     projectorGroup: (out.PINGGAI_PROJECTOR_GROUP as ProjectorGroup | undefined) ?? 'all',
+    ...(out.PINGGAI_ALERT_RECIPIENTS ? { alertRecipients: out.PINGGAI_ALERT_RECIPIENTS as StaffDirectory | 'demo' } : {}),
   };
 };

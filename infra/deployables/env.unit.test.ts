@@ -50,4 +50,17 @@ describe('the deployables read their environment once and name every bad variabl
   it('an empty variable counts as unset', () => {
     expect(problemsOf(() => parseDeployableEnv('worker', { ...base, PINGGAI_DATABASE_URL: '' })).join('\n')).toMatch(/PINGGAI_DATABASE_URL/);
   });
+
+  it('the worker needs its alert recipients: a staff directory with mobiles, or "demo"; a bad one is named', () => {
+    expect(problemsOf(() => parseDeployableEnv('worker', base)).join('\n')).toMatch(/PINGGAI_ALERT_RECIPIENTS/);
+    expect(parseDeployableEnv('worker', { ...base, PINGGAI_ALERT_RECIPIENTS: 'demo' }).alertRecipients).toBe('demo');
+    const directory = { dispatchers: [{ id: 'dispatcher', phone: '+86 139 0000 0001' }], 'department_handlers@SCJ': [{ id: 'handler-scj', phone: '13900000002' }] };
+    expect(parseDeployableEnv('worker', { ...base, PINGGAI_ALERT_RECIPIENTS: JSON.stringify(directory) }).alertRecipients).toEqual({
+      dispatchers: [{ id: 'dispatcher', phone: '13900000001' }],
+      'department_handlers@SCJ': [{ id: 'handler-scj', phone: '13900000002' }],
+    });
+    for (const bad of ['{oops', '{"dispatchers":[]}', '{"dispatchers":[{"id":"d","phone":"12345"}]}', '{"Dispatchers!":[{"id":"dispatcher","phone":"13900000001"}]}']) {
+      expect(problemsOf(() => parseDeployableEnv('worker', { ...base, PINGGAI_ALERT_RECIPIENTS: bad })).join('\n'), bad).toMatch(/PINGGAI_ALERT_RECIPIENTS/);
+    }
+  });
 });

@@ -23,7 +23,8 @@ import { startTemporalDevServer } from './temporal.mjs';
 const deployables = [
   { role: 'api', entry: 'infra/deployables/api/main.ts' },
   { role: 'intake', entry: 'infra/deployables/intake/main.ts' },
-  { role: 'worker', entry: 'infra/deployables/worker/main.ts' },
+  // Alerts go to the demo staff directory's made-up numbers unless PINGGAI_ALERT_RECIPIENTS names real people.
+  { role: 'worker', entry: 'infra/deployables/worker/main.ts', env: { PINGGAI_ALERT_RECIPIENTS: process.env.PINGGAI_ALERT_RECIPIENTS || 'demo' } },
   { role: 'projector', entry: 'infra/deployables/projector/main.ts', env: { PINGGAI_PROJECTOR_GROUP: 'all' } },
 ];
 

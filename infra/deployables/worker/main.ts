@@ -15,7 +15,14 @@ await runDeployable('worker', async (context) => {
   const { env, log } = context;
   const connection = await NativeConnection.connect({ address: env.temporal.address });
   context.onClose({ name: 'Temporal worker connection', close: () => connection.close() });
-  log('alert recipients: the pilot staff directory (infra/demo/world.ts)');
+  const recipients = env.alertRecipients;
+  if (recipients === undefined) throw new Error('PINGGAI_ALERT_RECIPIENTS was not parsed'); // the worker's env schema requires it
+  const staff = recipients === 'demo' ? demoStaffDirectory() : recipients;
+  log(
+    recipients === 'demo'
+      ? 'alert recipients: the demo staff directory (made-up numbers; PINGGAI_ALERT_RECIPIENTS=demo, trials only)'
+      : `alert recipients: ${Object.keys(staff).length} audiences, ${new Set(Object.values(staff).flatMap((people) => people.map((person) => person.id))).size} staff accounts (PINGGAI_ALERT_RECIPIENTS)`,
+  );
   const worker = await runWarningWorker({
     store: context.store,
     vault: context.vault,
@@ -24,7 +31,7 @@ await runDeployable('worker', async (context) => {
     namespace: env.temporal.namespace,
     ...(env.temporal.taskQueue ? { taskQueue: env.temporal.taskQueue } : {}),
     ...(context.tracing ? { tracing: context.tracing } : {}),
-    staff: demoStaffDirectory(),
+    staff,
     clock: context.now,
     log,
   });
