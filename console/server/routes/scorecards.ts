@@ -49,6 +49,13 @@ const EvidenceQuerySchema = v.strictObject({
 });
 const LangQuerySchema = v.strictObject(lang);
 
+/** A scorecard or its evidence as a file (CSV, XLSX) is an export: its own permission, and logged. */
+const requireExport = (c: Context<StaffEnv>): void => {
+  if (!can(principalOf(c).role, 'appraisal.export')) {
+    throw new DomainError('FORBIDDEN', '无权导出考核表', { status: 403, details: { en: 'You may not export scorecards.' } });
+  }
+};
+
 const unitKindOf = (c: Context): AppraisalUnitKind => {
   const parsed = v.safeParse(v.picklist(appraisalUnitKinds), c.req.param('unitKind'));
   if (!parsed.success) {
@@ -181,13 +188,7 @@ export const scorecardRoutes = (deps: StaffApiDeps) => {
       const period = periodOf(c, periodText);
       const { card } = await load(unitKind, period);
       if (format === 'json') return c.json(card);
-      const principal = principalOf(c);
-      if (!can(principal.role, 'appraisal.export')) {
-        throw new DomainError('FORBIDDEN', '无权导出考核表', {
-          status: 403,
-          details: { en: 'You may not export scorecards.' },
-        });
-      }
+      requireExport(c);
       const language: Lang = chooseLang(c.req.raw);
       await logExport(c, { unitKind, period, format: format as 'xlsx' | 'csv', rows: card.rows.length });
       return format === 'xlsx'
@@ -240,6 +241,7 @@ export const scorecardRoutes = (deps: StaffApiDeps) => {
         rules: rules.value,
       });
       if (query.format === 'json') return c.json(evidence);
+      requireExport(c);
       const language: Lang = chooseLang(c.req.raw);
       await logExport(c, {
         unitKind,
