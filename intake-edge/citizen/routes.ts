@@ -27,6 +27,8 @@ import { intakeDocs } from '../openapi.ts';
 
 type CitizenDeps = IntakeDeps & { tokens: LinkTokens; questionnaires: QuestionnaireSource };
 
+const URLENCODED = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
+
 const refusal = (code: string, status: number, zh: string, en: string) => new DomainError(code, zh, { status, details: { en, field: 'token' } });
 const invalidLink = () => refusal('INVITATION_NOT_FOUND', 404, m.invalidTitle['zh-CN'], m.invalidTitle.en);
 const usedLink = () => refusal('INVITATION_ALREADY_RATED', 409, m.usedTitle['zh-CN'] + ',' + m.usedBody['zh-CN'], `${m.usedTitle.en}. ${m.usedBody.en}`);
@@ -80,7 +82,13 @@ const storeAttachments = async (deps: CitizenDeps, files: readonly File[]): Prom
 /** The citizen page: `GET /e/:token` shows the questionnaire, `POST /e/:token` records the rating. */
 export const citizenRoutes = (deps: CitizenDeps) => {
   const app = new Hono();
-  const maxBody = deps.config.uploads.maxFiles * deps.config.uploads.maxBytesPerFile + 64 * 1024;
+  // A form with attachments comes as multipart, up to the upload limits; one without them is
+  // urlencoded text, a few kB at most (the comment's limit is far below 64 kB).
+  const tooLarge = () => {
+    throw invalidField('body', { 'zh-CN': '上传内容过大', en: 'The upload is too large.' }, 400);
+  };
+  const uploadLimit = bodyLimit({ maxSize: deps.config.uploads.maxFiles * deps.config.uploads.maxBytesPerFile + 64 * 1024, onError: tooLarge });
+  const formLimit = bodyLimit({ maxSize: 64 * 1024, onError: tooLarge });
 
   app.get('/e/:token', intakeDocs.questionnaire, async (c) => {
     const view = pageView(c);
@@ -106,7 +114,7 @@ export const citizenRoutes = (deps: CitizenDeps) => {
   app.post(
     '/e/:token',
     intakeDocs.submitRating,
-    bodyLimit({ maxSize: maxBody, onError: () => { throw invalidField('body', { 'zh-CN': '上传内容过大', en: 'The upload is too large.' }, 400); } }),
+    (c, next) => (URLENCODED.test(c.req.header('content-type') ?? '') ? formLimit(c, next) : uploadLimit(c, next)),
     async (c) => {
       const view = pageView(c);
       const json = wantsJson(c);
@@ -123,7 +131,7 @@ export const citizenRoutes = (deps: CitizenDeps) => {
         try {
           // A form without attachments comes urlencoded: read as text, it skips building a web
           // Request on Node (see core/http/body-limit.ts). URLSearchParams parses it as formData() does.
-          data = /^application\/x-www-form-urlencoded\s*(?:;|$)/i.test(contentType) ? new URLSearchParams(await c.req.text()) : await c.req.formData();
+          data = URLENCODED.test(contentType) ? new URLSearchParams(await c.req.text()) : await c.req.formData();
         } catch {
           throw invalidField('body', { 'zh-CN': '表单内容无法读取', en: 'The form data could not be read.' }, 400);
         }

@@ -288,6 +288,9 @@ export const intakeCases: Record<string, (h: Harness) => Promise<void>> = {
     await assertFieldProblem(await postRating(h, token, { overall: '5', 'answers.RS04': '5' }, { json: true }), 422, 'answers.RS04');
     await assertFieldProblem(await postRating(h, token, { overall: '5', reasons: ['R77'] }, { json: true }), 422, 'reasons.0');
     await assertFieldProblem(await postRating(h, token, { overall: '5' }, { json: true, files: [{ name: 'x.png', type: 'image/png', bytes: samples.html(512) }] }), 422, 'attachments.0');
+    // A form without attachments is small: over 64 kB urlencoded, it is refused before it is read.
+    const padded = await h.app.request(`/e/${token}`, { method: 'POST', body: `overall=5&comment=${'x'.repeat(70_000)}`, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } });
+    await assertFieldProblem(padded, 400, 'body');
     const html = await postRating(h, token, { comment: 'no score' });
     assertEqual(html.status, 422, 'the page is shown again');
     assert((await html.text()).includes('请修改以下内容'), 'with the errors listed');
