@@ -69,6 +69,10 @@ describe('webhooks (PGlite, a receiving system over HTTP)', () => {
 
   it('configuration errors name the endpoint and field', () => {
     expect(() => parseWebhookEndpoints('[{"id":"x1","url":"not a url","secret":"whsec_abc","events":[]}]')).toThrow(/PINGGAI_WEBHOOKS\.0\.url/);
+    // A URL, but not one the sender can post to.
+    for (const url of ['file:///etc/passwd', 'ftp://hooks.example.gov.cn/in', 'javascript:alert(1)']) {
+      expect(() => parseWebhookEndpoints(JSON.stringify([{ id: 'x1', url, secret: `whsec_${'A'.repeat(32)}`, events: ['warning.closed'] }])), url).toThrow(/PINGGAI_WEBHOOKS\.0\.url/);
+    }
     expect(() => parseWebhookEndpoints('{')).toThrow(/PINGGAI_WEBHOOKS: not JSON/);
     expect(parseWebhookEndpoints(undefined)).toEqual([]);
   });

@@ -22,7 +22,10 @@ export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 const EndpointSchema = v.strictObject({
   id: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'lower-case letters, digits and dashes')),
-  url: v.pipe(v.string(), v.url('an https:// (or http:// on an internal network) URL')),
+  url: v.pipe(
+    v.string(),
+    v.check((text) => URL.canParse(text) && ['https:', 'http:'].includes(new URL(text).protocol), 'an https:// (or http:// on an internal network) URL'),
+  ),
   secret: v.pipe(v.string(), v.regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, 'a Standard Webhooks secret: whsec_ followed by base64')),
   events: v.pipe(v.array(v.picklist(webhookEventTypes)), v.minLength(1, 'at least one event type')),
 });
