@@ -23,6 +23,14 @@ const required = (env: Env, name: string): string => {
   return value;
 };
 
+/** PORT as a port number (8787 when unset); anything else stops the start with its name. */
+const portOf = (env: Env): number => {
+  const text = env['PORT'] ?? '8787';
+  const port = Number(text);
+  if (!/^\d{1,5}$/.test(text) || port < 1 || port > 65_535) throw new Error(`PORT must be a port number (1–65535), not "${text}"`);
+  return port;
+};
+
 /**
  * The intake deployable's composition root, shared by node.ts and deno.ts: Postgres server for
  * events and working tables, the PII vault from PINGGAI_PII_KEYS, configuration from
@@ -30,6 +38,7 @@ const required = (env: Env, name: string): string => {
  * than the development outbox).
  */
 export const composeIntake = (env: Env, runtime: { blobs: BlobStore; sms?: (db: Kysely<SmsDatabase>) => SmsGateway; log?: (line: string) => void }) => {
+  const port = portOf(env);
   const databaseUrl = required(env, 'PINGGAI_DATABASE_URL');
   let configJson: unknown;
   try {
@@ -59,6 +68,8 @@ export const composeIntake = (env: Env, runtime: { blobs: BlobStore; sms?: (db: 
   return {
     app,
     services,
+    /** Where to listen: PORT, 8787 when unset. */
+    port,
     /** Starts the invitation reactor and the reminder/expiry sweeper (one instance of each per deployment). */
     startBackground(): void {
       reactor ??= startInvitationReactor(services);

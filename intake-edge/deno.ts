@@ -12,7 +12,7 @@ declare const Deno: {
 const env = Deno.env.toObject();
 const intake = composeIntake(env, { blobs: createLocalBlobStore({ root: env['PINGGAI_BLOB_DIR'] ?? './data/blobs' }) });
 if (env['PINGGAI_INTAKE_BACKGROUND'] !== '0') intake.startBackground();
-const server = Deno.serve({ port: Number(env['PORT'] ?? 8787), onListen: ({ port }) => console.log(`intake listening on http://localhost:${port} (Deno)`) }, intake.app.fetch);
+const server = Deno.serve({ port: intake.port, onListen: ({ port }) => console.log(`intake listening on http://localhost:${port} (Deno)`) }, intake.app.fetch);
 
 const shutdown = () => {
   void server.shutdown().then(() => intake.close()).then(() => Deno.exit(0));

@@ -6,8 +6,7 @@ import { composeIntake } from './compose.ts';
 const env = process.env;
 const intake = composeIntake(env, { blobs: createLocalBlobStore({ root: env['PINGGAI_BLOB_DIR'] ?? './data/blobs' }) });
 if (env['PINGGAI_INTAKE_BACKGROUND'] !== '0') intake.startBackground();
-const port = Number(env['PORT'] ?? 8787);
-const server = serve({ fetch: intake.app.fetch, port }, (info) => console.log(`intake listening on http://localhost:${info.port}`));
+const server = serve({ fetch: intake.app.fetch, port: intake.port }, (info) => console.log(`intake listening on http://localhost:${info.port}`));
 
 const shutdown = () => {
   server.close();
