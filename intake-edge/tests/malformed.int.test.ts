@@ -28,8 +28,9 @@ const anyValue = fc.oneof(
   fc.constant('a'.repeat(300)),
   fc.constant(''),
   fc.constant('   '),
-  // Timestamps of the right shape that name no real moment (Postgres would refuse them later).
-  fc.constantFrom('2025-02-30T10:00:00+08:00', '2025-04-31T10:00:00Z', '0000-01-01T00:00:00Z', '2025-10-31T09:30:00+08'),
+  // Timestamps of the right shape that Postgres (no such day, an offset past 15 hours) or Date (an
+  // offset without minutes) would not read as written.
+  fc.constantFrom('2025-02-30T10:00:00+08:00', '2025-04-31T10:00:00Z', '0000-01-01T00:00:00Z', '2025-10-31T09:30:00+08', '2025-10-31T09:30:00+16:00'),
 );
 const DELETE = Symbol('delete');
 
