@@ -74,6 +74,11 @@ describe('appraisal scorecards in the staff API (考核表)', () => {
     };
     expect(card.rows[0]!.goodRate.value).toBe(0.5);
     expect(card.rows[0]!.overrides.good_rate).toMatchObject({ computed: 0.5, value: 0.6, reason: '-1+1 经专班复核,一条差评系误评' });
+    // A reason that quotes a citizen's phone keeps it masked (脱敏), as all staff free text.
+    const quoted = await h.as(officer, 'POST', url, { unit: 'D-MKT', metric: 'negative_rate', value: 0.1, reason: '经回访 13812345678 核实' });
+    expect(quoted.status).toBe(200);
+    const card2 = (await (await h.as(officer, 'GET', `${base}/department/2026-02`)).json()) as typeof card;
+    expect(card2.rows[0]!.overrides['negative_rate']).toMatchObject({ value: 0.1, reason: '经回访 138****5678 核实' });
   });
 
   it('exports XLSX and CSV (BOM, neutralised text), each export logged as an event', async () => {

@@ -10,6 +10,7 @@ import type { Actor } from '../eventstore/types.ts';
 import { DomainError } from '../shared/errors.ts';
 import type { AppraisalUnitKind, OverridableMetric } from './units.ts';
 import { overridableMetrics } from './units.ts';
+import { maskFreeText } from '../pii/mask.ts';
 
 export type { AppraisalUnitKind, OverridableMetric } from './units.ts';
 export { appraisalUnitKinds, overridableMetrics } from './units.ts';
@@ -107,5 +108,6 @@ export const ScoreOverrideBodySchema = v.object({
   unit: v.pipe(v.string(), v.trim(), v.minLength(1, '请指明考核对象'), v.maxLength(64)),
   metric: v.picklist(overridableMetrics, '该指标不可调整'),
   value: v.pipe(v.number(), v.finite()),
-  reason: v.pipe(v.string(), v.trim(), v.minLength(1, '请填写调整理由'), v.maxLength(2000)),
+  // Masked (脱敏) before it is recorded, as all staff free text is.
+  reason: v.pipe(v.string(), v.trim(), v.minLength(1, '请填写调整理由'), v.maxLength(2000), v.transform(maskFreeText)),
 });
