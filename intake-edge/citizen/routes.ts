@@ -82,13 +82,20 @@ const storeAttachments = async (deps: CitizenDeps, files: readonly File[]): Prom
 /** The citizen page: `GET /e/:token` shows the questionnaire, `POST /e/:token` records the rating. */
 export const citizenRoutes = (deps: CitizenDeps) => {
   const app = new Hono();
-  // A form with attachments comes as multipart, up to the upload limits; one without them is
-  // urlencoded text, a few kB at most (the comment's limit is far below 64 kB).
-  const tooLarge = () => {
-    throw invalidField('body', { 'zh-CN': '上传内容过大', en: 'The upload is too large.' }, 400);
-  };
-  const uploadLimit = bodyLimit({ maxSize: deps.config.uploads.maxFiles * deps.config.uploads.maxBytesPerFile + 64 * 1024, onError: tooLarge });
-  const formLimit = bodyLimit({ maxSize: 64 * 1024, onError: tooLarge });
+  // A form with attachments comes as multipart, up to the upload limits; anything else is a form
+  // without them, a few kB at most (the comment's limit is far below 64 kB).
+  const uploadLimit = bodyLimit({
+    maxSize: deps.config.uploads.maxFiles * deps.config.uploads.maxBytesPerFile + 64 * 1024,
+    onError: () => {
+      throw invalidField('body', { 'zh-CN': '上传内容过大', en: 'The upload is too large.' }, 400);
+    },
+  });
+  const formLimit = bodyLimit({
+    maxSize: 64 * 1024,
+    onError: () => {
+      throw invalidField('body', { 'zh-CN': '提交内容过大', en: 'The form is too large.' }, 400);
+    },
+  });
 
   app.get('/e/:token', intakeDocs.questionnaire, async (c) => {
     const view = pageView(c);
@@ -114,7 +121,7 @@ export const citizenRoutes = (deps: CitizenDeps) => {
   app.post(
     '/e/:token',
     intakeDocs.submitRating,
-    (c, next) => (URLENCODED.test(c.req.header('content-type') ?? '') ? formLimit(c, next) : uploadLimit(c, next)),
+    (c, next) => (/^multipart\/form-data\b/i.test(c.req.header('content-type') ?? '') ? uploadLimit(c, next) : formLimit(c, next)),
     async (c) => {
       const view = pageView(c);
       const json = wantsJson(c);

@@ -186,9 +186,9 @@ export const scorecardRoutes = (deps: StaffApiDeps) => {
       const unitKind = unitKindOf(c);
       const [periodText, format = 'json'] = c.req.param('file').split(/\.(?=xlsx$|csv$)/);
       const period = periodOf(c, periodText);
+      if (format !== 'json') requireExport(c);
       const { card } = await load(unitKind, period);
       if (format === 'json') return c.json(card);
-      requireExport(c);
       const language: Lang = chooseLang(c.req.raw);
       await logExport(c, { unitKind, period, format: format as 'xlsx' | 'csv', rows: card.rows.length });
       return format === 'xlsx'
@@ -230,6 +230,7 @@ export const scorecardRoutes = (deps: StaffApiDeps) => {
     requirePermission('appraisal.read'),
     async (c) => {
       const query = parseQuery(c, EvidenceQuerySchema);
+      if (query.format !== 'json') requireExport(c);
       const unitKind = unitKindOf(c);
       const period = periodOf(c, c.req.param('period'));
       const rules = await loadAppraisalRules(deps.store);
@@ -241,7 +242,6 @@ export const scorecardRoutes = (deps: StaffApiDeps) => {
         rules: rules.value,
       });
       if (query.format === 'json') return c.json(evidence);
-      requireExport(c);
       const language: Lang = chooseLang(c.req.raw);
       await logExport(c, {
         unitKind,
