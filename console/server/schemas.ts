@@ -14,6 +14,8 @@ const optionalText = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.
 const departmentCode = v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9_-]{1,32}$/));
 const blobKey = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'a blob key is 64 lower-case hex characters'));
 const instant = instantSchema();
+/** A call-back's notes: optional, masked like the rest. */
+const callbackNotes = v.optional(v.pipe(v.string(), v.trim(), v.maxLength(2000), v.transform(maskFreeText)), '');
 const evidenceRef = v.strictObject({ blobKey });
 
 export const SignInSchema = v.strictObject({
@@ -51,13 +53,13 @@ export const StatusSchema = v.strictObject({ note: text(2000) });
 export const PhoneCallbackSchema = v.strictObject({
   calledAt: instant,
   satisfied: v.boolean(),
-  notes: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(2000), v.transform(maskFreeText)), ''),
+  notes: callbackNotes,
 });
 
 export const OnSiteCheckSchema = v.strictObject({
   checkedAt: instant,
   satisfied: v.boolean(),
-  notes: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(2000), v.transform(maskFreeText)), ''),
+  notes: callbackNotes,
   photoBlobKey: blobKey,
 });
 

@@ -2,13 +2,13 @@ import { Hono } from 'hono';
 import { samples } from '../../core/blobs/testing/samples.ts';
 import { problemJson } from '../../core/http/hono.ts';
 import type { EvaluationSubmitted, InvitationIssued } from '../../core/invitation/events.ts';
-import { signCaseRequest, verifyCaseSystemSignature } from '../case-api/signature.ts';
+import { verifyCaseSystemSignature } from '../case-api/signature.ts';
 import { issueInvitation } from '../invitations/issue.ts';
 import { sweepInvitations } from '../invitations/sweeper.ts';
 import { assert, assertEqual } from './assert.ts';
 import { caseEvent, form, tokenFromSms } from './fixtures.ts';
 import type { Harness } from './harness.ts';
-import { caseSystemKey, createHarness, freshNonce } from './harness.ts';
+import { createHarness, freshNonce } from './harness.ts';
 
 type Problem = { status: number; code: string; errors?: { field: string; message: string }[] };
 
@@ -93,15 +93,7 @@ export const intakeCases: Record<string, (h: Harness) => Promise<void>> = {
       return c.json({ results: [] });
     });
     const body = JSON.stringify(caseEvent());
-    const headers = await signCaseRequest({
-      method: 'POST',
-      pathWithQuery: '/api/v1/case-events',
-      body,
-      keyId: caseSystemKey.keyId,
-      secret: caseSystemKey.secret,
-      timestamp: Math.floor(h.clock.now().getTime() / 1000),
-      nonce: freshNonce(),
-    });
+    const headers = await h.signCaseEvents(body);
     const send = () => app.request('/api/v1/case-events', { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
     assertEqual((await send()).status, 500, 'the server failed');
     assertEqual((await send()).status, 200, 'the same signed request, sent again, is served');

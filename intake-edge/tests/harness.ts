@@ -61,13 +61,22 @@ export const testClock = (start = new Date('2025-10-31T01:30:00.000Z')) => {
 
 export type TestClock = ReturnType<typeof testClock>;
 
+export interface CaseSigningOptions {
+  readonly nonce?: string;
+  readonly timestamp?: number;
+  readonly secret?: string;
+  readonly keyId?: string;
+}
+
 export interface Harness {
   readonly app: ReturnType<typeof createIntakeApp>;
   readonly services: IntakeServices;
   readonly clock: TestClock;
   readonly backend: IntakeBackend;
+  /** The signature headers of a case-events POST of `text`, at the harness's clock (fresh nonce unless given). */
+  signCaseEvents(text: string, options?: CaseSigningOptions): Promise<Record<string, string>>;
   /** POSTs a signed body to the case-events API (fresh nonce unless given). */
-  postCaseEvents(body: unknown, options?: { nonce?: string; timestamp?: number; secret?: string; keyId?: string; raw?: string }): Promise<Response>;
+  postCaseEvents(body: unknown, options?: CaseSigningOptions & { raw?: string }): Promise<Response>;
   /** Lets the invitation reactor process everything appended so far. */
   react(): Promise<void>;
   eventCount(): Promise<number>;
@@ -100,23 +109,26 @@ export const createHarness = async (backend: IntakeBackend, options: { config?: 
   });
   const app = createIntakeApp(services);
   let reactor: Subscription | null = null;
+  const signCaseEvents = (text: string, options: CaseSigningOptions = {}) =>
+    signCaseRequest({
+      method: 'POST',
+      pathWithQuery: '/api/v1/case-events',
+      body: text,
+      keyId: options.keyId ?? caseSystemKey.keyId,
+      secret: options.secret ?? caseSystemKey.secret,
+      timestamp: options.timestamp ?? Math.floor(clock.now().getTime() / 1000),
+      nonce: options.nonce ?? freshNonce(),
+    });
 
   return {
     app,
     services,
     clock,
     backend,
+    signCaseEvents,
     async postCaseEvents(body, options = {}) {
       const text = options.raw ?? JSON.stringify(body);
-      const headers = await signCaseRequest({
-        method: 'POST',
-        pathWithQuery: '/api/v1/case-events',
-        body: text,
-        keyId: options.keyId ?? caseSystemKey.keyId,
-        secret: options.secret ?? caseSystemKey.secret,
-        timestamp: options.timestamp ?? Math.floor(clock.now().getTime() / 1000),
-        nonce: options.nonce ?? freshNonce(),
-      });
+      const headers = await signCaseEvents(text, options);
       return app.request('/api/v1/case-events', { method: 'POST', body: text, headers: { 'content-type': 'application/json', ...headers } });
     },
     async react() {

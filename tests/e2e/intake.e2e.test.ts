@@ -8,10 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samples } from '../../core/blobs/testing/samples.ts';
 import { createPgliteEventStore } from '../../core/eventstore/pglite.ts';
 import type { EvaluationSubmitted } from '../../core/invitation/events.ts';
-import { signCaseRequest } from '../../intake-edge/case-api/signature.ts';
 import { caseEvent, tokenFromSms } from '../../intake-edge/tests/fixtures.ts';
 import type { Harness } from '../../intake-edge/tests/harness.ts';
-import { caseSystemKey, createHarness, freshNonce } from '../../intake-edge/tests/harness.ts';
+import { createHarness } from '../../intake-edge/tests/harness.ts';
 import { createTestPglite } from '../support/databases.ts';
 import { needs, testEnv } from '../support/env.ts';
 
@@ -58,15 +57,7 @@ describe.runIf(needs('intake end-to-end in Chromium', 'CHROMIUM_PATH'))('intake 
   const completedCaseLink = async (): Promise<{ token: string; caseId: string }> => {
     const event = caseEvent();
     const body = JSON.stringify(event);
-    const headers = await signCaseRequest({
-      method: 'POST',
-      pathWithQuery: '/api/v1/case-events',
-      body,
-      keyId: caseSystemKey.keyId,
-      secret: caseSystemKey.secret,
-      timestamp: Math.floor(harness.clock.now().getTime() / 1000),
-      nonce: freshNonce(),
-    });
+    const headers = await harness.signCaseEvents(body);
     const response = await fetch(`${origin}/api/v1/case-events`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
     expect(response.status).toBe(200);
     await harness.react();
