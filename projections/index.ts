@@ -14,6 +14,8 @@ export { ratingsProjection } from './ratings/projection.ts';
 export { warningsProjection } from './warnings/projection.ts';
 export { projectorLag, projectorLagMetrics } from './runtime/lag.ts';
 export type { ProjectorLag } from './runtime/lag.ts';
+export { projectorFailures } from './runtime/failures.ts';
+export type { ProjectorFailure } from './runtime/failures.ts';
 export { startProjector } from './runtime/projector.ts';
 export type { Projector } from './runtime/projector.ts';
 export { rebuildProjection, formatProgress } from './runtime/rebuild.ts';

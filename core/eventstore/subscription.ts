@@ -19,7 +19,16 @@ export interface SubscriptionSource {
 }
 
 const HELD_BACK_POLL_MS = 25;
-const RETRY_AFTER_ERROR_MS = 1_000;
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
+
+/**
+ * How long a subscriber waits after its `failures`-th failure in a row: 1 s, 2 s, 4 s … at most
+ * 30 s. A passing fault costs a second; a lasting one (an event the handler cannot take, a database
+ * that is down) is retried twice a minute instead of filling the log every second.
+ */
+export const retryDelayMs = (failures: number): number =>
+  Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.max(0, Math.min(failures, 16) - 1));
 
 /**
  * Catch up from the durable checkpoint, then follow live: read a batch, hand it over, save the
@@ -37,6 +46,7 @@ export const startSubscription = (options: SubscribeOptions, source: Subscriptio
   let checkpoint: LogPosition | null = null;
   let loaded = false;
   let delivered = 0;
+  let failures = 0;
   let caughtUp = false;
   let heldBackSince: number | null = null;
   let stallReported = false;
@@ -95,6 +105,7 @@ export const startSubscription = (options: SubscribeOptions, source: Subscriptio
           checkpoint = batch[batch.length - 1]!.logPosition;
           await source.checkpoints.save(options.subscriberId, checkpoint);
           delivered += batch.length;
+          failures = 0;
           heldBackSince = null;
           settleWaiters();
           if (batch.length === batchSize) continue;
@@ -116,12 +127,14 @@ export const startSubscription = (options: SubscribeOptions, source: Subscriptio
           heldBackSince = null;
           stallReported = false;
         }
+        failures = 0;
         if (running) await sleep(held ? HELD_BACK_POLL_MS : pollIntervalMs);
       } catch (error) {
         if (!running) break;
         if (options.onError) options.onError(error);
         else console.error(JSON.stringify({ level: 'error', msg: 'subscriber failed; retrying', subscriber: options.subscriberId, error: String(error) }));
-        await sleep(RETRY_AFTER_ERROR_MS, { onChange: false });
+        failures += 1;
+        await sleep(retryDelayMs(failures), { onChange: false });
       }
     }
   };
@@ -136,6 +149,7 @@ export const startSubscription = (options: SubscribeOptions, source: Subscriptio
         checkpoint,
         delivered,
         caughtUp,
+        failures,
         stalledForMs: heldBackSince === null ? 0 : Date.now() - heldBackSince,
       };
     },

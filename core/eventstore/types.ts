@@ -104,6 +104,8 @@ export interface SubscriptionStatus {
   readonly checkpoint: LogPosition | null;
   readonly delivered: number;
   readonly caughtUp: boolean;
+  /** Failures in a row (the handler's or the store's), 0 once a batch or a poll succeeds again. */
+  readonly failures: number;
   /** Milliseconds the subscriber has been held back by an open transaction, 0 when it is not. */
   readonly stalledForMs: number;
 }

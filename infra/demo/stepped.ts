@@ -31,6 +31,7 @@ export const stepSubscriber = (
             checkpoint: null,
             delivered: 0,
             caughtUp: true,
+            failures: 0,
             stalledForMs: 0,
           }),
           caughtUp: async () => {},

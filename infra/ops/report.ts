@@ -9,8 +9,8 @@ import { loadWorkingCalendar } from '../../core/calendar/load.ts';
 import type { Coverage } from '../../core/calendar/working-calendar.ts';
 import type { EventStore, LogPosition } from '../../core/eventstore/types.ts';
 import { parseLogPosition } from '../../core/eventstore/postgres/positions.ts';
-import type { AnyProjection, ProjectorLag } from '../../projections/index.ts';
-import { projectorLag } from '../../projections/index.ts';
+import type { AnyProjection, ProjectorFailure, ProjectorLag } from '../../projections/index.ts';
+import { projectorFailures, projectorLag } from '../../projections/index.ts';
 
 export interface DeadLetter {
   readonly id: string;
@@ -23,6 +23,8 @@ export interface DeadLetter {
 export interface OpsReport {
   readonly at: Date;
   readonly projectors: readonly ProjectorLag[];
+  /** Projector versions that cannot apply an event: their read models stop just before it. */
+  readonly stuck: readonly ProjectorFailure[];
   /** Reactors and other checkpointed subscribers: how many events wait behind each checkpoint. */
   readonly subscribers: readonly { readonly id: string; readonly behindEvents: number }[];
   readonly sms: Readonly<Record<string, number>>;
@@ -79,6 +81,7 @@ export const opsReport = async (deps: {
   return {
     at: now,
     projectors,
+    stuck: await projectorFailures(db),
     subscribers,
     sms: await countsBy(db, 'sms_outbox'),
     feed: await countsBy(db, 'feed_outbox'),
@@ -104,8 +107,15 @@ const local = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString()
 /** The report as lines for a terminal, Chinese first with English beside it. */
 export const formatOpsReport = (report: OpsReport): string => {
   const lines = [`运维状态 operations status — ${local(report.at)} (Asia/Shanghai)`, '', '投影 projectors:'];
-  for (const p of report.projectors)
+  for (const p of report.projectors) {
     lines.push(`  ${`${p.projection} v${p.version}`.padEnd(16)} ${p.behindEvents === 0 ? '已追平 caught up' : `落后 behind ${p.behindEvents} events, ${p.behindSeconds} s`} · applied ${p.applied}`);
+    const stuck = report.stuck.find((f) => f.projection === p.projection && f.version === p.version);
+    if (stuck)
+      lines.push(
+        `    卡在事件 stuck at ${stuck.eventType} ${stuck.eventId} (${stuck.streamId}, ${stuck.position}) since ${local(stuck.firstFailedAt)}, ×${stuck.attempts}: ${stuck.error}`,
+        '    修复投影代码并部署后自动继续,不会跳过任何事件 it goes on by itself once fixed code is deployed; no event is skipped',
+      );
+  }
   lines.push('', '反应器 reactors and subscribers:');
   if (report.subscribers.length === 0) lines.push('  — (none has started yet)');
   for (const s of report.subscribers) lines.push(`  ${s.id.padEnd(28)} ${s.behindEvents === 0 ? '已追平 caught up' : `落后 behind ${s.behindEvents}${s.behindEvents >= BEHIND_CAP ? '+' : ''} events`}`);

@@ -3,11 +3,13 @@ import type {
   CheckpointStore,
   EventStore,
   LogPosition,
+  RecordedEvent,
   SubscriptionStatus,
 } from '../../core/eventstore/types.ts';
 import { eventSpans } from '../../core/telemetry/trace.ts';
 import { ProjectorConflict, applyBatch, loadCheckpoint } from './checkpoints.ts';
 import { completeUnfinishedRebuild } from './rebuild.ts';
+import { ProjectorStuck, clearFailure, recordFailure } from './failures.ts';
 import type { AnyProjection } from './types.ts';
 import { projectorIdOf, schemaOf } from './types.ts';
 
@@ -55,6 +57,39 @@ export const startProjector = (
     },
     async save() {},
   };
+  // True until a batch has cleared the failure a previous run may have left, and after each failure.
+  let failureRecorded = true;
+
+  /**
+   * A batch failed: applies its events one at a time, each in its own transaction, so that the read
+   * model gets as far as it can and the event that fails is named (`app.projection_failures`: the
+   * operator's report and `pinggai_projector_failing`). Nothing is skipped: the subscription retries
+   * that event, backing off, until the projection's code is fixed. When every event succeeds alone,
+   * the failure was passing and the batch is done.
+   */
+  const narrowDown = async (events: readonly RecordedEvent[], batchError: unknown): Promise<void> => {
+    if (events.length === 1) return stuckAt(events[0]!, batchError);
+    for (const event of events) {
+      try {
+        expected = await applyBatch(deps.db, projection, schema, expected, [event]);
+      } catch (error) {
+        return stuckAt(event, error);
+      }
+    }
+  };
+
+  const stuckAt = async (event: RecordedEvent, error: unknown): Promise<never> => {
+    if (error instanceof ProjectorConflict) {
+      failed = error;
+      void subscription.stop();
+      throw error;
+    }
+    failureRecorded = true;
+    // Best effort: when the database itself is what failed, this fails too, and the log says why.
+    await recordFailure(deps.db, projection, event, error).catch(() => undefined);
+    throw new ProjectorStuck(projection, event, error);
+  };
+
   const subscription = deps.store.subscribe({
     subscriberId: projectorIdOf(projection),
     categories: projection.categories,
@@ -62,17 +97,25 @@ export const startProjector = (
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     checkpoints,
     handle: async (events) => {
-      const spans = eventSpans(`projection ${projection.name}`, events);
+      // Events at or before the checkpoint were applied while an earlier failed batch was narrowed
+      // down (below); the subscription hands them over again because that batch as a whole failed.
+      const fresh = expected === null ? events : events.filter((event) => event.logPosition > expected!);
+      const spans = eventSpans(`projection ${projection.name}`, fresh);
       try {
-        expected = await applyBatch(deps.db, projection, schema, expected, events);
+        expected = await applyBatch(deps.db, projection, schema, expected, fresh);
         spans.end();
       } catch (error) {
         spans.end(error);
         if (error instanceof ProjectorConflict) {
           failed = error;
           void subscription.stop();
+          throw error;
         }
-        throw error;
+        await narrowDown(fresh, error);
+      }
+      if (failureRecorded) {
+        await clearFailure(deps.db, projection);
+        failureRecorded = false;
       }
     },
     onError: (error) => {

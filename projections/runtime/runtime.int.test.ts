@@ -6,7 +6,9 @@ import type { Engine } from '../testing/engines.ts';
 import { engines } from '../testing/engines.ts';
 import { appendScenario } from '../testing/scenario.ts';
 import { warningsProjection } from '../warnings/projection.ts';
+import { formatOpsReport, opsReport } from '../../infra/ops/report.ts';
 import { ProjectorConflict, applyBatch, loadCheckpoint } from './checkpoints.ts';
+import { projectorFailures } from './failures.ts';
 import { projectorLag, projectorLagMetrics } from './lag.ts';
 import { startProjector } from './projector.ts';
 import type { RebuildProgress } from './rebuild.ts';
@@ -198,6 +200,62 @@ for (const engine of engines('projector runtime')) {
       await expectSameTables(e.db, ratingsProjection, 7, 8);
       await dropVersion(e.db, { name: 'ratings', version: 7 });
       await dropVersion(e.db, { name: 'ratings', version: 8 });
+    });
+
+    it('an event the projection cannot apply: the events before it are applied, it is named and retried, nothing after it is applied until the code is fixed', async () => {
+      const v9 = { ...warningsProjection, version: 9 };
+      await rebuildProjection(e, v9, { activate: false });
+      await sql`delete from app.projection_checkpoints where projection = 'warnings' and version = 9`.execute(e.db);
+      for (const table of v9.tables) await sql`truncate table ${sql.id(schemaOf(v9), table)}`.execute(e.db);
+      const events = await e.store.readAll({ after: null, limit: 500, categories: v9.categories });
+      expect(events.length).toBeGreaterThanOrEqual(5);
+      const poison = events[2]!;
+      let broken = true;
+      const buggy: AnyProjection = {
+        ...v9,
+        async apply(trx, batch) {
+          if (broken && batch.some((event) => event.id === poison.id)) throw new Error('simulated bug in the projection');
+          await v9.apply(trx, batch);
+        },
+      };
+      const projector = startProjector(e, buggy, { batchSize: 500, pollIntervalMs: 20, onError: () => {} });
+      try {
+        let failures = await projectorFailures(e.db);
+        while (failures.length === 0) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          failures = await projectorFailures(e.db);
+        }
+        expect(failures).toMatchObject([
+          { projection: 'warnings', version: 9, eventId: poison.id, eventType: poison.type, streamId: poison.streamId, position: poison.logPosition, attempts: 1 },
+        ]);
+        expect(failures[0]!.error).toContain('simulated bug in the projection');
+        // The two events before it are applied (each in its own transaction); nothing after it.
+        expect(await loadCheckpoint(e.db, v9)).toBe(events[1]!.logPosition);
+        expect(projector.status().failures).toBeGreaterThanOrEqual(1);
+        const now = new Date(Date.now() + 1_000);
+        expect(await projectorLagMetrics(e.db, [v9], now)).toMatch(/pinggai_projector_failing_seconds\{projection="warnings",version="9"\} [1-9]/);
+        const report = formatOpsReport(await opsReport({ db: e.db, store: e.store, projections: [v9], now }));
+        expect(report).toContain(`stuck at ${poison.type} ${poison.id}`);
+
+        // Retried after its back-off (1 s, then 2 s …), it stays stuck on the same event.
+        while ((await projectorFailures(e.db))[0]!.attempts < 2) await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(await loadCheckpoint(e.db, v9)).toBe(events[1]!.logPosition);
+
+        broken = false; // the fix is deployed
+        await projector.caughtUp();
+        expect(await projectorFailures(e.db)).toEqual([]);
+        expect(projector.status().failures).toBe(0);
+      } finally {
+        await projector.stop();
+      }
+      // Nothing skipped, nothing applied twice: the same rows as a clean rebuild, every event counted once.
+      const applied = await sql<{ n: number }>`
+        select events_applied::int as n from app.projection_checkpoints where projection = 'warnings' and version = 9`.execute(e.db);
+      expect(applied.rows[0]?.n).toBe(events.length);
+      await rebuildProjection(e, { ...warningsProjection, version: 10 }, { activate: false });
+      await expectSameTables(e.db, warningsProjection, 9, 10);
+      await dropVersion(e.db, v9);
+      await dropVersion(e.db, { name: 'warnings', version: 10 });
     });
 
     it('a projector whose checkpoint was moved by another one refuses the batch and writes nothing', async () => {

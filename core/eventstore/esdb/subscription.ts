@@ -7,6 +7,7 @@ import type {
   Subscription,
   SubscriptionStatus,
 } from '../types.ts';
+import { retryDelayMs } from '../subscription.ts';
 
 /** What the EventStoreDB subscription needs from the store (already filtered and upcast). */
 export interface EsdbSubscriptionSource {
@@ -22,8 +23,6 @@ export interface LiveBatches {
   readonly batches: AsyncIterable<RecordedEvent[]>;
   close(): Promise<void>;
 }
-
-const RETRY_AFTER_ERROR_MS = 1_000;
 
 /**
  * Catch up with `readAll` from the durable checkpoint, then follow live with ESDB's `$all`
@@ -42,6 +41,7 @@ export const startEsdbSubscription = (options: SubscribeOptions, source: EsdbSub
   let loaded = false;
   let checkpoint: LogPosition | null = null;
   let delivered = 0;
+  let failures = 0;
   let caughtUp = false;
   let live: LiveBatches | null = null;
   let wakeSleeper: (() => void) | null = null;
@@ -64,6 +64,7 @@ export const startEsdbSubscription = (options: SubscribeOptions, source: EsdbSub
     checkpoint = fresh[fresh.length - 1]!.logPosition;
     await source.checkpoints.save(options.subscriberId, checkpoint);
     delivered += fresh.length;
+    failures = 0;
     settleWaiters();
   };
 
@@ -111,6 +112,7 @@ export const startEsdbSubscription = (options: SubscribeOptions, source: EsdbSub
           loaded = true;
         }
         await catchUp();
+        failures = 0;
         if (running) await followLive();
       } catch (error) {
         if (!running) break;
@@ -120,7 +122,8 @@ export const startEsdbSubscription = (options: SubscribeOptions, source: EsdbSub
             JSON.stringify({ level: 'error', msg: 'subscriber failed; resubscribing', subscriber: options.subscriberId, error: String(error) }),
           );
         }
-        await sleep(RETRY_AFTER_ERROR_MS);
+        failures += 1;
+        await sleep(retryDelayMs(failures));
       }
     }
   };
@@ -130,7 +133,7 @@ export const startEsdbSubscription = (options: SubscribeOptions, source: EsdbSub
   return {
     subscriberId: options.subscriberId,
     status(): SubscriptionStatus {
-      return { subscriberId: options.subscriberId, checkpoint, delivered, caughtUp, stalledForMs: 0 };
+      return { subscriberId: options.subscriberId, checkpoint, delivered, caughtUp, failures, stalledForMs: 0 };
     },
     async caughtUp() {
       const target = await source.headPosition(categories);
