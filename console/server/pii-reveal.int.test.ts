@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessLogStreamId } from '../../core/access/access-log.ts';
+import { generatePiiKeyring } from '../../core/pii/keyring.ts';
+import { createPiiVault } from '../../core/pii/vault.ts';
 import { citizenPhoneResolver } from '../../infra/app/citizen-phone.ts';
 import type { StaffApiHarness } from './testing.ts';
 import { createStaffApiHarness, scjWarning } from './testing.ts';
@@ -70,5 +72,13 @@ describe('reveal of a rater’s phone through the staff API', () => {
     const resolve = citizenPhoneResolver(h.store, h.deps.access.vault);
     expect(await resolve('invitation-inv-anon')).toBeNull();
     expect(await resolve('invitation-inv-real')).toBe(PHONE);
+  });
+
+  it('the call-back path gives up on an erased phone, but a keyring without its key is a fault to retry, not silence', async () => {
+    // The sealing key is k1 (generatePiiKeyring's default); both keyrings below lack it.
+    const erased = createPiiVault({ keyring: { ...generatePiiKeyring('k2'), destroyed: ['k1'] } });
+    expect(await citizenPhoneResolver(h.store, erased)('invitation-inv-real')).toBeNull();
+    const misconfigured = createPiiVault({ keyring: generatePiiKeyring('k2') });
+    await expect(citizenPhoneResolver(h.store, misconfigured)('invitation-inv-real')).rejects.toMatchObject({ code: 'PII_KEY_UNKNOWN' });
   });
 });

@@ -51,6 +51,8 @@ export interface ApplicationDeps {
     readonly taskQueue?: string;
     /** Trace workflows and activities; `client` must then carry the OpenTelemetry interceptor. */
     readonly tracing?: WorkerTracing;
+    /** The warning worker ended without being asked to (see `WarningLifecycleDeps.onWorkerFailed`). */
+    readonly onWorkerFailed?: (error: unknown) => void;
   } | null;
   readonly staffDirectory: Readonly<Record<string, readonly StaffRecipient[]>>;
   readonly clock: { now(): Date };
@@ -177,6 +179,7 @@ export const startApplication = async (deps: ApplicationDeps): Promise<RunningAp
         namespace: deps.temporal.namespace,
         ...(deps.temporal.taskQueue ? { taskQueue: deps.temporal.taskQueue } : {}),
         ...(deps.temporal.tracing ? { tracing: deps.temporal.tracing } : {}),
+        ...(deps.temporal.onWorkerFailed ? { onWorkerFailed: deps.temporal.onWorkerFailed } : {}),
         staff: deps.staffDirectory,
         clock: () => clock.now(),
         log,

@@ -1,12 +1,16 @@
 import type { EventStore } from '../../core/eventstore/types.ts';
 import type { EvaluationSubmitted } from '../../core/invitation/events.ts';
 import type { PiiVault } from '../../core/pii/vault.ts';
+import { DomainError } from '../../core/shared/errors.ts';
 
 /**
  * Resolves a warning's citizen contact reference (the rating's invitation stream, set by the warning
  * policy for real-name raters only) to the phone, for the progress SMS. The number exists in memory
- * only while the message is sent; an anonymous rater has no reference and is never contacted, and a
- * crypto-shredded key yields null.
+ * only while the message is sent; an anonymous rater has no reference and is never contacted. A
+ * crypto-shredded key (the citizen's data erased) or a sealed value that does not open yields null:
+ * trying again would not change it. Anything else (a keyring without the key that sealed it, a
+ * database error) is thrown, so the activity is retried until the fault is mended instead of the
+ * citizen silently never hearing back.
  */
 export const citizenPhoneResolver =
   (store: EventStore, vault: PiiVault) =>
@@ -17,7 +21,8 @@ export const citizenPhoneResolver =
     if (!evaluator || evaluator.identity !== 'real_name') return null;
     try {
       return await vault.open(evaluator.phone.sealed, 'phone');
-    } catch {
-      return null;
+    } catch (error) {
+      if (error instanceof DomainError && (error.code === 'PII_KEY_DESTROYED' || error.code === 'PII_SEALED_INVALID')) return null;
+      throw error;
     }
   };

@@ -28,6 +28,12 @@ export interface WarningLifecycleDeps {
   readonly log: (line: string) => void;
   /** Trace workflows and activities (the client must carry the OpenTelemetry interceptor too). */
   readonly tracing?: WorkerTracing;
+  /**
+   * The worker ended without being asked to (a fatal poll error, the native runtime gone): no
+   * warning's clock runs until it is back. The composition roots stop the process with exit code 1,
+   * so that its supervisor (Kubernetes, the cluster launcher) starts a new one.
+   */
+  readonly onWorkerFailed?: (error: unknown) => void;
 }
 
 export interface RunningLifecycle {
@@ -63,10 +69,20 @@ export const runWarningWorker = async (
     workflowBundle: await bundleWarningWorkflows({ traced: deps.tracing !== undefined }),
     ...(deps.tracing ? { tracing: deps.tracing } : {}),
   });
-  const running = worker.run().catch((error: unknown) => deps.log(`warning worker stopped: ${String(error)}`));
+  let stopping = false;
+  const failed = (error: unknown) => {
+    if (stopping) return;
+    deps.log(`warning worker failed, no warning clock runs until it is restarted: ${String(error)}`);
+    deps.onWorkerFailed?.(error);
+  };
+  const running = worker.run().then(
+    () => failed(new Error(`the worker ended on its own (state ${worker.getState()})`)),
+    (error: unknown) => (stopping ? deps.log(`warning worker stopped: ${String(error)}`) : failed(error)),
+  );
   return {
     worker,
     async stop() {
+      stopping = true;
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     },

@@ -49,6 +49,8 @@ export interface DeployableContext {
   onClose(closer: Closer): void;
   /** A Temporal client connection, opened on first use and closed on the way out. */
   temporal(): Promise<Connection>;
+  /** Closes everything and exits with `exitCode` (a part that cannot go on asks for 1). */
+  stop(why: string, exitCode: number): Promise<void>;
 }
 
 /** What a start function hands back: its own HTTP routes and readiness checks (beside the event store's). */
@@ -86,7 +88,7 @@ export const runDeployable = async (role: DeployableRole, start: (context: Deplo
         return connection;
       }));
 
-    const parts = await start({ role, env, store, db, vault, metrics, tracing, log, now, onClose, temporal });
+    const parts = await start({ role, env, store, db, vault, metrics, tracing, log, now, onClose, temporal, stop });
 
     const app = new Hono();
     app.onError(problemJson({ onBug: (error, where) => console.error(`[${role}] bug at ${where.method} ${where.path}:`, error) }));

@@ -34,6 +34,7 @@ await runDeployable('worker', async (context) => {
     staff,
     clock: context.now,
     log,
+    onWorkerFailed: () => void context.stop('the warning worker failed', 1),
   });
   context.onClose({ name: 'warning worker', close: () => worker.stop() });
   log(`warning worker polling task queue ${env.temporal.taskQueue ?? defaultWarningTaskQueue}`);
