@@ -1,6 +1,7 @@
 // Node only: the audit timeline as an A4 PDF (pdfkit reads the CJK font file from disk).
 import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
+import { shanghaiDateTime } from '../calendar/civil-date.ts';
 import { DomainError } from '../shared/errors.ts';
 import type { Timeline, TimelineStep } from './timeline.ts';
 import { deadlineStatusText } from './timeline.ts';
@@ -30,7 +31,7 @@ export const findCjkFont = (env: Readonly<Record<string, string | undefined>> = 
 };
 
 /** 2026-03-03 10:00:00 (北京时间) */
-const beijing = (iso: string | null): string => (iso === null ? '—' : new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().replace('T', ' ').slice(0, 19));
+const beijing = (iso: string | null): string => (iso === null ? '—' : shanghaiDateTime(iso));
 
 const actorLine = (step: TimelineStep): string =>
   step.actor === null ? '系统 / system' : [step.actor.id, step.actor.role ?? '—', step.actor.department].filter(Boolean).join(' · ');

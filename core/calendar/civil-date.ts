@@ -20,6 +20,13 @@ export const isCivilDate = (value: string): boolean => {
 export const civilDateOf = (instant: Date): CivilDate =>
   new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 
+/** The wall clock in Shanghai at this instant, 'YYYY-MM-DD HH:mm:ss' (what exports and printouts show). */
+export const shanghaiDateTime = (instant: Date | string): string =>
+  new Date((typeof instant === 'string' ? Date.parse(instant) : instant.getTime()) + SHANGHAI_OFFSET_MS)
+    .toISOString()
+    .replace('T', ' ')
+    .slice(0, 19);
+
 /** 00:00 Shanghai time of the date, as an instant. */
 export const startOfCivilDay = (date: CivilDate): Date =>
   new Date(Date.parse(`${date}T00:00:00Z`) - SHANGHAI_OFFSET_MS);

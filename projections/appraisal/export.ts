@@ -1,3 +1,4 @@
+import { shanghaiDateTime } from '../../core/calendar/civil-date.ts';
 import type { Rate } from '../metrics/definitions.ts';
 import type { Scorecard, ScorecardLine } from '../queries/scorecards.ts';
 import type { ScorecardEvidence } from './evidence.ts';
@@ -24,6 +25,44 @@ const metricNames: Record<string, { zh: string; en: string }> = {
   award_eligible: { zh: '评先资格', en: 'Award eligibility' },
 };
 
+type Labels = Readonly<Record<string, { readonly zh: string; readonly en: string }>>;
+
+// The same words as the console's (console/web/i18n): a spreadsheet shows what the screen shows.
+const channelNames: Labels = {
+  sms: { zh: '短信链接', en: 'SMS link' },
+  qr_case: { zh: '办件二维码', en: 'Case QR code' },
+  qr_static: { zh: '窗口二维码', en: 'Window QR code' },
+  online: { zh: '线上', en: 'Online' },
+  offline: { zh: '线下', en: 'Offline' },
+};
+const phaseNames: Labels = {
+  awaiting_dispatch: { zh: '待派单', en: 'Awaiting dispatch' },
+  awaiting_reply: { zh: '待答复', en: 'Awaiting reply' },
+  awaiting_callback: { zh: '待回访', en: 'Awaiting call-back' },
+  closed: { zh: '已办结', en: 'Closed' },
+};
+const outcomeNames: Labels = {
+  rectified: { zh: '整改到位', en: 'Rectified' },
+  appeal_upheld: { zh: '申诉成立', en: 'Appeal upheld' },
+};
+const appealNames: Labels = {
+  none: { zh: '无申诉', en: 'No appeal' },
+  pending: { zh: '申诉待复核', en: 'Appeal pending' },
+  upheld: { zh: '申诉成立', en: 'Appeal upheld' },
+  rejected: { zh: '申诉驳回', en: 'Appeal rejected' },
+};
+const rectificationNames: Labels = {
+  rectified: { zh: '已整改', en: 'Rectified' },
+  unrectified: { zh: '未整改', en: 'Not rectified' },
+  pending: { zh: '整改期内', en: 'Within time' },
+};
+/** A code in the user's words; a code this version does not know stays as it is. */
+const label = (lang: ExportLang, names: Labels, code: string | null): string | null => {
+  if (code === null) return null;
+  const name = names[code];
+  return name ? t(lang, name.zh, name.en) : code;
+};
+
 /** A rate as three columns: the rate (a number, % format), then the counts behind it. */
 const rateColumns = (lang: ExportLang, zh: string, en: string, numZh: string, numEn: string, denZh: string, denEn: string): Column[] => [
   { header: t(lang, zh, en), kind: 'rate' },
@@ -37,7 +76,7 @@ const overrideText = (lang: ExportLang, line: ScorecardLine): string =>
     .map((o) => {
       const name = metricNames[o.metric] ?? { zh: o.metric, en: o.metric };
       const shown = o.metric === 'award_eligible' ? (o.value === 1 ? t(lang, '保留', 'kept') : t(lang, '取消', 'withdrawn')) : `${(o.value * 100).toFixed(1)}%`;
-      return `${t(lang, name.zh, name.en)} → ${shown}(${t(lang, '理由', 'reason')}:${o.reason};${o.actor.id};${o.at})`;
+      return `${t(lang, name.zh, name.en)} → ${shown}(${t(lang, '理由', 'reason')}:${o.reason};${o.actor.id};${shanghaiDateTime(o.at)})`;
     })
     .join('\n');
 
@@ -102,7 +141,7 @@ export const evidenceTable = (evidence: ScorecardEvidence, lang: ExportLang = 'z
       sheet: t(lang, '评价明细', 'Ratings'),
       columns: [
         { header: t(lang, '评价编号', 'Rating id'), kind: 'text', width: 38 },
-        { header: t(lang, '评价时间', 'Submitted at'), kind: 'instant' },
+        { header: t(lang, '评价时间(北京时间)', 'Submitted at (Beijing time)'), kind: 'instant' },
         { header: t(lang, '评价等级', 'Level'), kind: 'count' },
         { header: t(lang, '渠道', 'Channel'), kind: 'text', width: 10 },
         { header: t(lang, '窗口', 'Window'), kind: 'text' },
@@ -116,7 +155,7 @@ export const evidenceTable = (evidence: ScorecardEvidence, lang: ExportLang = 'z
         r.ratingId,
         r.submittedAt,
         r.level,
-        r.channel,
+        label(lang, channelNames, r.channel),
         r.windowName,
         r.matterName,
         r.comment,
@@ -130,10 +169,10 @@ export const evidenceTable = (evidence: ScorecardEvidence, lang: ExportLang = 'z
     sheet: t(lang, '预警明细', 'Warnings'),
     columns: [
       { header: t(lang, '预警编号', 'Warning id'), kind: 'text', width: 30 },
-      { header: t(lang, '预警时间', 'Raised at'), kind: 'instant' },
+      { header: t(lang, '预警时间(北京时间)', 'Raised at (Beijing time)'), kind: 'instant' },
       { header: t(lang, '阶段', 'Phase'), kind: 'text', width: 16 },
       { header: t(lang, '结果', 'Outcome'), kind: 'text', width: 14 },
-      { header: t(lang, '关闭时间', 'Closed at'), kind: 'instant' },
+      { header: t(lang, '关闭时间(北京时间)', 'Closed at (Beijing time)'), kind: 'instant' },
       { header: t(lang, '重新整改次数', 'Reopenings'), kind: 'count' },
       { header: t(lang, '申诉', 'Appeal'), kind: 'text', width: 10 },
       { header: t(lang, '整改认定', 'Rectification'), kind: 'text', width: 12 },
@@ -144,12 +183,12 @@ export const evidenceTable = (evidence: ScorecardEvidence, lang: ExportLang = 'z
     rows: evidence.warnings.map((w) => [
       w.warningId,
       w.raisedAt,
-      w.phase,
-      w.outcome,
+      label(lang, phaseNames, w.phase),
+      label(lang, outcomeNames, w.outcome),
       w.closedAt,
       w.reopenings,
-      w.appealStatus,
-      w.rectification,
+      label(lang, appealNames, w.appealStatus),
+      label(lang, rectificationNames, w.rectification),
       w.causesIneligibility ? t(lang, '是', 'yes') : '',
       w.numerator,
       w.denominator,
@@ -166,7 +205,7 @@ const notesTable = (card: Scorecard, lang: ExportLang): Table => ({
   ],
   rows: [
     [t(lang, '考核周期', 'Period'), card.period],
-    [t(lang, '统计截止', 'As of'), card.asOf],
+    [t(lang, '统计截止(北京时间)', 'As of (Beijing time)'), shanghaiDateTime(card.asOf)],
     [t(lang, '考核规则版本', 'Rules version'), String(card.rulesVersion)],
     [t(lang, '连续未整改取消评先', 'Consecutive unrectified warnings that cost eligibility'), String(card.rules.consecutiveUnrectifiedLimit)],
     [t(lang, '整改时限(自然日)', 'Days to rectify'), String(card.rules.unrectified.rectifyWithinDays)],

@@ -256,6 +256,34 @@ for (const engine of engines('scorecard fixtures')) {
       expect(values).not.toContain(INJECTION);
     });
 
+    it('times are Beijing wall-clock dates (CSV text, XLSX date cells) and codes are words, in the chosen language', async () => {
+      const ratings = await scorecardEvidence(e.db, { unit: 'department', code: 'D-MKT', period: PERIOD, metric: 'good_rate', now: NOW, rules: rules.value });
+      const m5 = ratings.ratings.find((r) => r.submittedAt === '2025-10-02T02:00:00.000Z')!;
+      const csv = evidenceCsv(ratings).split('\r\n');
+      expect(csv[0]).toContain('评价时间(北京时间)');
+      expect(csv.find((line) => line.startsWith(m5.ratingId))).toContain(',2025-10-02 10:00:00,');
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load((await evidenceXlsx(ratings, { created: NOW })) as unknown as ArrayBuffer);
+      const sheet = workbook.worksheets[0]!;
+      const row = sheet.getRows(2, ratings.ratings.length)!.find((r) => r.getCell(1).value === m5.ratingId)!;
+      const at = row.getCell(2);
+      expect(at.value).toBeInstanceOf(Date);
+      expect((at.value as Date).toISOString()).toBe('2025-10-02T10:00:00.000Z'); // Excel's serial is the wall clock
+      expect(at.numFmt).toBe('yyyy-mm-dd hh:mm:ss');
+      expect(['短信链接', '办件二维码', '窗口二维码']).toContain(row.getCell(4).value);
+      expect(evidenceCsv(ratings, 'en').split('\r\n')[0]).toContain('Submitted at (Beijing time)');
+
+      const warnings = await scorecardEvidence(e.db, { unit: 'department', code: 'D-ZJ', period: PERIOD, metric: 'award_eligible', now: NOW, rules: rules.value });
+      const text = evidenceCsv(warnings);
+      expect(text).toContain('未整改');
+      expect(text).not.toMatch(/awaiting_|,unrectified,|,none,/);
+      expect(evidenceCsv(warnings, 'en')).toContain('Not rectified');
+      const notes = new ExcelJS.Workbook();
+      await notes.xlsx.load((await scorecardXlsx(card, { created: NOW })) as unknown as ArrayBuffer);
+      const asOf = notes.worksheets[1]!.getSheetValues().find((values) => Array.isArray(values) && values[1] === '统计截止(北京时间)') as unknown[];
+      expect(asOf[2]).toBe('2025-11-01 00:00:00');
+    });
+
     it('a closed period gives the identical scorecard after a projection rebuild', async () => {
       for (const projection of [ratingsProjection, warningsProjection]) {
         const result = await rebuildProjection(e, { ...projection, version: projection.version + 1 });

@@ -6,6 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
+import { SHANGHAI_OFFSET_MS, shanghaiDateTime } from '../../core/calendar/civil-date.ts';
 
 export type ColumnKind = 'text' | 'count' | 'rate' | 'instant';
 
@@ -28,9 +29,21 @@ const FORMULA_START = /^[=+\-@\t\r＝＋－＠]/u;
 /** Makes a text cell inert in a spreadsheet: "=HYPERLINK(…)" → "'=HYPERLINK(…)". */
 export const neutralise = (text: string): string => (FORMULA_START.test(text) ? `'${text}` : text);
 
+/** An instant cell (ISO text) as Beijing wall-clock time: Excel and WPS have no time zones. */
+const isInstant = (kind: ColumnKind, cell: Cell): cell is string => kind === 'instant' && typeof cell === 'string' && !Number.isNaN(Date.parse(cell));
+
 const textOf = (kind: ColumnKind, cell: Cell): string => {
   if (cell === null) return '—';
   if (typeof cell === 'number') return kind === 'rate' ? `${(cell * 100).toFixed(1)}%` : String(cell);
+  if (isInstant(kind, cell)) return shanghaiDateTime(cell);
+  return neutralise(cell);
+};
+
+const xlsxValueOf = (kind: ColumnKind, cell: Cell): string | number | Date => {
+  if (cell === null) return kind === 'text' ? '' : '—';
+  if (typeof cell === 'number') return cell;
+  // A date cell that shows Beijing time: the serial number is the wall clock, as Excel reads it.
+  if (isInstant(kind, cell)) return new Date(Date.parse(cell) + SHANGHAI_OFFSET_MS);
   return neutralise(cell);
 };
 
@@ -52,10 +65,11 @@ export const toXlsx = async (tables: readonly Table[], meta: { readonly creator:
     sheet.columns = table.columns.map((c) => ({
       header: neutralise(c.header),
       width: c.width ?? (c.kind === 'text' ? 24 : c.kind === 'instant' ? 22 : 12),
-      style: c.kind === 'rate' ? { numFmt: '0.0%' } : c.kind === 'count' ? { numFmt: '0' } : {},
+      style:
+        c.kind === 'rate' ? { numFmt: '0.0%' } : c.kind === 'count' ? { numFmt: '0' } : c.kind === 'instant' ? { numFmt: 'yyyy-mm-dd hh:mm:ss' } : {},
     }));
     for (const row of table.rows) {
-      sheet.addRow(row.map((cell, i) => (cell === null ? (table.columns[i]!.kind === 'text' ? '' : '—') : typeof cell === 'string' ? neutralise(cell) : cell)));
+      sheet.addRow(row.map((cell, i) => xlsxValueOf(table.columns[i]!.kind, cell)));
     }
     const header = sheet.getRow(1);
     header.font = { bold: true, color: { argb: 'FFFFFFFF' } };
