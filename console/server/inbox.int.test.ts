@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { warningStreamId } from '../../core/warning/stream.ts';
 import type { Projector } from '../../projections/runtime/projector.ts';
 import { startProjector } from '../../projections/runtime/projector.ts';
 import { warningsProjection } from '../../projections/warnings/projection.ts';
@@ -40,6 +41,20 @@ describe('the warning inbox through the staff API (预警待办, from the projec
     expect(await inbox('dispatcher')).toEqual(['w-scj-2']);
     expect(await inbox('auditor')).toEqual(['w-rsj-1', 'w-scj-1', 'w-scj-2']);
     expect(await inbox('staff-0412')).toEqual([]);
+  });
+
+  it('refuses to dispatch to a department code no case, rating or warning names, naming the field; a known one is taken', async () => {
+    const dispatcher = await h.signIn('dispatcher');
+    const before = (await h.store.readStream(warningStreamId('w-scj-2'))).length;
+    const typo = await h.as(dispatcher, 'POST', '/api/staff/warnings/w-scj-2/dispatch', { leadDepartment: 'SJC' });
+    expect(typo.status).toBe(422);
+    const problem = (await typo.json()) as { errors: { field: string; message: string }[] };
+    expect(problem.errors).toEqual([expect.objectContaining({ field: 'leadDepartment', message: expect.stringContaining('没有代码为 SJC 的部门') })]);
+    const helper = await h.as(dispatcher, 'POST', '/api/staff/warnings/w-scj-2/dispatch', { leadDepartment: 'SCJ', cooperatingDepartments: ['RSJ', 'XYZ'] });
+    expect(helper.status).toBe(422);
+    expect(((await helper.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['cooperatingDepartments.1']);
+    expect((await h.store.readStream(warningStreamId('w-scj-2'))).length, 'nothing appended').toBe(before);
+    expect((await h.as(dispatcher, 'POST', '/api/staff/warnings/w-scj-2/dispatch', { leadDepartment: 'SCJ', cooperatingDepartments: ['RSJ'] })).status).toBe(200);
   });
 
   it('names a bad query parameter', async () => {

@@ -11,6 +11,7 @@ import { warningDecider } from '../../core/warning/decider.ts';
 import type { Evidence, WarningEvent } from '../../core/warning/events.ts';
 import type { OpenWarning } from '../../core/warning/state.ts';
 import { warningStreamId } from '../../core/warning/stream.ts';
+import type { StaffQueries } from './deps.ts';
 
 export const warningNotFound = (): DomainError =>
   new DomainError('WARNING_NOT_FOUND', '预警不存在', { status: 404, details: { en: 'No such warning.' } });
@@ -56,6 +57,27 @@ export const metadataActor = (principal: StaffPrincipal): Actor => ({
  * Evidence (凭证) from blob keys: each must be in the blob store; its content hash and media type
  * come from the store, never from the client. `images` restricts to pictures (on-site photos).
  */
+/**
+ * Refuses a department code that no case, rating or warning has named: a typo ("SJC" for "SCJ")
+ * would route a warning to an inbox nobody reads while its clock runs. Without read models wired
+ * (some tests), nothing is checked.
+ */
+export const requireKnownDepartments = async (
+  queries: StaffQueries | undefined,
+  codes: readonly string[],
+  field: (index: number) => string,
+): Promise<void> => {
+  if (!queries || codes.length === 0) return;
+  const known = new Set((await queries.departments()).map((row) => row.code));
+  codes.forEach((code, index) => {
+    if (!known.has(code))
+      throw invalidField(field(index), {
+        'zh-CN': `没有代码为 ${code} 的部门,请从部门列表中选择`,
+        en: `no department has the code ${code}; choose one from the list`,
+      });
+  });
+};
+
 export const evidenceFromBlobs = async (
   blobs: BlobStore,
   keys: readonly string[],

@@ -25,9 +25,12 @@ describe('problem+json in one place', () => {
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const problem = await response.json();
     expect(problem).toMatchObject({ status: 422, code: 'VALIDATION_FAILED', errors: [{ field: 'case.matter.code', message: '必填' }] });
+    // The detail says what is wrong (a client that shows only the detail still tells its user).
+    expect(problem.detail).toBe('内容不符合要求:case.matter.code:必填');
     const english = await (await app.request('/things?lang=en', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).json();
     expect(english.title).toBe('Validation failed');
     expect(english.errors[0].field).toBe('case');
+    expect(english.detail).toMatch(/^Not valid: case: /);
   });
 
   it('non-body targets are prefixed (query.page); unreadable JSON is 400 naming the body', async () => {

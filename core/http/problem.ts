@@ -49,6 +49,16 @@ const codeFromStatus = (status: number): string =>
     status
   ] ?? `HTTP_${status}`;
 
+/** Says what is wrong, not where to look: the first field and its message, and how many more. */
+const validationDetail = (errors: readonly { field: string; message: string }[], lang: Lang): string => {
+  const [first] = errors;
+  if (!first) return lang === 'en' ? 'Some fields are not valid.' : '部分内容不符合要求。';
+  const more = errors.length - 1;
+  return lang === 'en'
+    ? `Not valid: ${first.field}: ${first.message}${more > 0 ? ` (and ${more} more)` : ''}`
+    : `内容不符合要求:${first.field}:${first.message}${more > 0 ? `(另有 ${more} 处)` : ''}`;
+};
+
 /**
  * The one place where errors become problem+json. A DomainError keeps its status and code; a
  * validation failure lists every field by its dotted path; Hono's own HTTP exceptions (unreadable
@@ -57,13 +67,14 @@ const codeFromStatus = (status: number): string =>
 export const toProblem = (error: unknown, lang: Lang, instance?: string): Problem => {
   const base = instance ? { instance } : {};
   if (error instanceof ValidationFailed) {
+    const errors = renderFieldErrors(error.issues, lang);
     return {
       type: `urn:pinggai:problem:${error.code}`,
       title: titleFor(error.status, lang),
       status: error.status,
-      detail: lang === 'en' ? 'Some fields are not valid; see errors.' : '部分内容不符合要求,详见 errors。',
+      detail: validationDetail(errors, lang),
       code: error.code,
-      errors: renderFieldErrors(error.issues, lang),
+      errors,
       ...base,
     };
   }

@@ -45,6 +45,7 @@ export const adminQueries = (db: Kysely<unknown>): Pick<StaffQueries, 'smsOutbox
     const { rows } = await sql<{ code: string; name: string | null }>`
       select code, max(name) as name from (
         select department_code as code, department_name as name from app.rating_facts
+        union all select department_code, department_name from app.case_facts where department_code is not null
         union all select lead_department, null from app.warnings
         union all select unnest(cooperating_departments), null from app.warnings
       ) d group by code order by code`.execute(db);

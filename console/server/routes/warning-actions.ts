@@ -23,7 +23,7 @@ import {
   StatusSchema,
 } from '../schemas.ts';
 import type { LoadedWarning } from '../warning-access.ts';
-import { deciderActor, evidenceFromBlobs, loadVisibleWarning, metadataActor } from '../warning-access.ts';
+import { deciderActor, evidenceFromBlobs, loadVisibleWarning, metadataActor, requireKnownDepartments } from '../warning-access.ts';
 import { staffRoute } from '../openapi.ts';
 
 interface ActionContext {
@@ -82,14 +82,18 @@ export const warningActionRoutes = (deps: StaffApiDeps) => {
       (index) => `${field}.${index}.blobKey`,
     );
 
-  action('dispatch', '派单 Dispatch', 'warning.dispatch', DispatchSchema, (body, { actor, at }) => ({
-    type: 'DispatchWarning',
-    at,
-    actor,
-    ...(body.leadDepartment ? { leadDepartment: body.leadDepartment } : {}),
-    ...(body.cooperatingDepartments ? { cooperatingDepartments: body.cooperatingDepartments } : {}),
-    ...(body.note ? { note: body.note } : {}),
-  }));
+  action('dispatch', '派单 Dispatch', 'warning.dispatch', DispatchSchema, async (body, { actor, at }) => {
+    if (body.leadDepartment) await requireKnownDepartments(deps.queries, [body.leadDepartment], () => 'leadDepartment');
+    await requireKnownDepartments(deps.queries, body.cooperatingDepartments ?? [], (index) => `cooperatingDepartments.${index}`);
+    return {
+      type: 'DispatchWarning',
+      at,
+      actor,
+      ...(body.leadDepartment ? { leadDepartment: body.leadDepartment } : {}),
+      ...(body.cooperatingDepartments ? { cooperatingDepartments: body.cooperatingDepartments } : {}),
+      ...(body.note ? { note: body.note } : {}),
+    };
+  });
 
   action('reply', '答复 Reply with evidence', 'warning.reply', ReplySchema, async (body, { actor, at }) => ({
     type: 'ReplyToWarning',
@@ -99,13 +103,10 @@ export const warningActionRoutes = (deps: StaffApiDeps) => {
     evidence: await evidence(body.evidence, 'evidence'),
   }));
 
-  action('collaboration', '协办 Request collaboration', 'warning.collaborate', CollaborationSchema, (body, { actor, at }) => ({
-    type: 'RequestCollaboration',
-    at,
-    actor,
-    departments: body.departments,
-    note: body.note,
-  }));
+  action('collaboration', '协办 Request collaboration', 'warning.collaborate', CollaborationSchema, async (body, { actor, at }) => {
+    await requireKnownDepartments(deps.queries, body.departments, (index) => `departments.${index}`);
+    return { type: 'RequestCollaboration', at, actor, departments: body.departments, note: body.note };
+  });
 
   action('evidence', 'Add evidence', 'warning.evidence', EvidenceSchema, async (body, { actor, at }) => {
     const [item] = await evidenceFromBlobs(deps.blobs, [body.blobKey], () => 'blobKey');

@@ -13,6 +13,10 @@ export interface InboxServerQuery {
 
 export const listWarnings = (query: InboxServerQuery): Promise<WarningInboxPage> => get<WarningInboxPage>('/warnings', { ...query });
 
+/** Departments the caller may route to: codes and names the read models know (a dispatcher sees all). */
+export const listDepartments = async (): Promise<readonly { readonly code: string; readonly name: string | null }[]> =>
+  (await get<{ rows: { code: string; name: string | null }[] }>('/departments')).rows;
+
 export const loadWarning = (warningId: string): Promise<WarningDetail> => get<WarningDetail>(`/warnings/${encodeURIComponent(warningId)}`);
 
 /** The actions of routes/warning-actions.ts, by their path segment. */

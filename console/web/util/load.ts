@@ -39,6 +39,18 @@ export const useLoad = <T>(load: () => Promise<T>): Loaded<T> => {
   return { data, loading, error, reload };
 };
 
-/** A field error of a problem+json answer, for showing beside the form control it names. */
-export const fieldErrorsOf = (error: unknown): Record<string, string> =>
-  error instanceof ApiError ? Object.fromEntries((error.problem.errors ?? []).map((item) => [item.field, item.message])) : {};
+/**
+ * The field errors of a problem+json answer, for showing beside the form controls they name. An item
+ * of a list ('cooperatingDepartments.1', 'evidence.0.blobKey') is shown beside the list's control too,
+ * which is the one a form has.
+ */
+export const fieldErrorsOf = (error: unknown): Record<string, string> => {
+  if (!(error instanceof ApiError)) return {};
+  const fields: Record<string, string> = {};
+  for (const item of error.problem.errors ?? []) {
+    fields[item.field] ??= item.message;
+    const list = /^([^.]+)\.\d+(?:\.|$)/.exec(item.field)?.[1];
+    if (list !== undefined) fields[list] = fields[list] === undefined ? item.message : `${fields[list]};${item.message}`;
+  }
+  return fields;
+};
