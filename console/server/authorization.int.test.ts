@@ -32,6 +32,7 @@ const routes: readonly { method: string; path: string; action: StaffAction }[] =
   { method: 'GET', path: '/api/staff/dashboard/funnel', action: 'dashboard.read' },
   { method: 'GET', path: '/api/staff/dashboard/heatmap', action: 'dashboard.read' },
   { method: 'GET', path: '/api/staff/dashboard/warnings', action: 'dashboard.read' },
+  { method: 'GET', path: '/api/staff/dashboard/warnings/list', action: 'dashboard.read' },
   { method: 'GET', path: '/api/staff/ratings', action: 'rating.list' },
   { method: 'GET', path: '/api/staff/departments', action: 'department.list' },
   { method: 'GET', path: '/api/staff/sms-outbox', action: 'sms.outbox' },

@@ -166,6 +166,7 @@ describe('dashboard routes of the staff API (看板, scoped by department)', () 
       '/dashboard/funnel',
       '/dashboard/heatmap',
       '/dashboard/warnings',
+      '/dashboard/warnings/list',
       '/ratings',
     ]) {
       expect((await get<Problem>('staff-0412', url, 403)).code).toBe('FORBIDDEN');
@@ -189,5 +190,30 @@ describe('dashboard routes of the staff API (看板, scoped by department)', () 
     expect(await field('/ratings?hour=24')).toEqual(['query.hour']);
     expect(await field('/ratings?indicator=sm1')).toEqual(['query.indicator']);
     expect(await field('/ratings?negativeOnly=yes')).toEqual(['query.negativeOnly']);
+    expect(await field('/dashboard/warnings/list?phase=done')).toEqual(['query.phase']);
+    expect(await field(`/dashboard/warnings/list?lead=${'X'.repeat(65)}`)).toEqual(['query.lead']);
+  });
+
+  it('opens a count of the warnings panel onto exactly the warnings behind it, for any role with a dashboard', async () => {
+    type Dashboard = { byPhase: { phase: string; open: number; overdue: number }[] };
+    type Items = { items: { warningId: string; phase: string; leadDepartment: string; overdue: boolean }[] };
+    for (const username of ['auditor', 'dispatcher', 'handler-scj']) {
+      const dashboard = await get<Dashboard>(username, '/dashboard/warnings');
+      expect(dashboard.byPhase.length, username).toBeGreaterThan(0);
+      const lead = username === 'handler-scj' ? '&lead=SCJ' : '';
+      for (const row of dashboard.byPhase) {
+        const all = await get<Items>(username, `/dashboard/warnings/list?phase=${row.phase}${lead}`);
+        expect(all.items.length, `${username} ${row.phase}`).toBe(row.open);
+        expect(all.items.every((item) => item.phase === row.phase)).toBe(true);
+        const late = await get<Items>(username, `/dashboard/warnings/list?phase=${row.phase}&overdue=true${lead}`);
+        expect(late.items.length, `${username} ${row.phase} overdue`).toBe(row.overdue);
+      }
+    }
+    // The dispatcher's inbox holds only what awaits dispatch; the dashboard's list holds every phase it counts.
+    const listed = await get<Items>('auditor', '/dashboard/warnings/list');
+    expect(listed.items.map((item) => item.warningId).sort()).toEqual(['w-rsj', 'w-scj']);
+    // A department sees its own warnings only, whatever it asks for.
+    const own = await get<Items>('handler-scj', '/dashboard/warnings/list?lead=RSJ&department=RSJ');
+    expect(own.items.every((item) => item.leadDepartment === 'SCJ')).toBe(true);
   });
 });

@@ -107,6 +107,14 @@ export interface StaffQueries {
   }) => Promise<readonly FunnelRow[]>;
   readonly heatmap: (filter: RatingFilter) => Promise<readonly HeatmapCell[]>;
   readonly warningDashboard: (filter: RatingFilter) => Promise<WarningDashboard>;
+  /** The warnings behind a number of the warning dashboard, every phase, newest first. */
+  readonly dashboardWarnings: (options: {
+    filter: RatingFilter;
+    leadDepartment?: string;
+    phase?: WarningInboxItem['phase'];
+    overdueOnly: boolean;
+    limit: number;
+  }) => Promise<readonly WarningInboxItem[]>;
   readonly ratingList: (options: {
     filter: RatingFilter;
     drill: RatingDrill;

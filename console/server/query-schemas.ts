@@ -55,6 +55,14 @@ export const FunnelQuerySchema = filterQuery({
   by: v.optional(v.picklist(['channelGroup', 'channel']), 'channelGroup'),
 });
 
+/** GET /dashboard/warnings/list: the dashboard filter, the lead department, a phase, overdue only. */
+export const DashboardWarningsQuerySchema = filterQuery({
+  lead: v.optional(RatingFilterSchema.entries.department),
+  phase: v.optional(v.picklist(['awaiting_dispatch', 'awaiting_reply', 'awaiting_callback', 'closed'])),
+  overdue: flag,
+  limit: v.optional(integer(1, 500), '200'),
+});
+
 /** GET /ratings: the dashboard filter, what a chart was clicked on, and the page. */
 export const RatingsQuerySchema = filterQuery({
   negativeOnly: flag,

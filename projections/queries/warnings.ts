@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import * as v from 'valibot';
 import type { WarningPhase } from '../../core/warning/state.ts';
@@ -71,16 +71,10 @@ const scope = (role: InboxRole, department: string | undefined) => {
   }
 };
 
-/** A role's warning inbox, most urgent first (overdue, then by deadline). */
-export const warningInbox = async (
+/** Rows of app.warnings as inbox items: `where` picks them, overdue ones first when `urgentFirst`. */
+const warningItems = async (
   db: Kysely<unknown>,
-  options: {
-    readonly role: InboxRole;
-    readonly department?: string;
-    readonly now: Date;
-    readonly overdueOnly?: boolean;
-    readonly limit?: number;
-  },
+  options: { readonly where: RawBuilder<unknown>; readonly now: Date; readonly overdueOnly?: boolean; readonly urgentFirst: boolean; readonly limit?: number },
 ): Promise<InboxItem[]> => {
   const now = options.now.toISOString();
   const { rows } = await sql<{
@@ -104,10 +98,10 @@ export const warningInbox = async (
              to_json(raised_at) #>> '{}' as raised_at, to_json(${dueAt}) #>> '{}' as due_at,
              coalesce(${dueAt} < ${now}::timestamptz, false) as overdue,
              greatest(dispatch_escalation, reply_escalation) as escalation, appeal_status
-      from app.warnings where ${scope(options.role, options.department)}
+      from app.warnings where ${options.where}
     ) w
     ${options.overdueOnly ? sql`where overdue` : sql``}
-    order by overdue desc, due_at nulls last, warning_id
+    order by ${options.urgentFirst ? sql`overdue desc, due_at nulls last, warning_id` : sql`raised_at desc, warning_id`}
     limit ${Math.min(options.limit ?? 100, 1000)}`.execute(db);
   return rows.map((row) => ({
     warningId: row.warning_id,
@@ -126,6 +120,56 @@ export const warningInbox = async (
     appealStatus: row.appeal_status,
   }));
 };
+
+/** A role's warning inbox, most urgent first (overdue, then by deadline). */
+export const warningInbox = async (
+  db: Kysely<unknown>,
+  options: {
+    readonly role: InboxRole;
+    readonly department?: string;
+    readonly now: Date;
+    readonly overdueOnly?: boolean;
+    readonly limit?: number;
+  },
+): Promise<InboxItem[]> =>
+  warningItems(db, {
+    where: scope(options.role, options.department),
+    now: options.now,
+    urgentFirst: true,
+    ...(options.overdueOnly !== undefined ? { overdueOnly: options.overdueOnly } : {}),
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
+  });
+
+/**
+ * The warnings behind a number of the warning dashboard, in every phase (closed ones too): the
+ * dashboard's filter as the rates apply it (raise day, rated department, matter, window), or, for
+ * the counts by phase, the lead department; then a phase and the overdue flag. Newest first.
+ */
+export const dashboardWarnings = async (
+  db: Kysely<unknown>,
+  options: {
+    readonly now: Date;
+    readonly filter: RatingFilter;
+    readonly leadDepartment?: string;
+    readonly phase?: WarningPhase;
+    readonly overdueOnly?: boolean;
+    readonly limit?: number;
+  },
+): Promise<InboxItem[]> =>
+  warningItems(db, {
+    where: sql.join(
+      [
+        ratingConditions(options.filter, { dayColumn: 'raised_day_key', only: ['department', 'matter', 'window'] }),
+        options.leadDepartment ? sql`lead_department = ${options.leadDepartment}` : sql`true`,
+        options.phase ? sql`phase = ${options.phase}` : sql`true`,
+      ],
+      sql` and `,
+    ),
+    now: options.now,
+    urgentFirst: false,
+    ...(options.overdueOnly !== undefined ? { overdueOnly: options.overdueOnly } : {}),
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
+  });
 
 export interface PhaseCount {
   readonly phase: WarningPhase;

@@ -12,7 +12,7 @@ import { projectionQueries } from '../../console/server/index.ts';
 import type { RatingFilter } from '../../projections/queries/filters.ts';
 import { ratingSummary } from '../../projections/queries/ratings.ts';
 import { unratedCases } from '../../projections/queries/funnel.ts';
-import { warningDashboard } from '../../projections/queries/warnings.ts';
+import { dashboardWarnings, warningDashboard } from '../../projections/queries/warnings.ts';
 import type { Rate } from '../../projections/metrics/definitions.ts';
 import type { Scorecard } from '../../projections/queries/scorecards.ts';
 import type { ScorecardEvidence } from '../../projections/appraisal/evidence.ts';
@@ -143,6 +143,16 @@ describe.runIf(needs('console end-to-end in Chromium', 'CHROMIUM_PATH'))(
           .poll(() => card.locator('.kpi-basis').innerText(), { message: label })
           .toContain(basis(rate));
       }
+      // 整改完成率 opens onto the warnings it counts (every phase, closed ones too), not the account's inbox.
+      const behind = await dashboardWarnings(stack.db, { now: stack.clock.now(), filter, limit: 500 });
+      if (!department) expect(behind.length, 'warnings raised in the last 30 days').toBeGreaterThan(0);
+      await page.locator('.kpi', { has: page.locator('.kpi-label', { hasText: /^整改完成率$/ }) }).click();
+      const drawer = page.locator('.el-drawer');
+      await drawer.waitFor();
+      await expect.poll(() => drawer.locator('.el-table__body-wrapper tbody tr').count(), { timeout: 20_000 }).toBe(behind.length);
+      if (behind.some((warning) => warning.phase === 'closed')) expect(await drawer.innerText()).toContain('已办结');
+      await page.keyboard.press('Escape');
+      await expect.poll(() => drawer.isVisible()).toBe(false);
       return summary.rated;
     };
 
@@ -231,7 +241,9 @@ describe.runIf(needs('console end-to-end in Chromium', 'CHROMIUM_PATH'))(
       await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
       const bytes = await readFile((await download.path())!);
       expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
-      expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+      // The link carries the console's language (a download sends no Accept-Language of the console's).
+      expect(await page.locator('[data-testid="export-xlsx"]').getAttribute('href')).toContain('lang=zh-CN');
+      expect(download.suggestedFilename()).toMatch(/^部门考核表-.+\.xlsx$/);
 
       if (can(role, 'appraisal.override')) {
         const target = busiest;

@@ -3,7 +3,7 @@ import { responseFunnel, unratedCases } from '../../../projections/queries/funne
 import { indicatorScores } from '../../../projections/queries/indicators.ts';
 import { weekdayHourHeatmap } from '../../../projections/queries/problems.ts';
 import { ratingRollup, ratingSummary } from '../../../projections/queries/ratings.ts';
-import { warningDashboard } from '../../../projections/queries/warnings.ts';
+import { dashboardWarnings, warningDashboard } from '../../../projections/queries/warnings.ts';
 import type { StaffQueries } from '../deps.ts';
 
 type DashboardQueries = Pick<
@@ -15,6 +15,7 @@ type DashboardQueries = Pick<
   | 'responseFunnel'
   | 'heatmap'
   | 'warningDashboard'
+  | 'dashboardWarnings'
 >;
 
 /**
@@ -32,6 +33,8 @@ export const dashboardQueries = (db: Kysely<unknown>, clock: { now(): Date }): D
     const cells = await weekdayHourHeatmap(db, filter);
     return cells.map(({ weekday, hour, rated, negative }) => ({ weekday, hour, rated, negative }));
   },
+  dashboardWarnings: ({ filter, leadDepartment, phase, overdueOnly, limit }) =>
+    dashboardWarnings(db, { now: clock.now(), filter, ...(leadDepartment ? { leadDepartment } : {}), ...(phase ? { phase } : {}), overdueOnly, limit }),
   async warningDashboard(filter) {
     const dashboard = await warningDashboard(db, { now: clock.now(), filter });
     return {

@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
+import { canSeeWarning, scopeOf } from '../../../core/access/scope.ts';
 import type { StaffApiDeps } from '../deps.ts';
 import type { StaffEnv } from '../env.ts';
 import { principalOf, requirePermission } from '../middleware/session.ts';
-import { DashboardQuerySchema, FunnelQuerySchema, parseQuery, RollupQuerySchema } from '../query-schemas.ts';
+import { DashboardQuerySchema, DashboardWarningsQuerySchema, FunnelQuerySchema, parseQuery, RollupQuerySchema } from '../query-schemas.ts';
 import { readModels, scopedFilter } from '../rating-scope.ts';
 import { staffRoute } from '../openapi.ts';
 
@@ -61,6 +62,26 @@ export const dashboardRoutes = (deps: StaffApiDeps) => {
     const query = parseQuery(c, DashboardQuerySchema);
     return c.json(await readModels(deps.queries).warningDashboard(scopedFilter(principalOf(c), query)));
   });
+
+  app.get(
+    '/warnings/list',
+    staffRoute({ tag: 'dashboard', summary: 'The warnings behind a number of the warning dashboard (every phase, newest first)', query: DashboardWarningsQuerySchema }),
+    requirePermission('warning.list'),
+    async (c) => {
+      const query = parseQuery(c, DashboardWarningsQuerySchema);
+      const principal = principalOf(c);
+      const rows = await readModels(deps.queries).dashboardWarnings({
+        filter: scopedFilter(principal, query),
+        ...(query.lead ? { leadDepartment: query.lead } : {}),
+        ...(query.phase ? { phase: query.phase } : {}),
+        overdueOnly: query.overdue === 'true',
+        limit: query.limit,
+      });
+      // The filter is scoped; checking every row against the warning scope as well keeps a query bug from leaking one.
+      const scope = scopeOf(principal);
+      return c.json({ items: rows.filter((item) => canSeeWarning(scope, { ...item, subject: {} })) });
+    },
+  );
 
   return app;
 };

@@ -1,4 +1,4 @@
-import { apiBase, get } from './http.ts';
+import { downloadUrl, get } from './http.ts';
 import type { Timeline } from '../../../core/audit/timeline.ts';
 
 export type { Timeline, TimelineStep, TimelineDeadline, StepDeadline, Localized } from '../../../core/audit/timeline.ts';
@@ -12,4 +12,4 @@ const path = (kind: AuditSubject, id: string): string => `/audit/${kind}/${encod
 export const loadTimeline = (kind: AuditSubject, id: string): Promise<Timeline> => get<Timeline>(`${path(kind, id)}/timeline`);
 
 /** The JSON and PDF downloads (each is written to the access log by the API). */
-export const timelineExportUrl = (kind: AuditSubject, id: string, format: 'json' | 'pdf'): string => `${apiBase}${path(kind, id)}/timeline.${format}`;
+export const timelineExportUrl = (kind: AuditSubject, id: string, format: 'json' | 'pdf'): string => downloadUrl(`${path(kind, id)}/timeline.${format}`);

@@ -1,7 +1,7 @@
 /**
- * Dashboard reads. None of these routes exist yet: they are the ones asked of the staff API, each a
- * thin wrapper over a query of projections/queries/ (named beside it), parsing the query string with
- * RatingFilterSchema. Every list answers `{ rows: [...] }`.
+ * Dashboard reads (console/server/routes/dashboard.ts): each a thin wrapper over a query of
+ * projections/queries/ (named beside it), parsing the query string with RatingFilterSchema. Lists
+ * answer `{ rows: [...] }`; the warnings behind a number answer `{ items: [...] }` like the inbox.
  */
 import { get } from './http.ts';
 import type { Query } from './http.ts';
@@ -17,6 +17,8 @@ import type {
   RatingRow,
   RatingSummary,
   WarningDashboard,
+  WarningInboxItem,
+  WarningPhase,
 } from './types.ts';
 
 /**
@@ -60,3 +62,10 @@ export const fetchWarningDashboard = (filter: RatingFilter): Promise<WarningDash
 /** ratingList(db, { filter, negativeOnly, limit, offset }): the ratings behind a number. */
 export const fetchRatings = async (filter: DrillRatingFilter, options: { negativeOnly?: boolean; limit?: number; offset?: number } = {}): Promise<RatingRow[]> =>
   (await get<{ rows: RatingRow[] }>('/ratings', q(filter, { negativeOnly: options.negativeOnly, limit: options.limit, offset: options.offset }))).rows;
+
+/** dashboardWarnings(db, …): the warnings behind a number of the warning panel, every phase, newest first. */
+export const fetchDashboardWarnings = async (
+  filter: RatingFilter,
+  options: { readonly lead?: string; readonly phase?: WarningPhase; readonly overdue?: boolean; readonly limit?: number } = {},
+): Promise<WarningInboxItem[]> =>
+  (await get<{ items: WarningInboxItem[] }>('/dashboard/warnings/list', q(filter, { ...options }))).items;

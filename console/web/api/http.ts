@@ -67,6 +67,12 @@ export const withQuery = (path: string, query?: Query): string => {
   return text ? `${path}?${text}` : path;
 };
 
+/**
+ * The address of a file the browser downloads itself (an <a download> link sends no Accept-Language
+ * of ours): the page's language goes in the query, so the file speaks the language chosen here.
+ */
+export const downloadUrl = (path: string, query?: Query): string => `${apiBase}${withQuery(path, { ...query, lang: language })}`;
+
 export interface RequestOptions {
   readonly query?: Query;
   readonly json?: unknown;

@@ -1,4 +1,4 @@
-import { apiBase, get, newIdempotencyKey, request, withQuery } from './http.ts';
+import { downloadUrl, get, newIdempotencyKey, request } from './http.ts';
 import type { ScoreOverride } from '../../../core/appraisal/overrides.ts';
 import type { AppraisalUnitKind, OverridableMetric } from '../../../core/appraisal/units.ts';
 import type { AppraisalRulesState } from '../../../core/appraisal/rules.ts';
@@ -25,14 +25,14 @@ export const loadScorecard = (unitKind: AppraisalUnitKind, period: string): Prom
 
 /** The .xlsx / .csv downloads (each written to the export log by the API). */
 export const scorecardExportUrl = (unitKind: AppraisalUnitKind, period: string, format: 'xlsx' | 'csv'): string =>
-  `${apiBase}${base(unitKind)}/${encodeURIComponent(period)}.${format}`;
+  downloadUrl(`${base(unitKind)}/${encodeURIComponent(period)}.${format}`);
 
 /** GET …/evidence?unit=&metric=: the ratings and warnings behind one number. */
 export const loadEvidence = (unitKind: AppraisalUnitKind, period: string, unit: string, metric: EvidenceMetric): Promise<ScorecardEvidence> =>
   get<ScorecardEvidence>(`${base(unitKind)}/${encodeURIComponent(period)}/evidence`, { unit, metric });
 
 export const evidenceExportUrl = (unitKind: AppraisalUnitKind, period: string, unit: string, metric: EvidenceMetric, format: 'xlsx' | 'csv'): string =>
-  `${apiBase}${withQuery(`${base(unitKind)}/${encodeURIComponent(period)}/evidence`, { unit, metric, format })}`;
+  downloadUrl(`${base(unitKind)}/${encodeURIComponent(period)}/evidence`, { unit, metric, format });
 
 export interface OverrideAnswer {
   readonly alreadyHandled: boolean;

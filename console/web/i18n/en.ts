@@ -174,9 +174,6 @@ export const en: Messages = {
   check: { phone: 'Phone call-back', on_site: 'On-site check' },
   inbox: {
     title: 'Warning inbox',
-    status: 'Status',
-    statusOpen: 'Open',
-    statusClosed: 'Closed',
     phase: 'Stage',
     department: 'Department',
     departmentPlaceholder: 'Department code',

@@ -175,9 +175,6 @@ export const zhCN = {
   check: { phone: '电话回访', on_site: '实地核查' },
   inbox: {
     title: '预警工作台',
-    status: '办结状态',
-    statusOpen: '未办结',
-    statusClosed: '已办结',
     phase: '处置环节',
     department: '责任部门',
     departmentPlaceholder: '部门代码',

@@ -1,7 +1,6 @@
 import type { WarningInboxItem, WarningPhase } from '../api/types.ts';
 
 export interface InboxFilter {
-  readonly status?: 'open' | 'closed';
   readonly phase?: WarningPhase;
   readonly department?: string;
   readonly overdue?: boolean;
@@ -16,8 +15,6 @@ export const isOverdue = (item: WarningInboxItem, now: number): boolean =>
  * lead or a cooperating department.
  */
 export const matchesInboxFilter = (item: WarningInboxItem, filter: InboxFilter, now: number): boolean => {
-  if (filter.status === 'open' && item.phase === 'closed') return false;
-  if (filter.status === 'closed' && item.phase !== 'closed') return false;
   if (filter.phase && item.phase !== filter.phase) return false;
   if (filter.overdue && !isOverdue(item, now)) return false;
   const department = filter.department?.trim();
