@@ -100,6 +100,10 @@ describe('SetCallbackDeadlines, RemindCallback, EscalateCallback (回访时限)'
       },
     ]);
   });
+  it('a reminder that comes only at or after its check’s deadline decides nothing: the escalation speaks', () => {
+    warning.given(awaitingCallback).when(remind('phone', '2026-03-10T00:00:00')).then([]);
+    warning.given(awaitingCallback).when(remind('on_site', '2026-03-14T09:00:00')).then([]);
+  });
   it('timers for a check already recorded decide nothing', () => {
     warning.given([...awaitingCallback, phoneRecorded(true)]).when(remind('phone', '2026-03-09T00:00:00')).then([]);
     warning.given([...awaitingCallback, phoneRecorded(true)]).when(escalate('phone', '2026-03-10T00:00:00')).then([]);

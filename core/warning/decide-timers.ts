@@ -21,6 +21,13 @@ import type { WarningState } from './state.ts';
 
 const nothing: WarningEvent[] = [];
 
+/**
+ * A reminder that comes only when its deadline has already passed (the worker was down, the
+ * forwarder behind) would tell people "due by …" of a time gone by, just before the escalation: it
+ * decides nothing, and the escalation speaks instead.
+ */
+const tooLateToRemind = (at: Date, deadline: Deadline): boolean => at.getTime() >= Date.parse(deadline.dueAt);
+
 const requireOrderedDeadline = (deadline: Deadline, field: string): void => {
   if (!(Date.parse(deadline.reminderAt) <= Date.parse(deadline.dueAt))) {
     invalid(field, '提醒时间必须早于截止时间', 'The reminder must come before the deadline.');
@@ -38,6 +45,7 @@ export const remindDispatch = (command: RemindDispatch, state: WarningState): Wa
   requireSystem(command.actor);
   const warning = existing(state);
   if (warning.phase !== 'awaiting_dispatch' || warning.dispatch.reminded) return nothing;
+  if (tooLateToRemind(command.at, warning.dispatch.deadline)) return nothing;
   requireReached(command.at, warning.dispatch.deadline.reminderAt, { 'zh-CN': '派单提醒', en: 'dispatch reminder' });
   return [{ type: 'DispatchReminderSent', data: { at: command.at.toISOString() } }];
 };
@@ -86,6 +94,7 @@ export const remindReply = (command: RemindReply, state: WarningState): WarningE
   if (warning.phase !== 'awaiting_reply' || command.round !== warning.round || !reply.deadline || reply.reminded) {
     return nothing;
   }
+  if (tooLateToRemind(command.at, reply.deadline)) return nothing;
   requireReached(command.at, reply.deadline.reminderAt, { 'zh-CN': '答复提醒', en: 'reply reminder' });
   return [{ type: 'ReplyReminderSent', data: { round: command.round, at: command.at.toISOString() } }];
 };
@@ -146,6 +155,7 @@ export const remindCallback = (command: RemindCallback, state: WarningState): Wa
   ) {
     return nothing;
   }
+  if (tooLateToRemind(command.at, check.deadline)) return nothing;
   requireReached(command.at, check.deadline.reminderAt, { 'zh-CN': '回访提醒', en: 'call-back reminder' });
   return [
     { type: 'CallbackReminderSent', data: { round: command.round, check: command.check, at: command.at.toISOString() } },

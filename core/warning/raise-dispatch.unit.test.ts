@@ -123,6 +123,10 @@ describe('RemindDispatch and EscalateDispatch (派单提醒、超时升级)', ()
   it('refuses a reminder before its time', () => {
     warning.given([raised()]).when(sys('RemindDispatch', '2026-03-03T10:44:59')).thenRefuses('WARNING_DEADLINE_NOT_REACHED');
   });
+  it('a reminder that comes only at or after the deadline (a worker outage) decides nothing: the escalation speaks', () => {
+    warning.given([raised()]).when(sys('RemindDispatch', '2026-03-03T11:00:00')).then([]);
+    warning.given([raised()]).when(sys('RemindDispatch', '2026-03-03T14:30:00')).then([]);
+  });
   it('escalates level by level once the deadline is missed; the warning keeps waiting', () => {
     warning.given([raised()]).when(escalate(1, '2026-03-03T11:00:00')).then([
       { type: 'DispatchEscalated', data: { level: 1, audiences: ['supervisor'], at: iso('2026-03-03T11:00:00') } },

@@ -97,6 +97,10 @@ describe('RemindReply and EscalateReply (答复提醒、超时升级)', () => {
     warning.given(withDeadline).when(remind('2026-03-05T23:59:59')).thenRefuses('WARNING_DEADLINE_NOT_REACHED');
     warning.given(withDeadline).when(escalate('2026-03-06T23:59:59')).thenRefuses('WARNING_DEADLINE_NOT_REACHED');
   });
+  it('a reminder that comes only at or after the deadline (a worker outage) decides nothing: the escalation speaks', () => {
+    warning.given(withDeadline).when(remind('2026-03-07T00:00:00')).then([]);
+    warning.given(withDeadline).when(remind('2026-03-09T09:00:00')).then([]);
+  });
   it('escalates to the department head and the working group when the deadline is missed', () => {
     warning.given(withDeadline).when(escalate('2026-03-07T00:00:00')).then([escalated]);
   });
