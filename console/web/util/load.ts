@@ -54,3 +54,12 @@ export const fieldErrorsOf = (error: unknown): Record<string, string> => {
   }
   return fields;
 };
+
+/**
+ * The next page of a newest-first list, appended without the rows already shown: when new rows
+ * arrive between two "load more" clicks, an offset page starts with rows of the page before.
+ */
+export const appendPage = <T>(rows: readonly T[], page: readonly T[], key: (row: T) => string): T[] => {
+  const shown = new Set(rows.map(key));
+  return [...rows, ...page.filter((row) => !shown.has(key(row)))];
+};

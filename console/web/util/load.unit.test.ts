@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/http.ts';
-import { fieldErrorsOf } from './load.ts';
+import { appendPage, fieldErrorsOf } from './load.ts';
 
 const problem = (errors: { field: string; message: string }[]) =>
   new ApiError(422, 'VALIDATION_FAILED', { status: 422, code: 'VALIDATION_FAILED', errors }, null, '/warnings/w-1/dispatch');
@@ -27,5 +27,13 @@ describe('field errors of a problem+json answer', () => {
 
   it('has nothing for an error that is not a problem answer', () => {
     expect(fieldErrorsOf(new Error('network down'))).toEqual({});
+  });
+});
+
+describe('the next page of a newest-first list', () => {
+  it('leaves out the rows already shown when new rows pushed them onto the next page', () => {
+    const shown = [{ id: 'r9' }, { id: 'r8' }, { id: 'r7' }];
+    // Two ratings arrived before the click: the offset page starts with r8 and r7 again.
+    expect(appendPage(shown, [{ id: 'r8' }, { id: 'r7' }, { id: 'r6' }], (row) => row.id).map((row) => row.id)).toEqual(['r9', 'r8', 'r7', 'r6']);
   });
 });
