@@ -46,6 +46,8 @@ const scorecardRates = [
 ] as const;
 const percent = (rate: Rate) => (rate.value === null ? '—' : `${(rate.value * 100).toFixed(1)}%`);
 
+const STAGE_CHART = /^各环节预警/;
+
 /** A Beijing calendar day, `days` from now (the dashboard's default range is the last 30 days). */
 const shanghaiDay = (days = 0): string =>
   new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
@@ -153,6 +155,20 @@ describe.runIf(needs('console end-to-end in Chromium', 'CHROMIUM_PATH'))(
       if (behind.some((warning) => warning.phase === 'closed')) expect(await drawer.innerText()).toContain('已办结');
       await page.keyboard.press('Escape');
       await expect.poll(() => drawer.isVisible()).toBe(false);
+      if (!department) {
+        // A chart's points as a folded list of buttons: the same drill-down from the keyboard alone.
+        const stages = page.locator('section.panel', { has: page.locator('h2', { hasText: STAGE_CHART }) }).locator('[data-testid="chart-points"]');
+        await stages.locator('summary').focus();
+        await page.keyboard.press('Enter');
+        const first = stages.locator('button').first();
+        await first.waitFor();
+        await first.focus();
+        await page.keyboard.press('Enter');
+        await drawer.waitFor();
+        await expect.poll(() => drawer.locator('.el-table__body-wrapper tbody tr').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+        await page.keyboard.press('Escape');
+        await expect.poll(() => drawer.isVisible()).toBe(false);
+      }
       return summary.rated;
     };
 

@@ -141,6 +141,7 @@ export const en: Messages = {
     overdue: 'Overdue',
     chartHint: 'Click a chart to list the ratings or warnings behind it',
     chartLabel: '{title} chart',
+    pointsAsList: 'Show as a list ({n} items, keyboard friendly)',
     weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
     hour: '{h}:00',
     meanLevel: 'Mean score',

@@ -142,6 +142,7 @@ export const zhCN = {
     overdue: '超时',
     chartHint: '点击图表查看背后的评价或预警明细',
     chartLabel: '{title}图表',
+    pointsAsList: '以列表查看({n} 项,可用键盘)',
     weekdays: ['周一', '周二', '周三', '周四', '周五', '周六', '周日'],
     hour: '{h} 时',
     meanLevel: '平均分',
