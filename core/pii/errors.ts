@@ -1,3 +1,4 @@
+import type { Bilingual } from '../http/lang.ts';
 import { DomainError } from '../shared/errors.ts';
 
 /** Stable codes of the PII vault's refusals. */
@@ -16,5 +17,6 @@ const statusOf: Record<PiiErrorCode, number> = {
   PII_PHONE_INVALID: 422,
 };
 
-export const piiError = (code: PiiErrorCode, message: string, details: Record<string, unknown> = {}): DomainError =>
-  new DomainError(code, message, { status: statusOf[code], details });
+/** A refusal of the vault in both languages: staff read it in the console, operators in the log. */
+export const piiError = (code: PiiErrorCode, message: Bilingual, details: Record<string, unknown> = {}): DomainError =>
+  new DomainError(code, message['zh-CN'], { status: statusOf[code], details: { ...details, en: message.en } });

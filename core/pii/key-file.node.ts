@@ -13,13 +13,13 @@ export const readPiiKeyFile = async (file: string): Promise<PiiKeyringConfig> =>
   const stat = await fs.stat(file);
   // Refuse a key file others can read: the keys are the only thing between a dump and the phones.
   if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
-    throw piiError('PII_CONFIG_INVALID', `${file} must be readable by its owner only (chmod 600)`, { source: file });
+    throw piiError('PII_CONFIG_INVALID', { 'zh-CN': `${file} 只能由其所有者读取(chmod 600)`, en: `${file} must be readable by its owner only (chmod 600)` }, { source: file });
   }
   let json: unknown;
   try {
     json = JSON.parse(await fs.readFile(file, 'utf8'));
   } catch {
-    throw piiError('PII_CONFIG_INVALID', `${file} is not valid JSON`, { source: file });
+    throw piiError('PII_CONFIG_INVALID', { 'zh-CN': `${file} 不是有效的 JSON`, en: `${file} is not valid JSON` }, { source: file });
   }
   return parsePiiKeyring(json, file);
 };
@@ -75,5 +75,5 @@ export const loadPiiKeyring = async (options: {
 }): Promise<PiiKeyringConfig> => {
   if (options.env[PII_KEYS_ENV]?.trim()) return piiKeyringFromEnv(options.env);
   if (options.dataDir !== undefined) return loadOrCreatePiiKeyFile(options.dataDir);
-  throw piiError('PII_CONFIG_INVALID', `${PII_KEYS_ENV} is not set and there is no data folder for a key file`, { source: PII_KEYS_ENV });
+  throw piiError('PII_CONFIG_INVALID', { 'zh-CN': `未设置 ${PII_KEYS_ENV},也没有可存放密钥文件的数据目录`, en: `${PII_KEYS_ENV} is not set and there is no data folder for a key file` }, { source: PII_KEYS_ENV });
 };

@@ -61,7 +61,7 @@ export const parsePiiKeyring = (input: unknown, source: string = PII_KEYS_ENV): 
   const result = v.safeParse(PiiKeyringSchema, input);
   if (result.success) return result.output;
   const issues = result.issues.map((issue) => `${v.getDotPath(issue) ?? '(root)'}: ${issue.message}`);
-  throw piiError('PII_CONFIG_INVALID', `${source} is not a valid PII keyring — ${issues.join('; ')}`, { source, issues });
+  throw piiError('PII_CONFIG_INVALID', { 'zh-CN': `${source} 不是有效的个人信息密钥环:${issues.join(';')}`, en: `${source} is not a valid PII keyring — ${issues.join('; ')}` }, { source, issues });
 };
 
 /**
@@ -70,12 +70,12 @@ export const parsePiiKeyring = (input: unknown, source: string = PII_KEYS_ENV): 
  */
 export const piiKeyringFromEnv = (env: Readonly<Record<string, string | undefined>>): PiiKeyringConfig => {
   const raw = env[PII_KEYS_ENV];
-  if (raw === undefined || raw.trim() === '') throw piiError('PII_CONFIG_INVALID', `${PII_KEYS_ENV} is not set`, { source: PII_KEYS_ENV });
+  if (raw === undefined || raw.trim() === '') throw piiError('PII_CONFIG_INVALID', { 'zh-CN': `未设置 ${PII_KEYS_ENV}`, en: `${PII_KEYS_ENV} is not set` }, { source: PII_KEYS_ENV });
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
-    throw piiError('PII_CONFIG_INVALID', `${PII_KEYS_ENV} is not valid JSON`, { source: PII_KEYS_ENV });
+    throw piiError('PII_CONFIG_INVALID', { 'zh-CN': `${PII_KEYS_ENV} 不是有效的 JSON`, en: `${PII_KEYS_ENV} is not valid JSON` }, { source: PII_KEYS_ENV });
   }
   return parsePiiKeyring(json, PII_KEYS_ENV);
 };
@@ -90,14 +90,14 @@ export const rotatePiiKeyring = (ring: PiiKeyringConfig, kid?: string): PiiKeyri
   const used = new Set([...Object.keys(ring.keys), ...(ring.destroyed ?? [])]);
   let next = kid;
   if (next === undefined) for (let n = used.size + 1; next === undefined || used.has(next); n++) next = `k${n}`;
-  if (used.has(next)) throw piiError('PII_CONFIG_INVALID', `key id ${next} is already used`, { kid: next });
+  if (used.has(next)) throw piiError('PII_CONFIG_INVALID', { 'zh-CN': `密钥编号 ${next} 已被使用`, en: `key id ${next} is already used` }, { kid: next });
   return parsePiiKeyring({ ...ring, active: next, keys: { ...ring.keys, [next]: randomKey() } }, 'rotated keyring');
 };
 
 /** Crypto-shredding: forgets a (non-active) key for good and records that it was destroyed. */
 export const destroyPiiKey = (ring: PiiKeyringConfig, kid: string): PiiKeyringConfig => {
-  if (kid === ring.active) throw piiError('PII_CONFIG_INVALID', `key ${kid} is active: rotate before destroying it`, { kid });
-  if (!(kid in ring.keys)) throw piiError('PII_KEY_UNKNOWN', `no key ${kid} to destroy`, { kid });
+  if (kid === ring.active) throw piiError('PII_CONFIG_INVALID', { 'zh-CN': `密钥 ${kid} 正在使用中:请先轮换再销毁`, en: `key ${kid} is active: rotate before destroying it` }, { kid });
+  if (!(kid in ring.keys)) throw piiError('PII_KEY_UNKNOWN', { 'zh-CN': `没有可销毁的密钥 ${kid}`, en: `no key ${kid} to destroy` }, { kid });
   const keys = Object.fromEntries(Object.entries(ring.keys).filter(([id]) => id !== kid));
   return { ...ring, keys, destroyed: [...(ring.destroyed ?? []), kid] };
 };

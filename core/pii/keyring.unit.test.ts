@@ -31,7 +31,9 @@ describe('PII keyring from PINGGAI_PII_KEYS', () => {
     const error = refusal(() => piiKeyringFromEnv({ PINGGAI_PII_KEYS: raw }));
     expect(error.code).toBe('PII_CONFIG_INVALID');
     expect(error.message).toContain('PINGGAI_PII_KEYS');
-    expect(error.message).toContain(fragment);
+    // Chinese first (the message), English beside it (details.en, what ?lang=en and the start-up log show).
+    expect(error.message).toMatch(/[\u4e00-\u9fff]/);
+    expect(error.details['en']).toContain(fragment);
   });
 
   it('rotation adds a fresh active key; destroying the active key is refused', () => {

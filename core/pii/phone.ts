@@ -24,5 +24,9 @@ export const ChinaMobileSchema = v.pipe(
 export const normalizeChinaMobile = (input: unknown): string => {
   const result = v.safeParse(ChinaMobileSchema, input);
   if (result.success) return result.output;
-  throw piiError('PII_PHONE_INVALID', result.issues[0]?.message ?? '手机号无效', { field: 'phone' });
+  throw piiError(
+    'PII_PHONE_INVALID',
+    { 'zh-CN': '请输入有效的中国大陆手机号(11 位,以 13–19 开头)', en: 'a mainland China mobile number: 11 digits starting with 13–19' },
+    { field: 'phone' },
+  );
 };

@@ -8,6 +8,8 @@ import type { PiiKeyringConfig } from './keyring.ts';
  * staff account's TOTP secret (两步验证密钥: a credential, sealed like personal data, never plain).
  */
 export type PiiKind = 'phone' | 'name' | 'id_number' | 'totp_secret';
+
+const kindNames: Record<PiiKind, string> = { phone: '手机号', name: '姓名', id_number: '证件号码', totp_secret: '动态口令密钥' };
 export const PII_KINDS: readonly PiiKind[] = ['phone', 'name', 'id_number', 'totp_secret'];
 
 /**
@@ -68,8 +70,8 @@ export const createPiiVault = ({ keyring }: { keyring: PiiKeyringConfig }): PiiV
     const raw = keyring.keys[kid];
     if (raw === undefined) {
       throw destroyed.has(kid)
-        ? piiError('PII_KEY_DESTROYED', `the key ${kid} was destroyed: this personal datum is erased`, { kid })
-        : piiError('PII_KEY_UNKNOWN', `no key ${kid} in the PII keyring`, { kid });
+        ? piiError('PII_KEY_DESTROYED', { 'zh-CN': `密钥 ${kid} 已销毁:该个人信息已被清除`, en: `the key ${kid} was destroyed: this personal datum is erased` }, { kid })
+        : piiError('PII_KEY_UNKNOWN', { 'zh-CN': `个人信息密钥环中没有密钥 ${kid}`, en: `no key ${kid} in the PII keyring` }, { kid });
     }
     let key = aesKeys.get(kid);
     if (!key) {
@@ -89,7 +91,7 @@ export const createPiiVault = ({ keyring }: { keyring: PiiKeyringConfig }): PiiV
 
   const open = async (sealed: SealedPii, kind: PiiKind): Promise<string> => {
     const parsed = v.safeParse(SealedPiiSchema, sealed);
-    if (!parsed.success) throw piiError('PII_SEALED_INVALID', 'not a sealed personal datum', { issues: parsed.issues.map((i) => i.message) });
+    if (!parsed.success) throw piiError('PII_SEALED_INVALID', { 'zh-CN': '不是加密保存的个人信息', en: 'not a sealed personal datum' }, { issues: parsed.issues.map((i) => i.message) });
     const key = await aesKey(parsed.output.kid);
     try {
       const plain = await crypto.subtle.decrypt(
@@ -99,7 +101,7 @@ export const createPiiVault = ({ keyring }: { keyring: PiiKeyringConfig }): PiiV
       );
       return new TextDecoder().decode(plain);
     } catch {
-      throw piiError('PII_SEALED_INVALID', `the sealed ${kind} does not open: tampered with, or sealed as another kind`, { kid: parsed.output.kid, kind });
+      throw piiError('PII_SEALED_INVALID', { 'zh-CN': `加密的${kindNames[kind]}无法解开:已被篡改,或按其他类别加密`, en: `the sealed ${kind} does not open: tampered with, or sealed as another kind` }, { kid: parsed.output.kid, kind });
     }
   };
 

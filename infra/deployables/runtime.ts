@@ -116,7 +116,8 @@ export const runDeployable = async (role: DeployableRole, start: (context: Deplo
     });
     log(`ready on ${env.host}:${env.port} (/healthz, /readyz, /metrics)`);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof DomainError) console.error(`[${role}] ${error.message}`);
+    if (error instanceof ConfigError || error instanceof DomainError)
+      console.error(`[${role}] ${error.message}${error instanceof DomainError && typeof error.details['en'] === 'string' ? ` (${error.details['en']})` : ''}`);
     else console.error(`[${role}] could not start:`, error);
     await stop('start-up failed', error instanceof ConfigError ? 2 : 1);
   }

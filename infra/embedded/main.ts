@@ -219,7 +219,7 @@ try {
   await startEmbedded();
 } catch (error) {
   if (error instanceof ConfigError || error instanceof DomainError)
-    console.error(`[embedded] ${error.message}`);
+    console.error(`[embedded] ${error.message}${error instanceof DomainError && typeof error.details['en'] === 'string' ? ` (${error.details['en']})` : ''}`);
   else console.error('[embedded] could not start:', error);
   await stop('start-up failed', error instanceof ConfigError ? 2 : 1);
 }
