@@ -17,12 +17,15 @@ import type { PerformLifecycleActionInput, WarningActivities } from './activitie
 import { createWarningActivities, workflowActor } from './activities.ts';
 import { defaultLifecycleConfig } from './config.ts';
 import { recipients } from './lifecycle-harness.ts';
+import { createDirectoryRecipients } from './recipients.ts';
+import { citizenPhoneResolver } from '../infra/app/citizen-phone.ts';
 
 /** The activities alone, on a real store and the SMS outbox: what a retry after a crash does. */
 describe('warning lifecycle activities (PGlite, SMS outbox)', () => {
   let store: EventStore;
   let db: Kysely<SmsDatabase>;
   let activities: WarningActivities;
+  let sms: ReturnType<typeof createOutboxSmsGateway>;
   /** The same activities on a worker that dies at its first SMS (after the fact is in the stream). */
   let dyingAtSms: WarningActivities;
   let close: () => Promise<void>;
@@ -31,7 +34,7 @@ describe('warning lifecycle activities (PGlite, SMS outbox)', () => {
     const test = await createTestPglite();
     store = createPgliteEventStore(test);
     db = test.db as unknown as Kysely<SmsDatabase>;
-    const sms = createOutboxSmsGateway({ db, vault: createPiiVault({ keyring: generatePiiKeyring() }) });
+    sms = createOutboxSmsGateway({ db, vault: createPiiVault({ keyring: generatePiiKeyring() }) });
     activities = createWarningActivities({ store, sms, recipients, calendar: () => loadWorkingCalendar(store), clock: () => new Date(), log: () => {} });
     const killed = { ...sms, send: () => Promise.reject(new Error('worker killed before its SMS')) };
     dyingAtSms = createWarningActivities({ store, sms: killed, recipients, calendar: () => loadWorkingCalendar(store), clock: () => new Date(), log: () => {} });
@@ -94,6 +97,43 @@ describe('warning lifecycle activities (PGlite, SMS outbox)', () => {
     );
     expect(events.map((e) => e.type)).toEqual(['WarningRaised', 'WarningDispatched']);
     expect(await rows('a-3')).toEqual([]);
+  });
+
+  it('a keyring without the key that sealed the rater’s phone: the notice is given up at once, with an error naming the warning', async () => {
+    // The rating holds the phone sealed under k1; this worker's keyring has only k2.
+    const sealed = await createPiiVault({ keyring: generatePiiKeyring('k1') }).seal('13912345678', 'phone');
+    await store.append('invitation-inv-k1', [
+      {
+        id: crypto.randomUUID(),
+        type: 'EvaluationSubmitted',
+        schemaVersion: 1,
+        data: { evaluator: { identity: 'real_name', phone: { sealed, masked: '139****5678', blindIndex: 'x' } } },
+        metadata: { occurredAt: cst('2026-03-03T09:50:00').toISOString() },
+      },
+    ]);
+    await handleCommand(store, warningStreamId('a-k1'), warningDecider, raiseCommand('a-k1', { citizenContactRef: 'invitation-inv-k1' }), {
+      commandId: 'raise-a-k1',
+      actor: actors.system,
+      now: cst('2026-03-03T10:00:00'),
+    });
+    const lines: string[] = [];
+    const wrongKeyring = createPiiVault({ keyring: generatePiiKeyring('k2') });
+    const misconfigured = createWarningActivities({
+      store,
+      sms,
+      recipients: createDirectoryRecipients({ staff: {}, citizenPhone: citizenPhoneResolver(store, wrongKeyring) }),
+      calendar: () => loadWorkingCalendar(store),
+      clock: () => new Date(),
+      log: (line) => lines.push(line),
+    });
+    const failure = await misconfigured
+      .performLifecycleAction(input('a-k1', 'citizen-dispatched:0', { kind: 'notifyCitizen', step: 'dispatched', round: 0 }, '2026-03-03T10:20:00'))
+      .then(() => null, (error: unknown) => error);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ nonRetryable: true, type: 'PII_KEY_UNKNOWN' });
+    expect(lines.join('\n')).toContain('citizen notice of warning a-k1 not sent');
+    expect(lines.join('\n')).not.toContain('13912345678');
+    expect(await rows('a-k1')).toEqual([]);
   });
 
   it('a refusal becomes a non-retryable failure carrying the domain code', async () => {

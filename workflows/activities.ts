@@ -83,6 +83,22 @@ export const createWarningActivities = (deps: WarningActivityDeps) => {
   const readWarning = async (warningId: string): Promise<OpenWarning> => (await readWarningWithEvents(warningId)).warning;
 
   /**
+   * The rater's phone for a progress notice. A keyring without the key that sealed it is an operator's
+   * mistake that retrying will not mend: the notice is given up with an error in the log (naming the
+   * warning and what to fix), so that this warning's reminders and escalations, which wait behind the
+   * activity, go on. Other faults (the database) are thrown and retried.
+   */
+  const citizenPhoneOf = async (warningId: string, contactRef: string): Promise<string | null> => {
+    try {
+      return await deps.recipients.citizenPhone(contactRef);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'PII_KEY_UNKNOWN') throw error;
+      log(`citizen notice of warning ${warningId} not sent: ${error.message} (${String(error.details['en'])}); add the key to PINGGAI_PII_KEYS`);
+      throw ApplicationFailure.nonRetryable(`citizen notice not sent: ${String(error.details['en'])}`, error.code);
+    }
+  };
+
+  /**
    * The deadline fact of this round, when an earlier attempt of the action recorded it and died
    * before its SMS: the SMS is still owed, whatever the warning did since (it may have moved on).
    */
@@ -296,7 +312,7 @@ export const createWarningActivities = (deps: WarningActivityDeps) => {
       }
       case 'notifyCitizen': {
         const warning = await readWarning(warningId);
-        const phone = warning.citizenContactRef === null ? null : await deps.recipients.citizenPhone(warning.citizenContactRef);
+        const phone = warning.citizenContactRef === null ? null : await citizenPhoneOf(warningId, warning.citizenContactRef);
         if (phone === null) break; // anonymous, or the contact was shredded: nobody to tell
         const command = (at: Date): WarningCommand => ({ type: 'NotifyCitizen', step: action.step, round: action.round, at, actor: workflowActor });
         if (await decide(input, command)) {

@@ -91,8 +91,12 @@ export async function warningLifecycle(input: WarningLifecycleInput): Promise<Wa
 
   setHandler(warningEventSignal, (event) => {
     signals++;
-    if (wellFormed(event)) receive(event);
-    else log.warn('malformed warning event signal dropped', { warningId: input.warningId });
+    // Histories recorded before this patch buffered such a signal; replaying them must still do so.
+    if (!wellFormed(event) && patched('drop-malformed-signals')) {
+      log.warn('malformed warning event signal dropped', { warningId: input.warningId });
+      return;
+    }
+    receive(event);
   });
   setHandler(progressQuery, () => ({
     phase: state.phase,

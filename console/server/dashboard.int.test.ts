@@ -195,6 +195,10 @@ describe('dashboard routes of the staff API (看板, scoped by department)', () 
   });
 
   it('opens a count of the warnings panel onto exactly the warnings behind it, for any role with a dashboard', async () => {
+    // A warning about RSJ's service that the dispatcher routed to SCJ: RSJ's numbers count it as the
+    // rated department, SCJ's stage chart as the lead.
+    await h.raise('w-cross', { ...rsjWarning(), leadDepartment: 'SCJ' });
+    await readModels.caughtUp();
     type Dashboard = { byPhase: { phase: string; open: number; overdue: number }[] };
     type Items = { items: { warningId: string; phase: string; leadDepartment: string; overdue: boolean }[] };
     for (const username of ['auditor', 'dispatcher', 'handler-scj']) {
@@ -211,9 +215,12 @@ describe('dashboard routes of the staff API (看板, scoped by department)', () 
     }
     // The dispatcher's inbox holds only what awaits dispatch; the dashboard's list holds every phase it counts.
     const listed = await get<Items>('auditor', '/dashboard/warnings/list');
-    expect(listed.items.map((item) => item.warningId).sort()).toEqual(['w-rsj', 'w-scj']);
-    // A department sees its own warnings only, whatever it asks for.
+    expect(listed.items.map((item) => item.warningId).sort()).toEqual(['w-cross', 'w-rsj', 'w-scj']);
+    // A department's rates count the warnings about its service, wherever they were routed.
+    const aboutRsj = await get<Items>('handler-rsj', '/dashboard/warnings/list');
+    expect(aboutRsj.items.map((item) => item.warningId).sort()).toEqual(['w-cross', 'w-rsj']);
+    // By lead, a department gets its own lead warnings, whatever it asks for.
     const own = await get<Items>('handler-scj', '/dashboard/warnings/list?lead=RSJ&department=RSJ');
-    expect(own.items.every((item) => item.leadDepartment === 'SCJ')).toBe(true);
+    expect(own.items.map((item) => item.warningId).sort()).toEqual(['w-cross', 'w-scj']);
   });
 });

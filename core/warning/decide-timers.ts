@@ -24,9 +24,13 @@ const nothing: WarningEvent[] = [];
 /**
  * A reminder that comes only when its deadline has already passed (the worker was down, the
  * forwarder behind) would tell people "due by …" of a time gone by, just before the escalation: it
- * decides nothing, and the escalation speaks instead.
+ * decides nothing, and the escalation speaks instead. A policy with no lead time (reminder at the
+ * deadline itself) still reminds at that instant.
  */
-const tooLateToRemind = (at: Date, deadline: Deadline): boolean => at.getTime() >= Date.parse(deadline.dueAt);
+const tooLateToRemind = (at: Date, deadline: Deadline): boolean => {
+  const due = Date.parse(deadline.dueAt);
+  return at.getTime() > due || (at.getTime() === due && Date.parse(deadline.reminderAt) < due);
+};
 
 const requireOrderedDeadline = (deadline: Deadline, field: string): void => {
   if (!(Date.parse(deadline.reminderAt) <= Date.parse(deadline.dueAt))) {

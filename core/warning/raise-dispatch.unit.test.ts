@@ -127,6 +127,12 @@ describe('RemindDispatch and EscalateDispatch (派单提醒、超时升级)', ()
     warning.given([raised()]).when(sys('RemindDispatch', '2026-03-03T11:00:00')).then([]);
     warning.given([raised()]).when(sys('RemindDispatch', '2026-03-03T14:30:00')).then([]);
   });
+  it('a policy without lead time reminds at the deadline itself', () => {
+    const atDeadline = raised('w-rating-1', { dispatch: { reminderAt: iso('2026-03-03T11:00:00'), dueAt: iso('2026-03-03T11:00:00') } });
+    warning.given([atDeadline]).when(sys('RemindDispatch', '2026-03-03T11:00:00')).then([
+      { type: 'DispatchReminderSent', data: { at: iso('2026-03-03T11:00:00') } },
+    ]);
+  });
   it('escalates level by level once the deadline is missed; the warning keeps waiting', () => {
     warning.given([raised()]).when(escalate(1, '2026-03-03T11:00:00')).then([
       { type: 'DispatchEscalated', data: { level: 1, audiences: ['supervisor'], at: iso('2026-03-03T11:00:00') } },

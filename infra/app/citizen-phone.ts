@@ -8,9 +8,9 @@ import { DomainError } from '../../core/shared/errors.ts';
  * policy for real-name raters only) to the phone, for the progress SMS. The number exists in memory
  * only while the message is sent; an anonymous rater has no reference and is never contacted. A
  * crypto-shredded key (the citizen's data erased) or a sealed value that does not open yields null:
- * trying again would not change it. Anything else (a keyring without the key that sealed it, a
- * database error) is thrown, so the activity is retried until the fault is mended instead of the
- * citizen silently never hearing back.
+ * trying again would not change it. Anything else is thrown: a database error is retried, and a
+ * keyring without the key that sealed it (PII_KEY_UNKNOWN) makes the notice activity give up with an
+ * error in the log (workflows/activities.ts), instead of the citizen silently never hearing back.
  */
 export const citizenPhoneResolver =
   (store: EventStore, vault: PiiVault) =>

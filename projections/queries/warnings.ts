@@ -41,6 +41,8 @@ export interface InboxItem {
   readonly overdue: boolean;
   readonly escalation: number;
   readonly appealStatus: string;
+  /** The department whose service was rated (the warning's subject), which may differ from the lead. */
+  readonly ratedDepartment: string | null;
 }
 
 /** The deadline in force, in SQL (mirrors `currentDeadline` in read-models/warnings.ts). */
@@ -92,12 +94,13 @@ const warningItems = async (
     overdue: boolean;
     escalation: number;
     appeal_status: string;
+    department_code: string | null;
   }>`
     select * from (
       select warning_id, kind, severity, phase, round, lead_department, cooperating_departments, matter_code, window_code,
              to_json(raised_at) #>> '{}' as raised_at, to_json(${dueAt}) #>> '{}' as due_at,
              coalesce(${dueAt} < ${now}::timestamptz, false) as overdue,
-             greatest(dispatch_escalation, reply_escalation) as escalation, appeal_status
+             greatest(dispatch_escalation, reply_escalation) as escalation, appeal_status, department_code
       from app.warnings where ${options.where}
     ) w
     ${options.overdueOnly ? sql`where overdue` : sql``}
@@ -118,6 +121,7 @@ const warningItems = async (
     overdue: row.overdue,
     escalation: row.escalation,
     appealStatus: row.appeal_status,
+    ratedDepartment: row.department_code,
   }));
 };
 

@@ -70,16 +70,21 @@ export const dashboardRoutes = (deps: StaffApiDeps) => {
     async (c) => {
       const query = parseQuery(c, DashboardWarningsQuerySchema);
       const principal = principalOf(c);
+      const filter = scopedFilter(principal, query);
+      // The counts by phase are by lead department; a department's own counts are for itself as lead,
+      // so a department asking by lead gets its own lead warnings, not those about its service.
+      const scope = scopeOf(principal);
+      const lead = query.lead === undefined ? undefined : scope.kind === 'department' ? scope.department : query.lead;
+      const { department: _rated, ...notRated } = filter;
       const rows = await readModels(deps.queries).dashboardWarnings({
-        filter: scopedFilter(principal, query),
-        ...(query.lead ? { leadDepartment: query.lead } : {}),
+        filter: lead === undefined ? filter : notRated,
+        ...(lead ? { leadDepartment: lead } : {}),
         ...(query.phase ? { phase: query.phase } : {}),
         overdueOnly: query.overdue === 'true',
         limit: query.limit,
       });
       // The filter is scoped; checking every row against the warning scope as well keeps a query bug from leaking one.
-      const scope = scopeOf(principal);
-      return c.json({ items: rows.filter((item) => canSeeWarning(scope, { ...item, subject: {} })) });
+      return c.json({ items: rows.filter((item) => canSeeWarning(scope, { ...item, subject: item.ratedDepartment ? { department: item.ratedDepartment } : {} })) });
     },
   );
 

@@ -25,7 +25,7 @@ export const warningReadRoutes = (deps: StaffApiDeps) => {
     const scope = scopeOf(principal);
     const rows = await deps.queries.warningInbox({ principal, scope, limit: parsed.output.limit, overdueOnly: parsed.output.overdue === 'true' });
     // The query filters by scope; checking every row again keeps a query bug from leaking data.
-    const items = rows.filter((item) => canSeeWarning(scope, { ...item, subject: {} }));
+    const items = rows.filter((item) => canSeeWarning(scope, { ...item, subject: item.ratedDepartment ? { department: item.ratedDepartment } : {} }));
     return c.json({ items });
   });
 

@@ -25,7 +25,6 @@ use([
 /** Colours with enough contrast against white for lines and labels. */
 export const palette = ['#1f5fae', '#b8480f', '#1b6e35', '#7a3ea1', '#a3162a', '#0f6b75'];
 
-/** What a click on a chart tells the page (the subset of ECharts' event params the drill-downs use). */
 /** One point of a chart as text, with the click it stands for (what a drill-down reads). */
 export interface ChartPoint {
   readonly key: string;
@@ -33,6 +32,7 @@ export interface ChartPoint {
   readonly click: ChartClick;
 }
 
+/** What a click on a chart tells the page (the subset of ECharts' event params the drill-downs use). */
 export interface ChartClick {
   readonly name?: string;
   readonly seriesName?: string;
