@@ -6,13 +6,15 @@
  *   send    --month M               send the month's due records to the province (PINGGAI_FEED_URL,
  *                                   PINGGAI_FEED_KEY_ID, PINGGAI_FEED_SECRET; see http-transport.ts),
  *                                   keep each answer, then print the reconciliation
+ *   retry   --month M               give the month's failed records (endpoint down longer than their
+ *                                   attempts) another round, due now; rejected ones need their data mended
  * On a Postgres server (PINGGAI_PG_URL), or the embedded PGlite (PINGGAI_DATA_DIR, default .data;
  * stop `npm start` first: the data folder is locked).
  */
 import path from 'node:path';
 import * as v from 'valibot';
 import { createHttpFeedTransport, httpFeedConfigFromEnv } from './http-transport.ts';
-import { sendFeed, startFeedCollector } from './outbox.ts';
+import { requeueFailedFeed, sendFeed, startFeedCollector } from './outbox.ts';
 import { dryRunFeed, formatReconciliation, reconcileFeed } from './reconcile.ts';
 import { CliInputError, openCliDatabase } from '../cli/database.ts';
 
@@ -22,6 +24,7 @@ const Args = v.union([
   v.tuple([v.literal('dry-run'), v.literal('--month'), Month, v.literal('--out'), v.pipe(v.string(), v.minLength(1))]),
   v.tuple([v.literal('report'), v.literal('--month'), Month]),
   v.tuple([v.literal('send'), v.literal('--month'), Month]),
+  v.tuple([v.literal('retry'), v.literal('--month'), Month]),
 ]);
 
 const fail = (message: string): never => {
@@ -29,7 +32,7 @@ const fail = (message: string): never => {
   process.exit(2);
 };
 const args = v.safeParse(Args, process.argv.slice(2));
-if (!args.success) fail('usage: dry-run --month YYYY-MM [--out DIR] | report --month YYYY-MM | send --month YYYY-MM');
+if (!args.success) fail('usage: dry-run --month YYYY-MM [--out DIR] | report --month YYYY-MM | send --month YYYY-MM | retry --month YYYY-MM');
 const [command, , month, , out] = args.output! as readonly string[];
 const feedConfig = (() => {
   try {
@@ -63,10 +66,13 @@ try {
     const report = await reconcileFeed(opened.db, month!);
     process.stdout.write(formatReconciliation(report));
     process.exitCode = sent.retrying + sent.failed === 0 ? 0 : 1;
+  } else if (command === 'retry') {
+    const requeued = await requeueFailedFeed(opened.db, { month: month!, now: new Date() });
+    log(`${requeued} failed record(s) of ${month!} are due again: npm run feed -- send --month ${month!}, or the running sender takes them`);
   } else {
     const report = await reconcileFeed(opened.db, month!);
     process.stdout.write(formatReconciliation(report));
-    process.exitCode = report.balanced ? 0 : 1;
+    process.exitCode = report.balanced && report.delivered ? 0 : 1;
   }
 } finally {
   await opened.close();

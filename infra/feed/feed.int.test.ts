@@ -22,8 +22,8 @@ import { createTestPglite } from '../../tests/support/databases.ts';
 import { simulateDemoMonth } from '../demo/simulate.ts';
 import type { FeedTransport } from './outbox.ts';
 import { retryDelayMs } from '../../core/shared/backoff.ts';
-import { collectFeedRecords, sendFeed, startFeedCollector } from './outbox.ts';
-import { dryRunFeed, reconcileFeed } from './reconcile.ts';
+import { collectFeedRecords, requeueFailedFeed, sendFeed, startFeedCollector } from './outbox.ts';
+import { dryRunFeed, formatReconciliation, reconcileFeed } from './reconcile.ts';
 
 const config = parseIntakeConfig({
   publicBaseUrl: 'https://pj.xianan.gov.cn',
@@ -146,5 +146,27 @@ describe('provincial 好差评 feed on a demo month (PGlite)', () => {
 
     const again = await sendFeed({ db, transport: province, now: () => new Date(now.getTime() + 3_600_000), month: MONTH });
     expect(again).toEqual({ accepted: 0, rejected: 0, retrying: 0, failed: 0 });
+  });
+
+  it('a province down longer than the attempts: the records fail, the report says they were not delivered, and retry gives them another round', async () => {
+    // Three records of a later month (copies of accepted ones under new ids), due now.
+    const month = '2026-11';
+    await sql`
+      insert into app.feed_outbox (record_id, kind, source_event_id, month_key, payload)
+      select record_id || '-N', kind, source_event_id, ${month}, jsonb_set(payload, '{recordId}', to_jsonb(record_id || '-N'))
+        from app.feed_outbox where status = 'accepted' and kind = 'rating' order by record_id limit 3`.execute(db);
+    const now = new Date(Date.now() + 60_000);
+    const down: FeedTransport = { name: 'down', send: () => Promise.reject(new Error('connect ECONNREFUSED')) };
+    expect(await sendFeed({ db, transport: down, now: () => now, month, maxAttempts: 1 })).toMatchObject({ failed: 3 });
+    const report = await reconcileFeed(db, month);
+    expect(report.delivered).toBe(false);
+    expect(formatReconciliation(report)).toContain('失败 3');
+    // Failed records are not sent again by themselves…
+    const accepting: FeedTransport = { name: 'province', send: async (records) => records.map((record) => ({ recordId: record.recordId, status: 'accepted' as const })) };
+    expect(await sendFeed({ db, transport: accepting, now: () => new Date(now.getTime() + 86_400_000), month })).toMatchObject({ accepted: 0 });
+    // …until an operator requeues them.
+    expect(await requeueFailedFeed(db, { month, now })).toBe(3);
+    expect(await sendFeed({ db, transport: accepting, now: () => now, month })).toMatchObject({ accepted: 3, failed: 0 });
+    expect((await reconcileFeed(db, month)).delivered).toBe(true);
   });
 });

@@ -90,6 +90,9 @@ describe('the provincial feed sent over HTTP', () => {
     expect(httpFeedConfigFromEnv({})).toBeNull();
     expect(() => httpFeedConfigFromEnv({ PINGGAI_FEED_URL: url })).toThrow(/PINGGAI_FEED_KEY_ID, PINGGAI_FEED_SECRET/);
     expect(() => httpFeedConfigFromEnv({ PINGGAI_FEED_URL: 'ftp://x', PINGGAI_FEED_KEY_ID: 'k', PINGGAI_FEED_SECRET: secret })).toThrow(/PINGGAI_FEED_URL/);
+    // Plain http only to this machine: the records carry case numbers and citizens' comments.
+    expect(() => httpFeedConfigFromEnv({ PINGGAI_FEED_URL: 'http://hcp.province.example/records', PINGGAI_FEED_KEY_ID: 'k', PINGGAI_FEED_SECRET: secret })).toThrow(/https/);
+    expect(httpFeedConfigFromEnv({ PINGGAI_FEED_URL: 'https://hcp.province.example/records', PINGGAI_FEED_KEY_ID: 'k', PINGGAI_FEED_SECRET: secret })?.url).toBe('https://hcp.province.example/records');
     expect(() => httpFeedConfigFromEnv({ PINGGAI_FEED_URL: url, PINGGAI_FEED_KEY_ID: 'k', PINGGAI_FEED_SECRET: 'short' })).toThrow(/PINGGAI_FEED_SECRET/);
   });
 });

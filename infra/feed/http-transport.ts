@@ -42,7 +42,13 @@ export const httpFeedConfigFromEnv = (env: Readonly<Record<string, string | unde
   if (set.length === 0) return null;
   if (set.length < names.length) throw new Error(`provincial feed: set all of ${names.join(', ')} (missing: ${names.filter((n) => !set.includes(n)).join(', ')})`);
   const url = env.PINGGAI_FEED_URL!.trim();
-  if (!/^https?:\/\/\S+$/.test(url)) throw new Error('PINGGAI_FEED_URL must be an http(s) URL');
+  // Case numbers and citizens' comments go to the province: encrypted, except to this machine itself
+  // (a local relay, the tests).
+  const parsed = URL.canParse(url) ? new URL(url) : null;
+  const loopback = parsed !== null && ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
+  if (parsed === null || !(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && loopback))) {
+    throw new Error('PINGGAI_FEED_URL must be an https:// URL (http:// only to this machine itself)');
+  }
   if (env.PINGGAI_FEED_SECRET!.trim().length < 16) throw new Error('PINGGAI_FEED_SECRET must be at least 16 characters');
   return { url, keyId: env.PINGGAI_FEED_KEY_ID!.trim(), secret: env.PINGGAI_FEED_SECRET!.trim() };
 };

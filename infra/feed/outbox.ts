@@ -141,6 +141,20 @@ export const sendFeed = async (deps: {
   }
 };
 
+/**
+ * Gives the month's `failed` records (the province's endpoint was down for longer than the attempts
+ * last: about an hour) another round of attempts, due now; the next `send` or the running sender
+ * takes them. Rejected records are left alone: the province refused their content, which must be
+ * mended first. Returns how many were requeued.
+ */
+export const requeueFailedFeed = async (db: Kysely<unknown>, options: { readonly month: string; readonly now: Date }): Promise<number> => {
+  const result = await sql`
+    update app.feed_outbox set status = 'pending', attempts = 0, next_attempt_at = ${options.now.toISOString()}::timestamptz,
+           reason = 'requeued by an operator after: ' || coalesce(reason, 'no answer')
+     where status = 'failed' and month_key = ${options.month}`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+};
+
 /** Schedules the next attempt; true when the record has run out of attempts and is now `failed`. */
 const retryLater = async (db: Kysely<unknown>, row: { record_id: string; attempts: number }, now: Date, maxAttempts: number, reason: string): Promise<boolean> => {
   const attempts = row.attempts + 1;

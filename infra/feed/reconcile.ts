@@ -31,6 +31,8 @@ export interface FeedReconciliation {
   readonly problems: readonly { readonly recordId: string; readonly kind: Kind; readonly reason: string }[];
   /** Every rating and every rectification of the month has exactly one record. */
   readonly balanced: boolean;
+  /** Every record of the month was accepted by the province (none pending, rejected or failed). */
+  readonly delivered: boolean;
 }
 
 const readModelCounts = async (db: Kysely<unknown>, month: string): Promise<Record<Kind, number>> => {
@@ -71,6 +73,7 @@ export const reconcileFeed = async (db: Kysely<unknown>, month: string, dryRun?:
     kinds: byKind,
     problems: [...rejected.map((row) => ({ recordId: row.record_id, kind: row.kind, reason: row.reason })), ...dryRunProblems].slice(0, 200),
     balanced: kinds.every((kind) => byKind[kind].records === byKind[kind].readModels),
+    delivered: kinds.every((kind) => byKind[kind].accepted === byKind[kind].records),
   };
 };
 
@@ -102,6 +105,7 @@ export const dryRunFeed = async (deps: { readonly db: Kysely<unknown>; readonly 
 
 /** The report as people read it (zh-CN with English column names). */
 export const formatReconciliation = (report: FeedReconciliation): string => {
+  const sum = (status: 'pending' | 'rejected' | 'failed') => kinds.reduce((n, kind) => n + report.kinds[kind][status], 0);
   const label: Record<Kind, string> = { rating: '评价数据 ratings', rectification: '整改数据 rectifications' };
   const lines = [
     `好差评数据上报对账 feed reconciliation ${report.month}`,
@@ -111,6 +115,11 @@ export const formatReconciliation = (report: FeedReconciliation): string => {
       return `${label[kind]} | ${c.readModels} | ${c.records} | ${c.pending} | ${c.accepted} | ${c.rejected} | ${c.failed} | ${c.valid ?? '-'}`;
     }),
     report.balanced ? '结论: 账实相符 (every rating and rectification has one record)' : '结论: 账实不符 — records differ from the read models',
+    ...(report.delivered
+      ? ['上报: 全部已被省平台接收 (every record accepted by the province)']
+      : [
+          `上报: 尚未全部被省平台接收 — 待发 ${sum('pending')}、被拒 ${sum('rejected')}、失败 ${sum('failed')} (not every record accepted; failed ones: npm run feed -- retry --month ${report.month})`,
+        ]),
     ...report.problems.map((p) => `  ${p.recordId} (${p.kind}): ${p.reason}`),
   ];
   return `${lines.join('\n')}\n`;

@@ -103,4 +103,40 @@ describe('webhooks (PGlite, a receiving system over HTTP)', () => {
     expect(JSON.stringify(receiver.received)).not.toMatch(/13812345678/);
     expect(receiver.received.find((r) => r.type === 'warning.closed')!.data).toMatchObject({ warningId: 'w-hook-1', outcome: 'rectified' });
   });
+
+  it('a receiver that answers with a redirect is not followed; deliveries of a removed endpoint wait without being sent', async () => {
+    // Something inside the network that must never get the signed body.
+    const inside: string[] = [];
+    const internal = createServer((request, response) => {
+      inside.push(request.url ?? '');
+      response.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => internal.listen(0, '127.0.0.1', resolve));
+    const redirecting = createServer((_request, response) => {
+      response.writeHead(307, { location: `http://127.0.0.1:${(internal.address() as AddressInfo).port}/admin` }).end();
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    try {
+      const moved = parseWebhookEndpoints(
+        JSON.stringify([{ id: 'moved', url: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/hooks`, secret, events: ['rating.submitted'] }]),
+      );
+      const at = new Date(Date.now() + 3_600_000);
+      for (const [id, endpoint] of [['d-moved', 'moved'], ['d-gone-1', 'gone'], ['d-gone-2', 'gone']] as const) {
+        await sql`insert into app.webhook_deliveries (delivery_id, endpoint_id, event_type, source_event_id, payload)
+                  values (${id}, ${endpoint}, 'rating.submitted', ${id}, ${JSON.stringify({ type: 'rating.submitted', data: {} })}::jsonb)`.execute(db);
+      }
+      expect(await deliverWebhooks({ db, endpoints: moved, now: () => at })).toEqual({ delivered: 0, retrying: 1, failed: 0 });
+      expect(inside, 'the redirect was not followed').toEqual([]);
+      const { rows } = await sql<{ delivery_id: string; status: string; attempts: number; last_status: number | null }>`
+        select delivery_id, status, attempts, last_status from app.webhook_deliveries where delivery_id in ('d-moved', 'd-gone-1', 'd-gone-2') order by delivery_id`.execute(db);
+      expect(rows).toEqual([
+        { delivery_id: 'd-gone-1', status: 'pending', attempts: 0, last_status: null },
+        { delivery_id: 'd-gone-2', status: 'pending', attempts: 0, last_status: null },
+        { delivery_id: 'd-moved', status: 'pending', attempts: 1, last_status: 307 },
+      ]);
+    } finally {
+      await new Promise<void>((resolve) => redirecting.close(() => resolve()));
+      await new Promise<void>((resolve) => internal.close(() => resolve()));
+    }
+  });
 });

@@ -119,9 +119,13 @@ export const deliverWebhooks = async (deps: {
   readonly timeoutMs?: number;
 }): Promise<DeliverySummary> => {
   const summary = { delivered: 0, retrying: 0, failed: 0 };
+  if (deps.endpoints.length === 0) return summary;
+  // Only the endpoints configured now: deliveries left by a removed or renamed endpoint stay pending
+  // (ops lists them) without taking the places of the others' in every round.
   const { rows } = await sql<{ delivery_id: string; endpoint_id: string; payload: unknown; attempts: number }>`
     select delivery_id, endpoint_id, payload, attempts from app.webhook_deliveries
     where status = 'pending' and next_attempt_at <= ${deps.now().toISOString()}::timestamptz
+      and endpoint_id = any(${deps.endpoints.map((endpoint) => endpoint.id)}::text[])
     order by created_at, delivery_id limit 500`.execute(deps.db);
   for (const row of rows) {
     const endpoint = deps.endpoints.find((e) => e.id === row.endpoint_id);
@@ -136,6 +140,8 @@ export const deliverWebhooks = async (deps: {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'webhook-id': row.delivery_id, 'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)), 'webhook-signature': signature },
         body,
+        // A redirect is an answer, not an address to post the signed body to next (it could point inside).
+        redirect: 'manual',
         signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
       });
       status = response.status;

@@ -81,6 +81,13 @@ describe('下一步工作建议', () => {
     expect(lines[2]).toContain('仍有1件预警超过办理时限未办结');
     expect(lines.join('')).not.toContain('税务局');
   });
+
+  it('counts the unanswered 差评 from the reply rate itself, though the 差评率 counts fewer of them', () => {
+    // 2 ratings at 不满意 or below, plus 2 基本满意 with a reason that raises a warning: 4 flagged negative, 2 answered.
+    const overall = summarise({ 1: 1, 2: 1, 3: 2, 4: 3, 5: 3 });
+    const lines = suggestions({ ...quiet, overall, warnings: { ...quiet.warnings, negativeReplyRate: rate(2, 4) } });
+    expect(lines.join('')).toContain('尚有2条差评未答复');
+  });
 });
 
 describe('charts', () => {

@@ -153,11 +153,11 @@ export const bulletinContent = (f: BulletinFigures, options: ContentOptions): Bu
       `按时派单率${rateText(w.onTimeDispatchRate)},按时答复率${rateText(w.onTimeReplyRate)},` +
       `回访整改率(电话回访与实地核查双回访)${rateText(w.callbackRectificationRate)},回访整改满意率${rateText(w.callbackSatisfactionRate)},` +
       `整改完成率${rateText(w.rectificationCompletionRate)},差评回复率${rateText(w.negativeReplyRate)}。` +
-      (w.appealUpheld > 0 ? `另有${count(w.appealUpheld)}件经申诉成立,不计入上述比率。` : ''),
+      (w.appealUpheld > 0 ? `另有${count(w.appealUpheld)}件经申诉成立,不计入派单、答复、回访与整改各项比率。` : ''),
   );
   blocks.push({
     kind: 'table',
-    headers: ['预警数', '已派单', '按时派单率', '按时答复率', '双回访核验率', '已办结', '未办结', '其中超时'],
+    headers: ['预警数', '已派单', '按时派单率', '按时答复率', '回访整改率', '已办结', '未办结', '其中超时'],
     rows: [
       [
         count(w.raised),
@@ -174,7 +174,7 @@ export const bulletinContent = (f: BulletinFigures, options: ContentOptions): Bu
 
   heading('反复性问题');
   if (f.recurring.length === 0) {
-    paragraph('本月未发现同一事项、同一窗口因同一原因被反复差评的问题。');
+    paragraph('本月未发现同一事项、同一窗口因同一原因被反复反映的问题。');
   } else {
     paragraph(`本月发现反复性问题${count(f.recurring.length)}项(同一事项在同一窗口因同一原因被反映多次),已形成改进事项:`);
     blocks.push({
@@ -182,7 +182,7 @@ export const bulletinContent = (f: BulletinFigures, options: ContentOptions): Bu
       headers: ['事项', '窗口', '问题', '次数', '首次—末次', '责任部门'],
       rows: f.recurring.map((p) => [
         p.matterName,
-        p.windowName,
+        `${p.hallName}${p.windowName}`,
         p.reasonText,
         count(p.occurrences),
         `${p.firstDay}—${p.lastDay}`,

@@ -22,7 +22,9 @@ export const suggestions = (f: BulletinFigures): string[] => {
     );
   }
 
-  const unreplied = f.overall.negativeRate.numerator - f.warnings.negativeReplyRate.numerator;
+  // From the reply rate itself (its 差评 are the ratings flagged negative, which can include a low-reason
+  // 基本满意), not from the 差评率's count of 不满意 and below: one definition on both sides.
+  const unreplied = f.warnings.negativeReplyRate.denominator - f.warnings.negativeReplyRate.numerator;
   if (below(f.warnings.negativeReplyRate, 1) && unreplied > 0) {
     out.push(
       `本月差评回复率为${rateText(f.warnings.negativeReplyRate)},尚有${count(unreplied)}条差评未答复,请相关部门在规定时限内完成核实答复。`,
@@ -42,7 +44,7 @@ export const suggestions = (f: BulletinFigures): string[] => {
   const departmentName = new Map(f.departments.map((d) => [d.code, d.name]));
   for (const problem of f.recurring.slice(0, 3)) {
     out.push(
-      `“${problem.matterName}”事项在${problem.windowName}本月${count(problem.occurrences)}次被反映“${problem.reasonText}”,属反复性问题,请${departmentName.get(problem.ownerDepartment) ?? problem.ownerDepartment}牵头查找根源、落实整改。`,
+      `“${problem.matterName}”事项在${problem.hallName}${problem.windowName}本月${count(problem.occurrences)}次被反映“${problem.reasonText}”,属反复性问题,请${departmentName.get(problem.ownerDepartment) ?? problem.ownerDepartment}牵头查找根源、落实整改。`,
     );
   }
 

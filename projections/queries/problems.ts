@@ -8,6 +8,9 @@ import { filterWithin, ratingConditions } from './filters.ts';
 export interface RecurringProblem {
   readonly matterCode: string;
   readonly matterName: string;
+  /** Window codes repeat across halls (every hall has a 1号窗口): the hall says which one. */
+  readonly hallCode: string;
+  readonly hallName: string;
   readonly windowCode: string;
   readonly windowName: string;
   readonly reason: string;
@@ -39,6 +42,8 @@ export const recurringProblems = async (
   const { rows } = await sql<{
     matter_code: string;
     matter_name: string;
+    hall_code: string;
+    hall_name: string;
     window_code: string;
     window_name: string;
     reason: string;
@@ -48,18 +53,21 @@ export const recurringProblems = async (
     last_day: string;
     rating_ids: string[];
   }>`
-    select matter_code, max(matter_name) as matter_name, window_code, max(window_name) as window_name, reason,
+    select matter_code, max(matter_name) as matter_name, hall_code, max(hall_name) as hall_name,
+           window_code, max(window_name) as window_name, reason,
            count(*)::int as occurrences, mode() within group (order by department_code) as owner_department,
            min(day_key) as first_day, max(day_key) as last_day,
            (array_agg(rating_id order by submitted_at, rating_id))[1:50] as rating_ids
     from app.rating_facts, unnest(reasons) as reason
     where day_key between ${from} and ${options.asOf}
-    group by matter_code, window_code, reason
+    group by matter_code, hall_code, window_code, reason
     having count(*) >= ${options.threshold}
-    order by occurrences desc, matter_code, window_code, reason`.execute(db);
+    order by occurrences desc, matter_code, hall_code, window_code, reason`.execute(db);
   return rows.map((row) => ({
     matterCode: row.matter_code,
     matterName: row.matter_name,
+    hallCode: row.hall_code,
+    hallName: row.hall_name,
     windowCode: row.window_code,
     windowName: row.window_name,
     reason: row.reason,

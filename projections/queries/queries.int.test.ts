@@ -322,6 +322,8 @@ for (const engine of engines('dashboard queries')) {
         {
           matterCode: 'M-LIC',
           matterName: '营业执照登记',
+          hallCode: 'H-SMZJ',
+          hallName: '市民之家',
           windowCode: 'W-12',
           windowName: '12号窗口',
           reason: 'R04',
