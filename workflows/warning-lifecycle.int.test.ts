@@ -10,7 +10,7 @@ import { needs } from '../tests/support/env.ts';
 import { fixturesDir, saveHistoryFixture } from './history-fixtures.ts';
 import type { LifecycleHarness } from './lifecycle-harness.ts';
 import { hasFaketime, startLifecycleHarness } from './lifecycle-harness.ts';
-import { progressQuery, warningEventSignal } from './signals.ts';
+import { progressQuery } from './signals.ts';
 import { defaultLifecycleConfig } from './config.ts';
 import { startWarningForwarder } from './forwarder.ts';
 import { warningLifecycle } from './warning-lifecycle.workflow.ts';
@@ -391,36 +391,6 @@ describe.runIf(needs('warning lifecycle on the time-skipping test server', 'TEMP
       expect(await h.events('w-loaded-2027')).toHaveLength(before.length);
       expect((await handle('w-on-time').describe()).status.name).toBe('COMPLETED');
       for (const id of ['w-fallback-2027', 'w-loaded-2027']) await finish(id, id.replace(/^w-/, ''));
-    });
-
-    it('signals that change nothing (a stream forwarded again, a malformed one) still lead to continue-as-new; the warning closes', async () => {
-      const id = 'w-duplicate-signals';
-      await h.advanceTo(cst('2027-01-11T08:00:00'));
-      await h.env.client.workflow.start(warningLifecycle, {
-        workflowId: id,
-        taskQueue: h.taskQueue,
-        args: [{ warningId: id, config: { ...defaultLifecycleConfig, continueAsNewAfterEvents: 60 } }],
-      });
-      await raiseAndDispatch(id, cst('2027-01-11T09:00:00'));
-      const firstRun = (await handle(id).describe()).runId;
-      const events = await h.events(id);
-      const again = (event: RecordedEvent) => ({ eventId: event.id, type: event.type, data: event.data, streamVersion: event.streamVersion });
-      for (let n = 0; n < 40; n++) await handle(id).signal(warningEventSignal, again(events[n % events.length]!));
-      await handle(id).signal(warningEventSignal, { eventId: '', type: 'NoSuchEvent', data: null, streamVersion: 0 });
-      let runId = firstRun;
-      for (let attempt = 0; attempt < 200 && runId === firstRun; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        runId = (await handle(id).describe()).runId;
-      }
-      expect(runId, 'the duplicates woke the workflow, which continued as new').not.toBe(firstRun);
-      expect((await handle(id).query(progressQuery)).streamVersion).toBe(events.length);
-      await reply(id);
-      await h.until(id, has('CallbackDeadlinesSet'), 'the call-back deadlines');
-      await phone(id, true);
-      await onSite(id, true);
-      expect(await finished(id)).toMatchObject({ outcome: 'rectified' });
-      noDuplicates(await h.events(id));
-      await keepHistory(id, 'duplicate-signals');
     });
   },
 );

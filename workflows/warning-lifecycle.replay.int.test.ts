@@ -14,7 +14,6 @@ describe('warning lifecycle replay fixtures', () => {
     expect(fixtures.map((f) => f.workflowId)).toEqual([
       'appeal-upheld',
       'continued-as-new',
-      'duplicate-signals',
       'fallback-2027',
       'loaded-2027',
       'missed-dispatch',

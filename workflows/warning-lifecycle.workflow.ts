@@ -9,13 +9,11 @@ import {
   condition,
   continueAsNew,
   log,
-  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { WarningEvent } from '../core/warning/events.ts';
-import { warningSchemaVersions } from '../core/warning/events.ts';
 import { evolve } from '../core/warning/evolve.ts';
 import type { WarningState } from '../core/warning/state.ts';
 import { initialWarningState } from '../core/warning/state.ts';
@@ -50,21 +48,6 @@ const activities = proxyActivities<WarningActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
-/**
- * A signal carries one event of the warning's own stream. One that cannot be (no event id, a type
- * warnings do not have, a stream version that is not a whole number ≥ 1) is dropped: kept, it would
- * sit in the buffer for good and ask for a stream read on every pass.
- */
-const wellFormed = (event: WarningEventSignal): boolean =>
-  typeof event === 'object' &&
-  event !== null &&
-  typeof event.eventId === 'string' &&
-  event.eventId !== '' &&
-  typeof event.type === 'string' &&
-  Object.hasOwn(warningSchemaVersions, event.type) &&
-  Number.isSafeInteger(event.streamVersion) &&
-  event.streamVersion >= 1;
-
 export async function warningLifecycle(input: WarningLifecycleInput): Promise<WarningLifecycleResult> {
   const config = input.config ?? defaultLifecycleConfig;
   let state: WarningState = input.carried?.state ?? initialWarningState;
@@ -73,8 +56,6 @@ export async function warningLifecycle(input: WarningLifecycleInput): Promise<Wa
   const buffered = new Map<number, WarningEventSignal>();
   const seenIds = new Set<string>();
   let changes = 0;
-  // Every signal, duplicates too: a re-forwarded stream must still reach the continue-as-new check.
-  let signals = 0;
 
   const receive = (event: WarningEventSignal): void => {
     if (event.streamVersion <= streamVersion || seenIds.has(event.eventId) || buffered.has(event.streamVersion)) return;
@@ -89,15 +70,7 @@ export async function warningLifecycle(input: WarningLifecycleInput): Promise<Wa
   };
   for (const event of input.carried?.buffered ?? []) receive(event);
 
-  setHandler(warningEventSignal, (event) => {
-    signals++;
-    // Histories recorded before this patch buffered such a signal; replaying them must still do so.
-    if (!wellFormed(event) && patched('drop-malformed-signals')) {
-      log.warn('malformed warning event signal dropped', { warningId: input.warningId });
-      return;
-    }
-    receive(event);
-  });
+  setHandler(warningEventSignal, receive);
   setHandler(progressQuery, () => ({
     phase: state.phase,
     streamVersion,
@@ -152,11 +125,8 @@ export async function warningLifecycle(input: WarningLifecycleInput): Promise<Wa
       });
     }
     const seen = changes;
-    const seenSignals = signals;
     const next = planned.reduce((earliest, p) => Math.min(earliest, p.at), Number.POSITIVE_INFINITY);
-    // Histories recorded before this patch waited for changes only; replaying them must still do so.
-    const wakeOnEverySignal = patched('wake-on-every-signal');
-    const woken = () => changes !== seen || (wakeOnEverySignal && signals !== seenSignals);
+    const woken = () => changes !== seen;
     if (next === Number.POSITIVE_INFINITY) await condition(woken);
     else await condition(woken, next - now);
   }
