@@ -5,7 +5,9 @@ import { createPgEventStore } from '../core/eventstore/pg.ts';
 import type { Subscription } from '../core/eventstore/types.ts';
 import { piiKeyringFromEnv } from '../core/pii/keyring.ts';
 import { createPiiVault } from '../core/pii/vault.ts';
-import { createOutboxSmsGateway } from '../core/sms/outbox.ts';
+import * as v from 'valibot';
+import { providerSignName, SmsProviderConfigSchema, smsGatewayOf } from '../core/sms/from-config.ts';
+import type { SmsProviderConfig } from '../core/sms/from-config.ts';
 import type { SmsDatabase } from '../core/sms/send-log.ts';
 import type { SmsGateway } from '../core/sms/types.ts';
 import { createIntakeApp, intakeServices } from './app.ts';
@@ -31,6 +33,23 @@ const portOf = (env: Env): number => {
   return port;
 };
 
+/** PINGGAI_SMS (JSON) as a gateway choice; unset: the development outbox. A bad value stops the start naming it. */
+const smsConfigOf = (env: Env): SmsProviderConfig => {
+  const text = env['PINGGAI_SMS'];
+  if (text === undefined || text.trim() === '') return { provider: 'outbox' };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`PINGGAI_SMS is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = v.safeParse(SmsProviderConfigSchema, json);
+  if (!parsed.success) {
+    throw new Error(`PINGGAI_SMS: ${parsed.issues.map((issue) => `${v.getDotPath(issue) ?? '(root)'}: ${issue.message}`).join('; ')}`);
+  }
+  return parsed.output;
+};
+
 /**
  * The intake deployable's composition root, shared by node.ts and deno.ts: Postgres server for
  * events and working tables, the PII vault from PINGGAI_PII_KEYS, configuration from
@@ -47,15 +66,28 @@ export const composeIntake = (env: Env, runtime: { blobs: BlobStore; sms?: (db: 
     throw new Error(`PINGGAI_INTAKE_CONFIG is not valid JSON: ${(error as Error).message}`);
   }
   const config = parseIntakeConfig(configJson);
+  const smsConfig = smsConfigOf(env);
+  const signName = providerSignName(smsConfig);
+  if (signName !== null && signName !== config.sms.signName) {
+    // Every invitation is checked to fit one segment with config.sms.signName; the provider sends its own.
+    throw new Error(`PINGGAI_SMS signName "${signName}" differs from PINGGAI_INTAKE_CONFIG sms.signName "${config.sms.signName}": make them the same`);
+  }
   const vault = createPiiVault({ keyring: piiKeyringFromEnv(env) });
   const store = createPgEventStore({ connectionString: databaseUrl });
   const db = postgresKysely<IntakeDatabase & SmsDatabase>(createPgPool({ connectionString: databaseUrl, applicationName: 'pinggai-intake' }));
   const log = runtime.log ?? ((line: string) => console.log(line));
+  if (!runtime.sms) {
+    log(
+      smsConfig.provider === 'outbox'
+        ? 'SMS: development outbox only, nothing reaches a phone (set PINGGAI_SMS to send through Aliyun or Tencent Cloud)'
+        : `SMS: sent through ${smsConfig.provider}, sign name 【${signName}】`,
+    );
+  }
   const services = intakeServices({
     store,
     db: db as unknown as Kysely<IntakeDatabase>,
     vault,
-    sms: runtime.sms?.(db as unknown as Kysely<SmsDatabase>) ?? createOutboxSmsGateway({ db: db as unknown as Kysely<SmsDatabase>, vault, log }),
+    sms: runtime.sms?.(db as unknown as Kysely<SmsDatabase>) ?? smsGatewayOf(smsConfig, { db: db as unknown as Kysely<SmsDatabase>, vault, log }),
     blobs: runtime.blobs,
     clock: systemClock(),
     ids: webCryptoIds(),

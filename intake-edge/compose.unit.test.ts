@@ -11,4 +11,27 @@ describe('the intake composition root', () => {
     // A good PORT passes that check; the next missing variable is named.
     expect(() => composeIntake({ PORT: '8787' }, { blobs })).toThrow(/PINGGAI_DATABASE_URL/);
   });
+
+  it('stops on a PINGGAI_SMS it cannot use, or whose sign name is not the one each invitation is checked to fit one segment with', () => {
+    const blobs = createLocalBlobStore({ root: '/nonexistent' });
+    const env = {
+      PINGGAI_DATABASE_URL: 'postgres://pinggai@127.0.0.1:1/pinggai',
+      PINGGAI_INTAKE_CONFIG: JSON.stringify({
+        publicBaseUrl: 'https://pj.xianan.gov.cn',
+        sms: { signName: '咸安政务' },
+        linkTokens: { active: 'a', keys: { a: 'link-token-secret-0123456789abcdefghij' } },
+        caseSystems: [{ system: 'zwfw', keys: { 'zwfw-1': 'case-system-secret-0123456789abcdef' } }],
+      }),
+    };
+    const aliyun = { provider: 'aliyun', accessKeyId: 'LTAI-x', accessKeySecret: 'secret', templates: { invitation: 'SMS_123456' } };
+    expect(() => composeIntake({ ...env, PINGGAI_SMS: '{oops' }, { blobs })).toThrow(/PINGGAI_SMS is not valid JSON/);
+    expect(() => composeIntake({ ...env, PINGGAI_SMS: JSON.stringify({ provider: 'sendgrid' }) }, { blobs })).toThrow(/PINGGAI_SMS: provider/);
+    expect(() => composeIntake({ ...env, PINGGAI_SMS: JSON.stringify({ ...aliyun, signName: '咸安政务', templates: { invitation: 'x' } }) }, { blobs })).toThrow(
+      /PINGGAI_SMS: templates\.invitation/,
+    );
+    // The provider sends 【咸安区政务服务中心】, five characters more than the invitations were checked with.
+    expect(() => composeIntake({ ...env, PINGGAI_SMS: JSON.stringify({ ...aliyun, signName: '咸安区政务服务中心' }) }, { blobs })).toThrow(
+      'PINGGAI_SMS signName "咸安区政务服务中心" differs from PINGGAI_INTAKE_CONFIG sms.signName "咸安政务"',
+    );
+  });
 });

@@ -1,14 +1,14 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { Kysely } from 'kysely';
+import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPglite } from '../../tests/support/databases.ts';
 import { generatePiiKeyring } from '../pii/keyring.ts';
 import { createPiiVault } from '../pii/vault.ts';
-import { createAliyunSmsGateway } from './aliyun/gateway.ts';
+import { SmsProviderConfigSchema, smsGatewayOf } from './from-config.ts';
 import type { SmsDatabase } from './send-log.ts';
 import type { ProviderEmulator } from './testing/emulators.ts';
 import { startAliyunEmulator, startTencentEmulator } from './testing/emulators.ts';
-import { createTencentSmsGateway } from './tencent/gateway.ts';
 import type { SmsGateway, SmsMessage } from './types.ts';
 
 const vault = createPiiVault({ keyring: generatePiiKeyring() });
@@ -110,15 +110,17 @@ providerContract('aliyun', async () => {
   const emulator = await startAliyunEmulator(credentials);
   return {
     emulator,
+    // Built as the deployables build it: from PINGGAI_SMS's JSON, parsed.
     gateway: (o = {}) =>
-      createAliyunSmsGateway(
-        {
+      smsGatewayOf(
+        v.parse(SmsProviderConfigSchema, {
+          provider: 'aliyun',
           accessKeyId: credentials.accessKeyId,
           accessKeySecret: o.secret ?? credentials.accessKeySecret,
           signName: '评改通',
           templates: { invitation: 'SMS_123456789' },
           endpoint: o.url ?? emulator.url,
-        },
+        }),
         { db, vault, fetch },
       ),
     expected: (key) => ({
@@ -139,15 +141,16 @@ providerContract('tencent', async () => {
   return {
     emulator,
     gateway: (o = {}) =>
-      createTencentSmsGateway(
-        {
+      smsGatewayOf(
+        v.parse(SmsProviderConfigSchema, {
+          provider: 'tencent',
           secretId: credentials.secretId,
           secretKey: o.secret ?? credentials.secretKey,
           smsSdkAppId: '1400000000',
           signName: '评改通',
           templates: { invitation: { templateId: '1234567', params: ['matter', 'link'] } },
           endpoint: o.url ?? emulator.url,
-        },
+        }),
         { db, vault, fetch },
       ),
     expected: (key) => ({

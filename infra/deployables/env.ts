@@ -11,6 +11,8 @@ import { StaffDirectorySchema } from '../../workflows/recipients.ts';
 import { EmbeddedSecretsSchema } from '../app/secrets.node.ts';
 import type { EmbeddedSecrets } from '../app/secrets.node.ts';
 import { ConfigError } from '../embedded/config.ts';
+import type { SmsProviderConfig } from '../../core/sms/from-config.ts';
+import { SmsProviderConfigSchema } from '../../core/sms/from-config.ts';
 
 export type DeployableRole = 'intake' | 'api' | 'worker' | 'projector';
 
@@ -43,6 +45,8 @@ const common = {
   PINGGAI_HOST: v.optional(nonEmpty, '0.0.0.0'),
   /** The PII vault's keys; read by loadPiiKeyring, checked here only for presence. */
   PINGGAI_PII_KEYS: nonEmpty,
+  /** The SMS gateway: {"provider":"aliyun"|"tencent",…credentials, sign name, templates}; unset: the development outbox. */
+  PINGGAI_SMS: v.optional(jsonOf(SmsProviderConfigSchema)),
 };
 const temporal = {
   TEMPORAL_ADDRESS: v.optional(hostPort, '127.0.0.1:7233'),
@@ -89,6 +93,8 @@ export interface DeployableEnv {
   readonly projectorGroup: ProjectorGroup;
   /** The worker's alert recipients: a staff directory, or the demo one. */
   readonly alertRecipients?: StaffDirectory | 'demo';
+  /** Which gateway sends SMS (PINGGAI_SMS); the development outbox when unset. */
+  readonly sms: SmsProviderConfig;
 }
 
 /** Parses `env` for `role`; an empty variable counts as unset. Throws ConfigError naming every bad variable. */
@@ -114,5 +120,6 @@ export const parseDeployableEnv = (role: DeployableRole, env: Readonly<Record<st
     ...(text('PINGGAI_CONSOLE_DIST') ? { consoleDist: text('PINGGAI_CONSOLE_DIST')! } : {}),
     projectorGroup: (out.PINGGAI_PROJECTOR_GROUP as ProjectorGroup | undefined) ?? 'all',
     ...(out.PINGGAI_ALERT_RECIPIENTS ? { alertRecipients: out.PINGGAI_ALERT_RECIPIENTS as StaffDirectory | 'demo' } : {}),
+    sms: (out.PINGGAI_SMS as SmsProviderConfig | undefined) ?? { provider: 'outbox' },
   };
 };

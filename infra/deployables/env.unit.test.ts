@@ -24,6 +24,14 @@ describe('the deployables read their environment once and name every bad variabl
     expect(env).toMatchObject({ port: 8080, host: '0.0.0.0', temporal: { address: '127.0.0.1:7233', namespace: 'default' }, blobDir: '/var/lib/pinggai/blobs' });
   });
 
+  it('PINGGAI_SMS names the gateway (Aliyun or Tencent Cloud); unset it is the development outbox; a bad one is refused by name', () => {
+    expect(parseDeployableEnv('api', base).sms).toEqual({ provider: 'outbox' });
+    const aliyun = { provider: 'aliyun', accessKeyId: 'LTAI-x', accessKeySecret: 'secret', signName: '咸安政务', templates: { invitation: 'SMS_123456' } };
+    expect(parseDeployableEnv('api', { ...base, PINGGAI_SMS: JSON.stringify(aliyun) }).sms).toEqual(aliyun);
+    expect(problemsOf(() => parseDeployableEnv('api', { ...base, PINGGAI_SMS: JSON.stringify({ provider: 'aliyun', accessKeyId: 'LTAI-x' }) })).join('\n')).toMatch(/PINGGAI_SMS/);
+    expect(problemsOf(() => parseDeployableEnv('api', { ...base, PINGGAI_SMS: '{oops' })).join('\n')).toMatch(/PINGGAI_SMS.*JSON/);
+  });
+
   it('intake needs its public URL and link secrets; each missing or bad one is named', () => {
     const problems = problemsOf(() => parseDeployableEnv('intake', { ...base, PINGGAI_PUBLIC_URL: 'pj.example.gov.cn', PORT: '99999' }));
     expect(problems.join('\n')).toMatch(/PINGGAI_PUBLIC_URL/);

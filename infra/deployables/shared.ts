@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import { createLocalBlobStore } from '../../core/blobs/local.node.ts';
 import type { BlobStore } from '../../core/blobs/types.ts';
-import { createOutboxSmsGateway } from '../../core/sms/outbox.ts';
+import { providerSignName, smsGatewayOf } from '../../core/sms/from-config.ts';
 import type { SmsDatabase } from '../../core/sms/send-log.ts';
 import type { SmsGateway } from '../../core/sms/types.ts';
 import type { IntakeServices } from '../../intake-edge/app.ts';
@@ -10,9 +10,20 @@ import { intakeServicesOf } from '../app/application.ts';
 import { embeddedIntakeConfig } from '../app/embedded-intake-config.ts';
 import type { DeployableContext } from './runtime.ts';
 
-/** Outgoing SMS go through the outbox table (the gateway adapter sends from there). */
-export const smsOf = (context: DeployableContext): SmsGateway =>
-  createOutboxSmsGateway({ db: context.db as Kysely<SmsDatabase>, vault: context.vault, log: (line) => context.log(`SMS outbox: ${line}`) });
+/**
+ * Outgoing SMS through the gateway PINGGAI_SMS names (Aliyun or Tencent Cloud); each send is kept in
+ * the send log (app.sms_outbox) either way. Unset, messages only go to the development outbox, and
+ * the start-up log says so: nothing reaches a phone.
+ */
+export const smsOf = (context: DeployableContext): SmsGateway => {
+  const config = context.env.sms;
+  context.log(
+    config.provider === 'outbox'
+      ? 'SMS: 仅写入开发发件箱,不会发到手机 development outbox only, nothing reaches a phone (set PINGGAI_SMS to send through Aliyun or Tencent Cloud)'
+      : `SMS: sent through ${config.provider}, sign name 【${config.signName}】`,
+  );
+  return smsGatewayOf(config, { db: context.db as Kysely<SmsDatabase>, vault: context.vault, log: (line) => context.log(`SMS outbox: ${line}`) });
+};
 
 export const blobsOf = (context: DeployableContext): BlobStore => createLocalBlobStore({ root: context.env.blobDir! });
 
@@ -24,7 +35,12 @@ export const intakeOf = (context: DeployableContext): IntakeServices =>
     vault: context.vault,
     sms: smsOf(context),
     blobs: blobsOf(context),
-    intakeConfig: embeddedIntakeConfig({ publicBaseUrl: context.env.publicBaseUrl!, secrets: context.env.intakeSecrets! }),
+    // The one-segment check of every invitation counts the sign name the provider puts in front.
+    intakeConfig: embeddedIntakeConfig({
+      publicBaseUrl: context.env.publicBaseUrl!,
+      secrets: context.env.intakeSecrets!,
+      ...(providerSignName(context.env.sms) ? { signName: providerSignName(context.env.sms)! } : {}),
+    }),
     clock: { now: context.now },
     log: context.log,
   });
