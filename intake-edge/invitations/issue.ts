@@ -62,9 +62,12 @@ export const issueInvitation = async (
   // insert must still leave the row, or the invitation would never be reminded nor expire.
   if (result.state.status === 'issued') {
     const remind = issued.remindAt ? new Date(issued.remindAt) : null;
+    const expires = new Date(issued.expiresAt);
+    // A reminder configured later than the expiry never comes: the row is first due at the earlier one.
+    const first = remind && remind < expires ? remind : expires;
     await deps.db
       .insertInto('app.pending_invitations')
-      .values({ invitation_id: issued.invitationId, next_due_at: remind ?? new Date(issued.expiresAt), remind_at: remind, expires_at: new Date(issued.expiresAt), created_at: now })
+      .values({ invitation_id: issued.invitationId, next_due_at: first, remind_at: remind, expires_at: expires, created_at: now })
       .onConflict((conflict) => conflict.doNothing())
       .execute();
   }

@@ -12,7 +12,11 @@ export interface SweepReport {
   readonly reminded: number;
   readonly expired: number;
   readonly settled: number;
+  /** Rows that failed this time (logged, tried again later): one bad row never holds up the others. */
+  readonly failed: number;
 }
+
+const RETRY_FAILED_ROW_MS = 10 * 60_000;
 
 /**
  * Reminders and expiry, by a periodic sweep over app.pending_invitations (indexed by due time).
@@ -34,32 +38,56 @@ export const sweepInvitations = async (deps: IntakeDeps & { tokens: LinkTokens }
   let reminded = 0;
   let expired = 0;
   let settled = 0;
+  let failed = 0;
   for (const row of due) {
-    const streamId = invitationStreamId(row.invitation_id);
-    const state = fold(invitationDecider, (await deps.store.readStream(streamId)) as unknown as InvitationEvent[]);
-    const context = (step: string) => ({ commandId: `invitation:${row.invitation_id}:${step}`, actor: { id: 'intake-sweeper', role: 'system' }, now });
-    if (state.status === 'issued' && new Date(state.issued!.expiresAt) <= now) {
-      await handleCommand(deps.store, streamId, invitationDecider, { type: 'ExpireInvitation', now: now.toISOString() }, context('expire'));
-      expired++;
-    } else if (reminderDue(state, now.toISOString())) {
-      const link = `${deps.config.publicBaseUrl}/e/${await deps.tokens.issue(row.invitation_id)}`;
-      const sent = await sendInvitationSms(deps, state.issued!, link, 'remind');
-      if (sent?.status === 'sent') {
-        await handleCommand(deps.store, streamId, invitationDecider, { type: 'RecordReminderSent', now: now.toISOString(), messageRef: sent.providerMessageId ?? `${sent.provider}:remind` }, context('remind'));
-        reminded++;
-      }
-      // Whatever the SMS outcome, the next moment for this row is its expiry (one reminder only).
-      await deps.db.updateTable('app.pending_invitations').set({ next_due_at: row.expires_at }).where('invitation_id', '=', row.invitation_id).execute();
-      continue;
-    } else if (state.status === 'issued') {
-      await deps.db.updateTable('app.pending_invitations').set({ next_due_at: row.expires_at }).where('invitation_id', '=', row.invitation_id).execute();
-      continue;
+    try {
+      const outcome = await sweepRow(deps, row, now);
+      if (outcome === 'reminded') reminded++;
+      else if (outcome === 'expired') expired++;
+      else if (outcome === 'settled') settled++;
+    } catch (error) {
+      // A row that throws (a vault without its key, a provider without the template) is put back ten
+      // minutes: the rows after it are still reminded and expired.
+      failed++;
+      deps.log?.(`[invitation sweeper] invitation ${row.invitation_id}: ${error instanceof Error ? error.message : String(error)} (tried again in 10 minutes)`);
+      await deps.db
+        .updateTable('app.pending_invitations')
+        .set({ next_due_at: new Date(now.getTime() + RETRY_FAILED_ROW_MS) })
+        .where('invitation_id', '=', row.invitation_id)
+        .execute()
+        .catch(() => undefined);
     }
-    await deps.db.deleteFrom('app.pending_invitations').where('invitation_id', '=', row.invitation_id).execute();
-    settled++;
   }
   await forgetOldNonces(deps);
-  return { reminded, expired, settled };
+  return { reminded, expired, settled, failed };
+};
+
+type PendingRow = { readonly invitation_id: string; readonly expires_at: Date };
+
+/** One row: expire it, remind once, or drop it when the invitation is settled. */
+const sweepRow = async (deps: IntakeDeps & { tokens: LinkTokens }, row: PendingRow, now: Date): Promise<'reminded' | 'expired' | 'settled' | 'waiting'> => {
+  const streamId = invitationStreamId(row.invitation_id);
+  const state = fold(invitationDecider, (await deps.store.readStream(streamId)) as unknown as InvitationEvent[]);
+  const context = (step: string) => ({ commandId: `invitation:${row.invitation_id}:${step}`, actor: { id: 'intake-sweeper', role: 'system' }, now });
+  let expired = false;
+  if (state.status === 'issued' && new Date(state.issued!.expiresAt) <= now) {
+    await handleCommand(deps.store, streamId, invitationDecider, { type: 'ExpireInvitation', now: now.toISOString() }, context('expire'));
+    expired = true;
+  } else if (reminderDue(state, now.toISOString())) {
+    const link = `${deps.config.publicBaseUrl}/e/${await deps.tokens.issue(row.invitation_id)}`;
+    const sent = await sendInvitationSms(deps, state.issued!, link, 'remind');
+    if (sent?.status === 'sent') {
+      await handleCommand(deps.store, streamId, invitationDecider, { type: 'RecordReminderSent', now: now.toISOString(), messageRef: sent.providerMessageId ?? `${sent.provider}:remind` }, context('remind'));
+    }
+    // Whatever the SMS outcome, the next moment for this row is its expiry (one reminder only).
+    await deps.db.updateTable('app.pending_invitations').set({ next_due_at: row.expires_at }).where('invitation_id', '=', row.invitation_id).execute();
+    return sent?.status === 'sent' ? 'reminded' : 'waiting';
+  } else if (state.status === 'issued') {
+    await deps.db.updateTable('app.pending_invitations').set({ next_due_at: row.expires_at }).where('invitation_id', '=', row.invitation_id).execute();
+    return 'waiting';
+  }
+  await deps.db.deleteFrom('app.pending_invitations').where('invitation_id', '=', row.invitation_id).execute();
+  return expired ? 'expired' : 'settled';
 };
 
 /** Runs the sweep every `everyMs` (default one minute) until stopped; overlapping sweeps are skipped. */
