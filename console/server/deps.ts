@@ -130,6 +130,8 @@ export interface StaffQueries {
   }) => Promise<boolean>;
   readonly smsOutbox: (options: { limit: number; offset: number }) => Promise<readonly SmsOutboxItem[]>;
   readonly departments: () => Promise<readonly Department[]>;
+  /** Which of `codes` the read models know as departments (one indexed probe each, not the whole list). */
+  readonly knownDepartments: (codes: readonly string[]) => Promise<readonly string[]>;
   /** The monthly bulletin (月度通报) of `month` (YYYY-MM) as .docx and HTML. */
   /** Appraisal scorecards (考核表) and the ratings and warnings behind their numbers. */
   readonly appraisal?: AppraisalQueries;

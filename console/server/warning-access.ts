@@ -68,7 +68,7 @@ export const requireKnownDepartments = async (
   field: (index: number) => string,
 ): Promise<void> => {
   if (!queries || codes.length === 0) return;
-  const known = new Set((await queries.departments()).map((row) => row.code));
+  const known = new Set(await queries.knownDepartments(codes));
   codes.forEach((code, index) => {
     if (!known.has(code))
       throw invalidField(field(index), {

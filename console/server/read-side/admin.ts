@@ -7,7 +7,7 @@ import type { StaffQueries } from '../deps.ts';
  * The development SMS outbox page and the department list. The outbox query selects the masked
  * phone only (as core/sms listSmsOutbox does); it pages by offset, which listSmsOutbox does not.
  */
-export const adminQueries = (db: Kysely<unknown>): Pick<StaffQueries, 'smsOutbox' | 'departments'> => ({
+export const adminQueries = (db: Kysely<unknown>): Pick<StaffQueries, 'smsOutbox' | 'departments' | 'knownDepartments'> => ({
   async smsOutbox({ limit, offset }) {
     const rows = await (db as Kysely<SmsDatabase>)
       .selectFrom('app.sms_outbox')
@@ -50,5 +50,17 @@ export const adminQueries = (db: Kysely<unknown>): Pick<StaffQueries, 'smsOutbox
         union all select unnest(cooperating_departments), null from app.warnings
       ) d group by code order by code`.execute(db);
     return rows;
+  },
+
+  // The same sources as departments(), asked about a few codes: a dispatch checks its departments
+  // without grouping every rating of the district (rating_facts is probed by its department index).
+  async knownDepartments(codes) {
+    if (codes.length === 0) return [];
+    const { rows } = await sql<{ code: string }>`
+      select c.code from unnest(${[...codes]}::text[]) as c(code)
+      where exists (select 1 from app.rating_facts where department_code = c.code)
+         or exists (select 1 from app.warnings where lead_department = c.code or c.code = any(cooperating_departments))
+         or exists (select 1 from app.case_facts where department_code = c.code)`.execute(db);
+    return rows.map((row) => row.code);
   },
 });
