@@ -12,7 +12,7 @@ export const projectionRegistry: readonly AnyProjection[] = [ratingsProjection, 
 
 export { ratingsProjection } from './ratings/projection.ts';
 export { warningsProjection } from './warnings/projection.ts';
-export { projectorLag, projectorLagMetrics } from './runtime/lag.ts';
+export { projectorLag } from './runtime/lag.ts';
 export type { ProjectorLag } from './runtime/lag.ts';
 export { projectorFailures } from './runtime/failures.ts';
 export type { ProjectorFailure } from './runtime/failures.ts';

@@ -1,6 +1,6 @@
 /**
  * Prometheus metrics at `/metrics`: HTTP requests by route and status (intake rate and errors),
- * event append latency, projector lag, open warnings by stage with SLA breaches, deadlines missed,
+ * event append latency, projector lag and a projector stuck on one event, open warnings by stage with SLA breaches, deadlines missed,
  * and SMS sent / failed. Request and append figures are counted as they happen; the others are read
  * from the read models and the SMS outbox at scrape time, so every process reports the same truth.
  */
@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppendOutcome, GroupCommitReport } from '../../core/eventstore/instrumented.ts';
 import type { AnyProjection } from '../../projections/index.ts';
-import { projectorLag } from '../../projections/index.ts';
+import { projectorFailures, projectorLag } from '../../projections/index.ts';
 import { warningsByPhase } from '../../projections/queries/warnings.ts';
 
 export interface MetricsSources {
@@ -91,6 +91,36 @@ export const createMetrics = (sources: MetricsSources): Metrics => {
     async collect() {
       this.reset();
       for (const lag of await lags()) this.set({ projection: lag.projection, version: String(lag.version) }, lag.behindSeconds);
+    },
+  });
+
+  const failures = sharedWhileRunning(() => projectorFailures(sources.db));
+  const failureOf = async (projection: AnyProjection) =>
+    (await failures()).find((failure) => failure.projection === projection.name && failure.version === projection.version);
+  new Gauge({
+    name: 'pinggai_projector_failing_seconds',
+    help: 'How long the projector has been failing on one event, which it retries and cannot get past (0: it is not; npm run ops names the event).',
+    labelNames: ['projection', 'version'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const now = sources.now().getTime();
+      for (const projection of sources.projections) {
+        const failure = await failureOf(projection);
+        this.set({ projection: projection.name, version: String(projection.version) }, failure ? Math.max(0, (now - failure.firstFailedAt.getTime()) / 1000) : 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'pinggai_projector_failed_attempts',
+    help: 'Failed attempts in a row at the event the projector is stuck on (0: it is not stuck).',
+    labelNames: ['projection', 'version'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const projection of sources.projections) {
+        this.set({ projection: projection.name, version: String(projection.version) }, (await failureOf(projection))?.attempts ?? 0);
+      }
     },
   });
 

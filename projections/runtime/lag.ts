@@ -3,7 +3,6 @@ import { sql } from 'kysely';
 import { parseLogPosition } from '../../core/eventstore/postgres/positions.ts';
 import type { LogPosition } from '../../core/eventstore/types.ts';
 import { loadCheckpoint } from './checkpoints.ts';
-import { projectorFailures } from './failures.ts';
 import type { AnyProjection } from './types.ts';
 
 export interface ProjectorLag {
@@ -57,36 +56,4 @@ export const projectorLag = async (
     behindSeconds: first ? Math.max(0, (now.getTime() - Date.parse(first)) / 1000) : 0,
     applied: applied + behindEvents === 0 ? 1 : applied / (applied + behindEvents),
   };
-};
-
-/**
- * Prometheus text lines for every projection given (the metrics endpoint appends them): lag, and how
- * long the projector has been stuck on one event (`app.projection_failures`).
- */
-export const projectorLagMetrics = async (
-  db: Kysely<unknown>,
-  projections: readonly AnyProjection[],
-  now: Date = new Date(),
-): Promise<string> => {
-  const lines = [
-    '# HELP pinggai_projector_lag_events Events committed but not yet applied by the projector.',
-    '# TYPE pinggai_projector_lag_events gauge',
-    '# HELP pinggai_projector_lag_seconds Age of the oldest event not yet applied by the projector.',
-    '# TYPE pinggai_projector_lag_seconds gauge',
-    '# HELP pinggai_projector_failing_seconds How long the projector has been failing on one event (0: it is not).',
-    '# TYPE pinggai_projector_failing_seconds gauge',
-  ];
-  const failures = await projectorFailures(db);
-  for (const projection of projections) {
-    const lag = await projectorLag(db, projection, now);
-    const failure = failures.find((f) => f.projection === projection.name && f.version === projection.version);
-    const failingSeconds = failure ? Math.max(0, (now.getTime() - failure.firstFailedAt.getTime()) / 1000) : 0;
-    const labels = `{projection="${lag.projection}",version="${lag.version}"}`;
-    lines.push(
-      `pinggai_projector_lag_events${labels} ${lag.behindEvents}`,
-      `pinggai_projector_lag_seconds${labels} ${lag.behindSeconds.toFixed(3)}`,
-      `pinggai_projector_failing_seconds${labels} ${failingSeconds.toFixed(3)}`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
 };

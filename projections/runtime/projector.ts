@@ -63,7 +63,7 @@ export const startProjector = (
   /**
    * A batch failed: applies its events one at a time, each in its own transaction, so that the read
    * model gets as far as it can and the event that fails is named (`app.projection_failures`, which
-   * `npm run ops` shows). Nothing is skipped: the subscription retries
+   * `npm run ops` shows and `/metrics` serves as `pinggai_projector_failing_seconds`). Nothing is skipped: the subscription retries
    * that event, backing off, until the projection's code is fixed. When every event succeeds alone,
    * the failure was passing and the batch is done.
    */

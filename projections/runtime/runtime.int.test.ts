@@ -7,9 +7,10 @@ import { engines } from '../testing/engines.ts';
 import { appendScenario } from '../testing/scenario.ts';
 import { warningsProjection } from '../warnings/projection.ts';
 import { formatOpsReport, opsReport } from '../../infra/ops/report.ts';
+import { createMetrics } from '../../infra/telemetry/metrics.ts';
 import { ProjectorConflict, applyBatch, loadCheckpoint } from './checkpoints.ts';
 import { projectorFailures } from './failures.ts';
-import { projectorLag, projectorLagMetrics } from './lag.ts';
+import { projectorLag } from './lag.ts';
 import { startProjector } from './projector.ts';
 import type { RebuildProgress } from './rebuild.ts';
 import { formatProgress, rebuildProjection } from './rebuild.ts';
@@ -33,6 +34,10 @@ const expectSameTables = async (db: Kysely<unknown>, projection: AnyProjection, 
     expect(right, `${table}: v${b} equals v${a}`).toEqual(left);
   }
 };
+
+/** What the deployables' GET /metrics serves about these projections (Prometheus text). */
+const servedMetrics = (db: Kysely<unknown>, projections: readonly AnyProjection[], now: Date): Promise<string> =>
+  createMetrics({ db, projections, now: () => now }).registry.metrics();
 
 for (const engine of engines('projector runtime')) {
   describe(`projector runtime on ${engine.name}`, () => {
@@ -59,7 +64,7 @@ for (const engine of engines('projector runtime')) {
       const after = await projectorLag(e.db, ratingsProjection, now);
       expect(after).toMatchObject({ behindEvents: 0, behindSeconds: 0, applied: 1 });
       expect(after.checkpoint).not.toBeNull();
-      const metrics = await projectorLagMetrics(e.db, [ratingsProjection, warningsProjection], now);
+      const metrics = await servedMetrics(e.db, [ratingsProjection, warningsProjection], now);
       expect(metrics).toContain('pinggai_projector_lag_events{projection="ratings",version="1"} 0');
       expect(metrics).toMatch(/pinggai_projector_lag_events\{projection="warnings",version="1"\} [1-9]/);
     });
@@ -233,7 +238,9 @@ for (const engine of engines('projector runtime')) {
         expect(await loadCheckpoint(e.db, v9)).toBe(events[1]!.logPosition);
         expect(projector.status().failures).toBeGreaterThanOrEqual(1);
         const now = new Date(Date.now() + 1_000);
-        expect(await projectorLagMetrics(e.db, [v9], now)).toMatch(/pinggai_projector_failing_seconds\{projection="warnings",version="9"\} [1-9]/);
+        const metrics = await servedMetrics(e.db, [v9], now);
+        expect(metrics).toMatch(/pinggai_projector_failing_seconds\{projection="warnings",version="9"\} [1-9]/);
+        expect(metrics).toContain('pinggai_projector_failed_attempts{projection="warnings",version="9"} 1');
         const report = formatOpsReport(await opsReport({ db: e.db, store: e.store, projections: [v9], now }));
         expect(report).toContain(`stuck at ${poison.type} ${poison.id}`);
 
