@@ -4,21 +4,33 @@
  *   npm run ops                       the embedded PGlite under PINGGAI_DATA_DIR (stop `npm start` first)
  *   PINGGAI_DATABASE_URL=… npm run ops   a Postgres server, beside the running deployables
  *   npm run ops -- --json             the same as one JSON document
+ *   npm run ops -- --retry-webhooks [--endpoint ID]
+ *                                     give the failed webhook deliveries (of one endpoint) another round,
+ *                                     due now; the running sender takes them
  * Projector rebuilds: `npm run projections`. Exit code 0, or 2 on bad input.
  */
 import { parseArgs } from 'node:util';
 import { projectionRegistry } from '../../projections/index.ts';
 import { formatOpsReport, opsReport } from '../ops/report.ts';
+import { requeueFailedWebhooks } from '../webhooks/webhooks.ts';
 import { CliInputError, openCliDatabase } from './database.ts';
+
+function usage(problem: string): never {
+  console.error(`ops: ${problem}\nusage: npm run ops [-- --json] [--limit N] | npm run ops -- --retry-webhooks [--endpoint ID]`);
+  return process.exit(2);
+}
 
 const { values } = (() => {
   try {
-    return parseArgs({ options: { json: { type: 'boolean' }, limit: { type: 'string' } }, strict: true });
+    return parseArgs({
+      options: { json: { type: 'boolean' }, limit: { type: 'string' }, 'retry-webhooks': { type: 'boolean' }, endpoint: { type: 'string' } },
+      strict: true,
+    });
   } catch (error) {
-    console.error(`ops: ${(error as Error).message}\nusage: npm run ops [-- --json] [--limit N]`);
-    return process.exit(2);
+    return usage((error as Error).message);
   }
 })();
+if (values.endpoint !== undefined && !values['retry-webhooks']) usage('--endpoint goes with --retry-webhooks');
 const limit = Number(values.limit ?? '20');
 if (!Number.isInteger(limit) || limit < 1 || limit > 1_000) {
   console.error('ops: --limit must be a whole number from 1 to 1000');
@@ -40,8 +52,13 @@ try {
   throw error;
 }
 try {
-  const report = await opsReport({ db: opened.db, store: opened.store, projections: projectionRegistry, now: new Date(), limit });
-  process.stdout.write(quiet ? `${JSON.stringify(report, null, 2)}\n` : formatOpsReport(report));
+  if (values['retry-webhooks']) {
+    const requeued = await requeueFailedWebhooks(opened.db, { now: new Date(), endpointId: values.endpoint });
+    log(`${requeued} failed webhook deliver${requeued === 1 ? 'y is' : 'ies are'} due again${values.endpoint ? ` (endpoint ${values.endpoint})` : ''}; the running sender takes them`);
+  } else {
+    const report = await opsReport({ db: opened.db, store: opened.store, projections: projectionRegistry, now: new Date(), limit });
+    process.stdout.write(quiet ? `${JSON.stringify(report, null, 2)}\n` : formatOpsReport(report));
+  }
 } finally {
   await opened.close();
 }

@@ -44,5 +44,7 @@ describe('npm run ops reports what is behind and what is stuck, and why', () => 
     expect(text).toContain('warning-policy');
     expect(text).toContain('E102 事项编码不存在');
     expect(text).toContain('HTTP 503');
+    expect(text, 'the dead letters say how to send them again').toContain('npm run ops -- --retry-webhooks');
+    expect(text).toContain('npm run feed -- retry --month');
   });
 });

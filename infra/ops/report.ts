@@ -120,17 +120,18 @@ export const formatOpsReport = (report: OpsReport): string => {
   if (report.subscribers.length === 0) lines.push('  — (none has started yet)');
   for (const s of report.subscribers) lines.push(`  ${s.id.padEnd(28)} ${s.behindEvents === 0 ? '已追平 caught up' : `落后 behind ${s.behindEvents}${s.behindEvents >= BEHIND_CAP ? '+' : ''} events`}`);
   lines.push('', `短信发件箱 SMS outbox:       ${counts(report.sms)}`, `省级上报 provincial feed:     ${counts(report.feed)}`, `Webhook 投递 deliveries:      ${counts(report.webhooks)}`);
-  const sections: [string, readonly DeadLetter[]][] = [
+  const sections: [string, readonly DeadLetter[], string?][] = [
     ['短信 SMS (failed / in doubt)', report.deadLetters.sms],
-    ['省级上报 feed (rejected / failed)', report.deadLetters.feed],
-    ['Webhooks (failed)', report.deadLetters.webhooks],
+    ['省级上报 feed (rejected / failed)', report.deadLetters.feed, '重新发送失败记录 failed ones again: npm run feed -- retry --month YYYY-MM (被拒记录需先修正数据 rejected ones need their data mended)'],
+    ['Webhooks (failed)', report.deadLetters.webhooks, '重新投递 deliver again: npm run ops -- --retry-webhooks [--endpoint ID]'],
   ];
   lines.push('', '死信 dead letters:');
   if (sections.every(([, items]) => items.length === 0)) lines.push('  无 none');
-  for (const [title, items] of sections) {
+  for (const [title, items, hint] of sections) {
     if (items.length === 0) continue;
     lines.push(`  ${title}:`);
     for (const item of items) lines.push(`    ${local(item.at)}  ${item.id}  ${item.what}  ×${item.attempts}  ${item.reason}`);
+    if (hint) lines.push(`    → ${hint}`);
   }
   lines.push('', '工作日历 working calendar:');
   for (const year of report.calendar) lines.push(`  ${year.year}  ${coverageText[year.coverage]}`);

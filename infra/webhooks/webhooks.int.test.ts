@@ -9,7 +9,7 @@ import type { EventStore } from '../../core/eventstore/types.ts';
 import { appendWarning, rate, rectifiedWarning } from '../../projections/testing/events.ts';
 import { createTestPglite } from '../../tests/support/databases.ts';
 import type { WebhookEndpoint } from './webhooks.ts';
-import { deliverWebhooks, parseWebhookEndpoints, startWebhooks } from './webhooks.ts';
+import { deliverWebhooks, parseWebhookEndpoints, requeueFailedWebhooks, startWebhooks } from './webhooks.ts';
 
 const secret = `whsec_${Buffer.from('pinggai-webhook-test-secret-0123456789').toString('base64')}`;
 
@@ -138,5 +138,32 @@ describe('webhooks (PGlite, a receiving system over HTTP)', () => {
       await new Promise<void>((resolve) => redirecting.close(() => resolve()));
       await new Promise<void>((resolve) => internal.close(() => resolve()));
     }
+  });
+
+  it('deliveries that ran out of attempts wait for an operator; requeued, they go once more with the same webhook-id, and only the endpoint named', async () => {
+    // Near the real time: the receiver checks the signature's timestamp (five minutes' tolerance).
+    const at = new Date(Date.now() + 5_000);
+    for (const [id, endpoint] of [['d-down-1', 'hotline-12345'], ['d-down-2', 'hotline-12345'], ['d-other', 'archive']] as const) {
+      await sql`insert into app.webhook_deliveries (delivery_id, endpoint_id, event_type, source_event_id, payload)
+                values (${id}, ${endpoint}, 'warning.closed', ${id}, ${JSON.stringify({ type: 'warning.closed', data: { warningId: id } })}::jsonb)`.execute(db);
+    }
+    receiver.failNext(2);
+    expect(await deliverWebhooks({ db, endpoints, now: () => at, maxAttempts: 1 })).toEqual({ delivered: 0, retrying: 0, failed: 2 });
+    await sql`update app.webhook_deliveries set status = 'failed', attempts = 10 where delivery_id = 'd-other'`.execute(db);
+    const later = new Date(at.getTime() + 1_000);
+    expect(await deliverWebhooks({ db, endpoints, now: () => later }), 'failed deliveries are not retried by themselves').toEqual({ delivered: 0, retrying: 0, failed: 0 });
+
+    expect(await requeueFailedWebhooks(db, { now: later, endpointId: 'hotline-12345' })).toBe(2);
+    const before = receiver.received.length;
+    expect(await deliverWebhooks({ db, endpoints, now: () => later })).toEqual({ delivered: 2, retrying: 0, failed: 0 });
+    expect(receiver.received.slice(before).map((r) => r.id).sort()).toEqual(['d-down-1', 'd-down-2']);
+    const { rows } = await sql<{ delivery_id: string; status: string }>`
+      select delivery_id, status from app.webhook_deliveries where delivery_id in ('d-down-1', 'd-down-2', 'd-other') order by delivery_id`.execute(db);
+    expect(rows).toEqual([
+      { delivery_id: 'd-down-1', status: 'delivered' },
+      { delivery_id: 'd-down-2', status: 'delivered' },
+      { delivery_id: 'd-other', status: 'failed' },
+    ]);
+    expect(await requeueFailedWebhooks(db, { now: later }), 'without an endpoint: every failed delivery').toBe(1);
   });
 });

@@ -167,6 +167,20 @@ export const deliverWebhooks = async (deps: {
   return summary;
 };
 
+/**
+ * Gives the deliveries that ran out of attempts (the receiver was down for longer than they last:
+ * about an hour and a half at ten attempts) another round, due now; the running sender takes them. Only one
+ * endpoint's when `endpointId` is given. Returns how many were requeued; each keeps its webhook-id,
+ * so a receiver that did get one before drops the repeat.
+ */
+export const requeueFailedWebhooks = async (db: Kysely<unknown>, options: { readonly now: Date; readonly endpointId?: string }): Promise<number> => {
+  const result = await sql`
+    update app.webhook_deliveries set status = 'pending', attempts = 0, next_attempt_at = ${options.now.toISOString()}::timestamptz,
+           last_error = 'requeued by an operator after: ' || coalesce(last_error, 'no answer')
+     where status = 'failed' and (${options.endpointId ?? null}::text is null or endpoint_id = ${options.endpointId ?? null})`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+};
+
 /** The collector and a sender every `intervalMs`; nothing runs when no endpoint is configured. */
 export const startWebhooks = (deps: {
   readonly store: EventStore;
