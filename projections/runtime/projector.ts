@@ -63,8 +63,8 @@ export const startProjector = (
   /**
    * A batch failed: applies its events one at a time, each in its own transaction, so that the read
    * model gets as far as it can and the event that fails is named (`app.projection_failures`, which
-   * `npm run ops` shows and `/metrics` serves as `pinggai_projector_failing_seconds`). Nothing is skipped: the subscription retries
-   * that event, backing off, until the projection's code is fixed. When every event succeeds alone,
+   * `npm run ops` shows and `/metrics` serves as `pinggai_projector_failing_seconds`). Nothing is
+   * skipped: the subscription retries that event, backing off, until the projection's code is fixed. When every event succeeds alone,
    * the failure was passing and the batch is done.
    */
   const narrowDown = async (events: readonly RecordedEvent[], batchError: unknown): Promise<void> => {
@@ -78,12 +78,16 @@ export const startProjector = (
     }
   };
 
+  /** Another projector moved this version's checkpoint: this one stops for good (see `ProjectorConflict`). */
+  const stopOnConflict = (error: unknown): void => {
+    if (!(error instanceof ProjectorConflict)) return;
+    failed = error;
+    void subscription.stop();
+    throw error;
+  };
+
   const stuckAt = async (event: RecordedEvent, error: unknown): Promise<never> => {
-    if (error instanceof ProjectorConflict) {
-      failed = error;
-      void subscription.stop();
-      throw error;
-    }
+    stopOnConflict(error);
     failureRecorded = true;
     // Best effort: when the database itself is what failed, this fails too, and the log says why.
     await recordFailure(deps.db, projection, event, error).catch(() => undefined);
@@ -106,11 +110,7 @@ export const startProjector = (
         spans.end();
       } catch (error) {
         spans.end(error);
-        if (error instanceof ProjectorConflict) {
-          failed = error;
-          void subscription.stop();
-          throw error;
-        }
+        stopOnConflict(error);
         await narrowDown(fresh, error);
       }
       if (failureRecorded) {
