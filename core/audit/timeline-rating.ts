@@ -63,7 +63,8 @@ const describeRating = (event: InvitationEvent | CaseEvent): Described => {
         what,
         details: [
           detail('总体评价', 'Overall', `${event.data.overall} ${levelNames[event.data.overall] ?? ''}`),
-          detail('差评', 'Negative', event.data.negative ? '是 / yes' : '否 / no'),
+          // The event's follow-up flag: a 差评, or a reason that raises a warning by itself (办事体验一般).
+          detail('需回访整改', 'Follow-up required', event.data.negative ? '是 / yes' : '否 / no'),
           detail('原因', 'Reasons', event.data.reasons.join('、')),
           detail('留言', 'Comment', event.data.comment === null ? null : maskFreeText(event.data.comment)),
           detail('评价人', 'Rater', event.data.evaluator.identity === 'anonymous' ? '匿名 / anonymous' : `实名 / real name ${event.data.evaluator.phone.masked}`),

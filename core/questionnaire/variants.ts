@@ -24,8 +24,10 @@ export const findVariant = (config: QuestionnaireConfig, id: string): Questionna
   config.variants.find((variant) => variant.id === id);
 
 /**
- * 差评: at or below the negative level, or any reason that raises a warning by itself
- * (the seed counts "办事体验一般" among the negative feedback). The citizen is told they will hear back.
+ * The rating event's `negative` flag, which decides the follow-up: at or below the negative level, or
+ * any reason that raises a warning by itself (the seed counts "办事体验一般" among the negative
+ * feedback). The citizen is told they will hear back. The figures count 差评 by the national
+ * definition instead (不满意 or 非常不满意: `isBadRating` in projections/metrics/definitions.ts).
  */
 export const isNegativeRating = (config: QuestionnaireConfig, overall: SatisfactionLevel, reasons: readonly string[]): boolean =>
   overall <= config.negativeAtOrBelow || reasons.some((code) => config.reasons.find((reason) => reason.code === code)?.raisesWarning === true);

@@ -22,8 +22,7 @@ export const suggestions = (f: BulletinFigures): string[] => {
     );
   }
 
-  // From the reply rate itself (its 差评 are the ratings flagged negative, which can include a low-reason
-  // 基本满意), not from the 差评率's count of 不满意 and below: one definition on both sides.
+  // From the reply rate itself: its 差评 are the 差评率's (isBadRating), so the two agree.
   const unreplied = f.warnings.negativeReplyRate.denominator - f.warnings.negativeReplyRate.numerator;
   if (below(f.warnings.negativeReplyRate, 1) && unreplied > 0) {
     out.push(

@@ -60,6 +60,13 @@ export const satisfiedRate = define<LevelCounts>({
   compute: (levels) => rate(levels[5] + levels[4] + levels[3], ratedCount(levels)),
 });
 
+/**
+ * 差评: 不满意 or 非常不满意, the national definition, the same on every page: 差评率, the 差评 lists,
+ * 差评回复率 and the bulletin's 差评数. A rating event's own `negative` flag is wider (a reason such as
+ * 办事体验一般 raises a warning at 基本满意 too): it decides the follow-up, not what counts as a 差评.
+ */
+export const isBadRating = (level: number): boolean => level <= 2;
+
 /** 差评率 = (不满意 + 非常不满意) ÷ 评价数 */
 export const negativeRate = define<LevelCounts>({
   id: 'negative_rate',

@@ -2,6 +2,7 @@ import type { Insertable, Selectable } from 'kysely';
 import type { RecordedEvent } from '../../core/eventstore/types.ts';
 import type { EvaluationSubmitted } from '../../core/invitation/events.ts';
 import type { AttachmentRef, InvitationChannel } from '../../core/invitation/types.ts';
+import { isBadRating } from '../metrics/definitions.ts';
 import { shanghaiKeys } from '../time/shanghai.ts';
 import type { Instant, Json } from './columns.ts';
 import { maskFreeText } from '../../core/pii/mask.ts';
@@ -36,6 +37,7 @@ export interface RatingFactsTable {
   stage: string;
   progress: string;
   level: number;
+  /** 差评 (不满意 or 非常不满意: `isBadRating`). */
   negative: boolean;
   reasons: string[];
   comment_masked: string | null;
@@ -100,7 +102,8 @@ export const ratingFactOf = (
     stage: subject.stage,
     progress: subject.progress,
     level: data.overall,
-    negative: data.negative,
+    // 差评 by the national definition (isBadRating), not the event's wider follow-up flag.
+    negative: isBadRating(data.overall),
     reasons: [...data.reasons],
     comment_masked: data.comment === null ? null : maskFreeText(data.comment),
     attachments: JSON.stringify(data.attachments),

@@ -331,7 +331,7 @@ const addRatings = (
       replied: r.negative && replied.has(r.rating_id) ? 1 : 0,
     };
     for (const [table, row] of levelRows(r, counts)) into.add(table, row);
-    const hour = { day_key: r.day_key, department_code: r.department_code, hour: r.hour, weekday: r.weekday, rated: 1, negative: r.level <= 2 ? 1 : 0 };
+    const hour = { day_key: r.day_key, department_code: r.department_code, hour: r.hour, weekday: r.weekday, rated: 1, negative: r.negative ? 1 : 0 };
     into.add('ratings_by_day_hour', hour);
     into.add('ratings_by_day_hour_channel', { ...hour, channel: r.channel, channel_group: r.channel_group });
   }

@@ -158,6 +158,8 @@ export interface RatingInput {
   readonly comment?: string | null;
   readonly channel?: InvitationChannel;
   readonly subject?: RatingSubject;
+  /** The event's follow-up flag; by default the 差评 levels. A reason can set it at 基本满意 too. */
+  readonly negative?: boolean;
 }
 
 export const evaluationSubmitted = (
@@ -178,7 +180,7 @@ export const evaluationSubmitted = (
     evaluator: { identity: 'anonymous' },
     questionnaireVersion: 1,
     variantId: 'default',
-    negative: input.overall <= 2,
+    negative: input.negative ?? input.overall <= 2,
   };
   return { type: 'EvaluationSubmitted', data };
 };
