@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import * as v from 'valibot';
 import { fieldIssuesFromValibot, invalidField, ValidationFailed } from '../../core/http/field-errors.ts';
+import { assertStorableText } from '../../core/http/storable-text.ts';
 
 /**
  * Reads and validates a JSON body: unreadable → 400, schema broken → 422 naming every field.
@@ -17,29 +18,10 @@ export const readBody = async <S extends v.GenericSchema>(c: Context, schema: S)
   } catch {
     throw invalidField('body', { 'zh-CN': '不是有效的 JSON', en: 'not valid JSON' }, 400);
   }
-  const badText = unstorableTextAt(json, '');
-  if (badText !== null) {
-    throw invalidField(badText || 'body', { 'zh-CN': '文本含有无法保存的字符(NUL 或不成对的代理项)', en: 'text holds a NUL character or an unpaired surrogate' });
-  }
+  assertStorableText(json);
   const result = v.safeParse(schema, json);
   if (!result.success) throw new ValidationFailed(fieldIssuesFromValibot(result.issues));
   return result.output;
-};
-
-/** The event store keeps JSON as jsonb, which refuses NUL and unpaired UTF-16 surrogates. */
-const unstorable = (text: string): boolean => text.includes('\0') || /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
-
-/** The dotted path of the first string (value or key) the event store could not keep, or null. */
-const unstorableTextAt = (value: unknown, path: string): string | null => {
-  if (typeof value === 'string') return unstorable(value) ? path : null;
-  if (typeof value !== 'object' || value === null) return null;
-  for (const [key, item] of Object.entries(value)) {
-    const at = path ? `${path}.${key}` : key;
-    if (unstorable(key)) return path || 'body';
-    const found = unstorableTextAt(item, at);
-    if (found !== null) return found;
-  }
-  return null;
 };
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;

@@ -46,20 +46,22 @@ export const initialCaseState: CaseState = {
 };
 
 /**
- * How a report relates to what is recorded: `duplicate` (this sequence is in), `stale` (an older
- * sequence arriving after a newer one: ignored, the newer report already speaks for the case),
- * `no_change` (nothing new to say, e.g. completed twice), or `record`.
+ * How a report relates to what is recorded: `duplicate` (this sequence is in), `stale` (a stage change
+ * with an older sequence arriving after a newer report: ignored, the newer report already says where
+ * the case is), `no_change` (nothing new to say, e.g. completed twice), or `record`. Completion and
+ * 办件超时 are facts no later report repeats: they are recorded whatever order they arrive in, or the
+ * case would never be invited to a rating, or its overdue warning never raised.
  */
 export type CaseReportOutcome = 'record' | 'duplicate' | 'stale' | 'no_change';
 
 export const classifyCaseReport = (command: CaseCommand, state: CaseState): CaseReportOutcome => {
   if (state.sequences.includes(command.sequence)) return 'duplicate';
   if (state.status === 'none') return 'record';
-  if (command.sequence < state.lastSequence) return 'stale';
   switch (command.type) {
     case 'RecordCaseRegistered':
       return 'no_change';
     case 'RecordCaseStageChanged':
+      if (command.sequence < state.lastSequence) return 'stale';
       return command.stage === state.stage ? 'no_change' : 'record';
     case 'RecordCaseCompleted':
       return state.completed ? 'no_change' : 'record';

@@ -72,6 +72,16 @@ describe('case (办件) decider', () => {
     expect(classifyCaseReport(command, fold(caseDecider, [registered, later]))).toBe('stale');
   });
 
+  it('a completion or 办件超时 with an older sequence is still recorded: no later report repeats it', () => {
+    const later: CaseEvent = { type: 'CaseOverdue', data: { ...base, sequence: 6, occurredAt: '2025-10-05T09:00:00+08:00', dueAt: '2025-10-04T17:00:00+08:00' } };
+    const completion = report('RecordCaseCompleted', 5, { result: 'approved' });
+    expect(classifyCaseReport(completion, fold(caseDecider, [registered, later]))).toBe('record');
+    expect(caseDecider.decide(completion, fold(caseDecider, [registered, later])).map((event) => event.type)).toEqual(['CaseStageChanged', 'CaseCompleted']);
+    const completed: CaseEvent = { type: 'CaseCompleted', data: { ...base, sequence: 7, occurredAt: '2025-10-05T09:00:00+08:00', result: 'approved' } };
+    const overdue = report('RecordCaseOverdue', 3, { dueAt: '2025-10-01T17:00:00+08:00' });
+    expect(caseDecider.decide(overdue, fold(caseDecider, [registered, completed])).map((event) => event.type)).toEqual(['CaseOverdue']);
+  });
+
   it('办件超时 is recorded once', () => {
     const overdue: CaseEvent = { type: 'CaseOverdue', data: { ...base, sequence: 2, occurredAt: '2025-10-02T09:00:00+08:00', dueAt: '2025-10-01T17:00:00+08:00' } };
     spec(caseDecider).given([registered]).when(report('RecordCaseOverdue', 2, { dueAt: '2025-10-01T17:00:00+08:00' })).then([overdue]);

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from '../../core/http/body-limit.ts';
 import * as v from 'valibot';
 import { fieldIssuesFromValibot, invalidField, ValidationFailed } from '../../core/http/field-errors.ts';
+import { assertStorableText } from '../../core/http/storable-text.ts';
 import type { IntakeDeps } from '../deps.ts';
 import { intakeDocs } from '../openapi.ts';
 import type { CaseEventInput } from './schema.ts';
@@ -25,8 +26,13 @@ const parseJson = (body: Uint8Array): unknown => {
   }
 };
 
-/** Single event or `{ events: [...] }`; every problem is reported with its dotted path, nothing is stored. */
+/**
+ * Single event or `{ events: [...] }`; every problem is reported with its dotted path, nothing is
+ * stored. Text the event store cannot keep (a NUL, an unpaired surrogate) is refused first, here,
+ * not by Postgres halfway through a batch.
+ */
 const validateBody = (json: unknown): CaseEventInput[] => {
+  assertStorableText(json);
   const isBatch = typeof json === 'object' && json !== null && !Array.isArray(json) && 'events' in json;
   const result = isBatch ? v.safeParse(caseEventBatchSchema, json) : v.safeParse(caseEventSchema, json);
   if (!result.success) throw new ValidationFailed(fieldIssuesFromValibot(result.issues, ''));

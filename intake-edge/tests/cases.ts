@@ -115,7 +115,7 @@ export const intakeCases: Record<string, (h: Harness) => Promise<void>> = {
     await assertFieldProblem(response, 401, 'headers.x-pinggai-signature');
   },
 
-  async 'idempotent by case id and sequence; older sequences are ignored with a clear answer; batches answer per event'(h) {
+  async 'idempotent by case id and sequence; older stage changes are ignored with a clear answer, a late completion or overdue is recorded; batches answer per event'(h) {
     const registered = caseEvent({ type: 'registered', sequence: 1, stage: 'accepted' });
     const id = registered.caseId;
     const first = (await (await h.postCaseEvents(registered)).json()) as { results: { outcome: string }[] };
@@ -133,6 +133,19 @@ export const intakeCases: Record<string, (h: Harness) => Promise<void>> = {
     assertEqual(answer.results.map((r) => r.outcome), ['recorded', 'stale', 'recorded'], 'batch outcomes');
     const stream = await h.backend.store.readStream(`case-zwfw:${id}`);
     assertEqual(stream.map((e) => e.type), ['CaseRegistered', 'CaseOverdue', 'CaseStageChanged', 'CaseCompleted'], 'case stream');
+
+    // Completion and 办件超时 overtaken by a newer report are still facts: recorded, not stale.
+    const late = caseEvent({ type: 'registered', sequence: 1, stage: 'accepted' });
+    await h.postCaseEvents(late);
+    await h.postCaseEvents(caseEvent({ caseId: late.caseId, type: 'overdue', sequence: 6, dueAt: '2025-10-30T17:00:00+08:00' }));
+    const completed = (await (await h.postCaseEvents(caseEvent({ caseId: late.caseId, type: 'completed', sequence: 5 }))).json()) as { results: { outcome: string }[] };
+    assertEqual(completed.results[0]!.outcome, 'recorded', 'a completion with an older sequence is recorded');
+    const other = caseEvent({ type: 'completed', sequence: 7 });
+    await h.postCaseEvents(other);
+    const overdue = (await (await h.postCaseEvents(caseEvent({ caseId: other.caseId, type: 'overdue', sequence: 3, dueAt: '2025-10-30T17:00:00+08:00' }))).json()) as { results: { outcome: string }[] };
+    assertEqual(overdue.results[0]!.outcome, 'recorded', '办件超时 reported after completion is recorded');
+    assertEqual((await h.backend.store.readStream(`case-zwfw:${late.caseId}`)).map((e) => e.type), ['CaseRegistered', 'CaseOverdue', 'CaseStageChanged', 'CaseCompleted'], 'late completion');
+    assertEqual((await h.backend.store.readStream(`case-zwfw:${other.caseId}`)).map((e) => e.type), ['CaseRegistered', 'CaseCompleted', 'CaseOverdue'], 'late overdue');
   },
 
   async 'invalid case events: problem+json names each field by its dotted path and nothing is stored'(h) {
@@ -146,6 +159,9 @@ export const intakeCases: Record<string, (h: Harness) => Promise<void>> = {
     // The right shape, but no such day: refused here, not by Postgres once a read model stores it.
     await assertFieldProblem(await h.postCaseEvents(caseEvent({ occurredAt: '2025-02-30T10:00:00+08:00' })), 422, 'occurredAt');
     await assertFieldProblem(await h.postCaseEvents(caseEvent({ type: 'overdue', dueAt: '2025-04-31T17:00:00+08:00' })), 422, 'dueAt');
+    // Text jsonb cannot keep (a NUL, an unpaired surrogate): refused with its field, not a 500 halfway through the batch.
+    await assertFieldProblem(await h.postCaseEvents({ events: [caseEvent(), caseEvent({}, { staff: { id: 'S-0107', name: 'Li\u0000Ming' } })] }), 422, 'events.1.case.staff.name');
+    await assertFieldProblem(await h.postCaseEvents(caseEvent({}, { hall: { code: 'SMZJ', name: '市民\ud800之家' } })), 422, 'case.hall.name');
     await assertFieldProblem(await h.postCaseEvents(null, { raw: '{"type":' }), 400, 'body');
     await assertFieldProblem(await h.postCaseEvents(null, { raw: `{"pad":"${'x'.repeat(1024 * 1024)}"}` }), 413, 'body');
     assertEqual(await h.eventCount(), before, 'nothing stored');
