@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samples } from '../../core/blobs/testing/samples.ts';
+import { unstorableTextAt } from '../../core/http/storable-text.ts';
 import { createPgliteEventStore } from '../../core/eventstore/pglite.ts';
 import { createTestPglite } from '../../tests/support/databases.ts';
 import { caseEventSchema } from '../case-api/schema.ts';
@@ -31,6 +32,8 @@ const anyValue = fc.oneof(
   // Timestamps of the right shape that Postgres (no such day, an offset past 15 hours) or Date (an
   // offset without minutes) would not read as written.
   fc.constantFrom('2025-02-30T10:00:00+08:00', '2025-04-31T10:00:00Z', '0000-01-01T00:00:00Z', '2025-10-31T09:30:00+08', '2025-10-31T09:30:00+16:00'),
+  // Text the schema would take but jsonb cannot keep: a NUL, an unpaired surrogate.
+  fc.constantFrom('Li\u0000Ming', '市民\ud800之家', '\udc00'),
 );
 const DELETE = Symbol('delete');
 
@@ -67,7 +70,7 @@ const brokenCaseEvent = fc
     const events = Array.from({ length: batch.size }, (_, i) => (i === index ? event : caseEvent()));
     return { body: { events }, field: `events.${index}.${path}`, event };
   })
-  .filter(({ event }) => !v.safeParse(caseEventSchema, event).success);
+  .filter(({ event }) => !v.safeParse(caseEventSchema, event).success || unstorableTextAt(event) !== null);
 
 const notJson = fc.oneof(fc.string({ maxLength: 50 }).filter((text) => { try { JSON.parse(text); return false; } catch { return true; } }), fc.constant('{"type":'));
 
