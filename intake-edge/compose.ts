@@ -6,7 +6,7 @@ import type { Subscription } from '../core/eventstore/types.ts';
 import { piiKeyringFromEnv } from '../core/pii/keyring.ts';
 import { createPiiVault } from '../core/pii/vault.ts';
 import * as v from 'valibot';
-import { providerSignName, SmsProviderConfigSchema, smsGatewayOf } from '../core/sms/from-config.ts';
+import { assertSmsTemplates, providerSignName, SmsProviderConfigSchema, smsGatewayOf } from '../core/sms/from-config.ts';
 import type { SmsProviderConfig } from '../core/sms/from-config.ts';
 import type { SmsDatabase } from '../core/sms/send-log.ts';
 import type { SmsGateway } from '../core/sms/types.ts';
@@ -14,6 +14,7 @@ import { createIntakeApp, intakeServices } from './app.ts';
 import { parseIntakeConfig } from './config.ts';
 import { systemClock, webCryptoIds } from './deps.ts';
 import { startInvitationReactor } from './invitations/reactor.ts';
+import { invitationTemplateCodes } from './invitations/send.ts';
 import { startSweeper } from './invitations/sweeper.ts';
 import type { IntakeDatabase } from './tables.ts';
 
@@ -72,6 +73,7 @@ export const composeIntake = (env: Env, runtime: { blobs: BlobStore; sms?: (db: 
     // Every invitation is checked to fit one segment with config.sms.signName; the provider sends its own.
     throw new Error(`PINGGAI_SMS signName "${signName}" differs from PINGGAI_INTAKE_CONFIG sms.signName "${config.sms.signName}": make them the same`);
   }
+  assertSmsTemplates(smsConfig, invitationTemplateCodes(config), 'intake');
   const vault = createPiiVault({ keyring: piiKeyringFromEnv(env) });
   const store = createPgEventStore({ connectionString: databaseUrl });
   const db = postgresKysely<IntakeDatabase & SmsDatabase>(createPgPool({ connectionString: databaseUrl, applicationName: 'pinggai-intake' }));

@@ -33,5 +33,14 @@ describe('the intake composition root', () => {
     expect(() => composeIntake({ ...env, PINGGAI_SMS: JSON.stringify({ ...aliyun, signName: '咸安区政务服务中心' }) }, { blobs })).toThrow(
       'PINGGAI_SMS signName "咸安区政务服务中心" differs from PINGGAI_INTAKE_CONFIG sms.signName "咸安政务"',
     );
+    // The provider sends its approved template, not our text: every message the intake sends needs one,
+    // and invitations at earlier stages (一事多评) their own, which must not say the case is done.
+    expect(() => composeIntake({ ...env, PINGGAI_SMS: JSON.stringify({ ...aliyun, signName: '咸安政务' }) }, { blobs })).toThrow(
+      'PINGGAI_SMS.templates: no aliyun template for invitation_reminder (the intake sends them)',
+    );
+    const staged = JSON.parse(env.PINGGAI_INTAKE_CONFIG) as Record<string, unknown>;
+    const stagedEnv = { ...env, PINGGAI_INTAKE_CONFIG: JSON.stringify({ ...staged, invitations: { alsoAtStages: ['accepted'] } }) };
+    const both = { ...aliyun, signName: '咸安政务', templates: { invitation: 'SMS_123456', invitation_reminder: 'SMS_123457' } };
+    expect(() => composeIntake({ ...stagedEnv, PINGGAI_SMS: JSON.stringify(both) }, { blobs })).toThrow(/no aliyun template for invitation_stage/);
   });
 });

@@ -5,8 +5,21 @@
 import { addDays, civilDateOf, timeOfDayMs } from '../core/calendar/civil-date.ts';
 import type { CallbackCheck, CitizenStep } from '../core/warning/events.ts';
 
+/** Every template the lifecycle sends (checked against the provider's at the worker's start-up). */
+export const lifecycleTemplateCodes = [
+  'warning_alert',
+  'warning_dispatch_reminder',
+  'warning_escalation',
+  'warning_reply_deadline',
+  'warning_reply_reminder',
+  'warning_callback_deadlines',
+  'warning_callback_reminder',
+  'citizen_progress',
+  'calendar_fallback',
+] as const;
+
 export interface SmsText {
-  readonly templateCode: string;
+  readonly templateCode: (typeof lifecycleTemplateCodes)[number];
   readonly params: Record<string, string>;
   readonly text: string;
 }

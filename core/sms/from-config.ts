@@ -26,6 +26,19 @@ export type SmsProviderConfig = v.InferOutput<typeof SmsProviderConfigSchema>;
 /** The sign name the provider puts before every message (the outbox: none of its own). */
 export const providerSignName = (config: SmsProviderConfig): string | null => (config.provider === 'outbox' ? null : config.signName);
 
+/**
+ * Refuses to start when the provider has no template for a message this process sends: Aliyun and
+ * Tencent Cloud send the approved template with its parameters, not our text, so a missing one would
+ * fail every such message later (or, sent under another template, say the wrong thing).
+ */
+export const assertSmsTemplates = (config: SmsProviderConfig, needed: readonly string[], sender: string): void => {
+  if (config.provider === 'outbox') return;
+  const missing = needed.filter((code) => config.templates[code] === undefined);
+  if (missing.length > 0) {
+    throw new Error(`PINGGAI_SMS.templates: no ${config.provider} template for ${missing.join(', ')} (the ${sender} sends them)`);
+  }
+};
+
 export const smsGatewayOf = (
   config: SmsProviderConfig,
   deps: { readonly db: Kysely<SmsDatabase>; readonly vault: PiiVault; readonly log?: (line: string) => void; readonly fetch?: typeof fetch },

@@ -4,6 +4,13 @@ import type { SmsSendResult } from '../../core/sms/types.ts';
 import { DomainError } from '../../core/shared/errors.ts';
 import type { IntakeDeps } from '../deps.ts';
 
+/** The SMS templates the intake sends with this configuration (checked against the provider's at start-up). */
+export const invitationTemplateCodes = (config: Pick<IntakeDeps['config'], 'invitations'>): readonly string[] => [
+  'invitation',
+  'invitation_reminder',
+  ...(config.invitations.alsoAtStages.length > 0 ? ['invitation_stage'] : []),
+];
+
 /**
  * Sends the invitation (or its one reminder) through the SMS gateway. The idempotency key makes a
  * retried send (reactor replay, sweeper crash) reach the citizen at most once. The plain number
@@ -25,11 +32,13 @@ export const sendInvitationSms = async (
     if (error instanceof DomainError && (error.code === 'PII_KEY_DESTROYED' || error.code === 'PII_SEALED_INVALID')) return null;
     throw error;
   }
-  const text = invitationSmsText({ signName: deps.config.sms.signName, link, kind: kind === 'invite' && issued.trigger !== 'case_completed' && issued.trigger !== 'static_qr' ? 'invite_stage' : kind });
+  const atStage = kind === 'invite' && issued.trigger !== 'case_completed' && issued.trigger !== 'static_qr';
+  const text = invitationSmsText({ signName: deps.config.sms.signName, link, kind: atStage ? 'invite_stage' : kind });
   return deps.sms.send({
     idempotencyKey: `invitation:${issued.invitationId}:${kind === 'invite' ? 'send' : 'remind'}`,
     to,
-    templateCode: kind === 'invite' ? 'invitation' : 'invitation_reminder',
+    // A provider sends its approved template, not `text`: an earlier stage has its own.
+    templateCode: atStage ? 'invitation_stage' : kind === 'invite' ? 'invitation' : 'invitation_reminder',
     params: { link },
     text: text.full,
     purpose: kind === 'invite' ? 'invitation' : 'reminder',

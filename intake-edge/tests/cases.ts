@@ -315,8 +315,10 @@ export const intakeCases: Record<string, (h: Harness) => Promise<void>> = {
       await h.react();
       const issued = (await h.eventsOfType('InvitationIssued')).map((e) => e.data as InvitationIssued['data']).filter((d) => d.subject.caseNumber === registered.caseId);
       assertEqual(issued.map((d) => [d.trigger, d.subject.stage, d.variantId]), [['stage_accepted', 'accepted', 'in_progress'], ['case_completed', 'concluded', 'enterprise_licence']], 'one invitation per enabled stage');
-      const texts = (await h.outbox()).filter((row) => issued.some((d) => row.idempotency_key === `invitation:${d.invitationId}:send`)).map((row) => row.text.slice(0, 18));
-      assertEqual(texts, ['【咸安政务服务】请评价本次政务服务:', '【咸安政务服务】您的办件已办结,请评'], 'an earlier-stage SMS does not say the case is done');
+      const sent = (await h.outbox()).filter((row) => issued.some((d) => row.idempotency_key === `invitation:${d.invitationId}:send`));
+      assertEqual(sent.map((row) => row.text.slice(0, 18)), ['【咸安政务服务】请评价本次政务服务:', '【咸安政务服务】您的办件已办结,请评'], 'an earlier-stage SMS does not say the case is done');
+      // A provider sends the template, not the text: the earlier stage's has its own.
+      assertEqual(sent.map((row) => row.template_code), ['invitation_stage', 'invitation'], 'templates');
     } finally {
       await h.close();
     }

@@ -81,7 +81,7 @@ export interface Harness {
   react(): Promise<void>;
   eventCount(): Promise<number>;
   eventsOfType(type: string): Promise<RecordedEvent[]>;
-  outbox(): Promise<{ idempotency_key: string; text: string; phone_masked: string; purpose: string }[]>;
+  outbox(): Promise<{ idempotency_key: string; text: string; phone_masked: string; purpose: string; template_code: string }[]>;
   close(): Promise<void>;
 }
 
@@ -144,7 +144,7 @@ export const createHarness = async (backend: IntakeBackend, options: { config?: 
       return all.filter((event) => event.type === type);
     },
     async outbox() {
-      return db.selectFrom('app.sms_outbox').select(['idempotency_key', 'text', 'phone_masked', 'purpose']).orderBy('created_at').execute();
+      return db.selectFrom('app.sms_outbox').select(['idempotency_key', 'text', 'phone_masked', 'purpose', 'template_code']).orderBy('created_at').execute();
     },
     async close() {
       await reactor?.stop();

@@ -8,6 +8,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { runWarningWorker } from '../../app/warning-lifecycle.ts';
 import { defaultWarningTaskQueue } from '../../../workflows/worker.ts';
 import { demoStaffDirectory } from '../../demo/world.ts';
+import { lifecycleTemplateCodes } from '../../../workflows/sms-texts.ts';
 import { smsOf } from '../shared.ts';
 import { runDeployable } from '../runtime.ts';
 
@@ -26,7 +27,7 @@ await runDeployable('worker', async (context) => {
   const worker = await runWarningWorker({
     store: context.store,
     vault: context.vault,
-    sms: smsOf(context),
+    sms: smsOf(context, lifecycleTemplateCodes),
     connection,
     namespace: env.temporal.namespace,
     ...(env.temporal.taskQueue ? { taskQueue: env.temporal.taskQueue } : {}),
