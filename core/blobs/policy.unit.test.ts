@@ -48,6 +48,27 @@ describe('admitting a blob', () => {
     expect(() => admitBlob(samples.mp4(), 'image/png')).toThrow(expect.objectContaining({ code: 'BLOB_CONTENT_MISMATCH' }));
   });
 
+  it('every refusal carries its English text (details.en) beside the Chinese message', () => {
+    const refusal = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        return error as { message: string; details: Record<string, unknown> };
+      }
+      throw new Error('admitted');
+    };
+    for (const error of [
+      refusal(() => admitBlob(samples.pdf(), 'application/pdf')),
+      refusal(() => admitBlob(new Uint8Array(0), 'image/png')),
+      refusal(() => admitBlob(samples.jpeg(4097), 'image/jpeg', { image: 4096, audio: 4096, video: 4096 })),
+      refusal(() => admitBlob(samples.html(), 'image/png')),
+    ]) {
+      expect(error.message).toMatch(/[\u4e00-\u9fff]/);
+      expect(error.details['en']).toEqual(expect.any(String));
+      expect(error.details['en']).not.toMatch(/[\u3400-\u9fff]/);
+    }
+  });
+
   it('applies the size limit of the kind, configurable, before sniffing (413)', () => {
     const limits = { image: 4096, audio: 8192, video: 16384 };
     expect(admitBlob(samples.jpeg(4096), 'image/jpeg', limits)).toBe('image/jpeg');

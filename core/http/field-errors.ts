@@ -17,7 +17,8 @@ export interface FieldIssue {
 
 /**
  * The request could not be read at all (malformed JSON, wrong content type, oversized): 400.
- * The request was read but breaks the schema: 422. Both name the fields.
+ * The request was read but breaks the schema: 422. Both name the fields. The message is English
+ * for logs; what people read comes from `issues` in their language (`renderFieldErrors`).
  */
 export class ValidationFailed extends DomainError {
   readonly issues: readonly FieldIssue[];
@@ -62,12 +63,39 @@ const zhByType: Record<string, string> = {
   never: '不允许此字段',
 };
 
-/** Turns valibot issues into field issues; `prefix` names the root (e.g. `body`) when the path is empty. */
-export const fieldIssuesFromValibot = (issues: readonly BaseIssue<unknown>[], prefix = ''): FieldIssue[] =>
+/**
+ * Plain words for a form's fields, for pages people read: keyed by the first segment of the field's
+ * path (`answers` for `answers.SM01`), `missing` when the field was left out, else the message for
+ * the valibot issue type, else `invalid`. Fields without an entry get the generic messages.
+ *
+ * @example
+ *   const messages: FieldMessages = {
+ *     overall: { missing: { 'zh-CN': '请选择总体评价', en: 'Please choose an overall rating.' }, invalid: { … } },
+ *     comment: { invalid: { … }, byType: { max_length: { 'zh-CN': '意见不超过 500 字', en: '…' } } },
+ *   };
+ */
+export interface FieldMessages {
+  readonly [field: string]: { readonly missing?: Bilingual; readonly invalid: Bilingual; readonly byType?: Readonly<Record<string, Bilingual>> };
+}
+
+const fieldMessage = (messages: FieldMessages, path: string, issue: BaseIssue<unknown>, missing: boolean): Bilingual | undefined => {
+  const root = path.split('.')[0]!;
+  if (!Object.hasOwn(messages, root)) return undefined;
+  const entry = messages[root]!;
+  return (missing ? entry.missing : undefined) ?? (entry.byType && Object.hasOwn(entry.byType, issue.type) ? entry.byType[issue.type] : undefined) ?? entry.invalid;
+};
+
+/**
+ * Turns valibot issues into field issues; `prefix` names the root (e.g. `body`) when the path is
+ * empty; `messages` gives a form's own words for its fields (see FieldMessages).
+ */
+export const fieldIssuesFromValibot = (issues: readonly BaseIssue<unknown>[], prefix = '', messages: FieldMessages = {}): FieldIssue[] =>
   issues.map((issue) => {
     const path = getDotPath(issue);
     const field = path ? (prefix ? `${prefix}.${path}` : path) : prefix || '$';
     const missing = issue.input === undefined && issue.kind === 'schema';
+    const own = path ? fieldMessage(messages, path, issue, missing) : undefined;
+    if (own) return { field, message: own };
     const zh = missing ? '必填' : (zhByType[issue.type] ?? '格式不正确');
     const en = missing ? `required (${issue.message})` : issue.message;
     return { field, message: { 'zh-CN': zh, en } };

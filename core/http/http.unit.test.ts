@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../shared/errors.ts';
+import type { FieldMessages } from './field-errors.ts';
+import { fieldIssuesFromValibot } from './field-errors.ts';
 import { problemJson, problemNotFound, validate } from './hono.ts';
 import { chooseLang, langFromAcceptLanguage } from './lang.ts';
 import { apiDocs } from './openapi.ts';
@@ -54,6 +56,31 @@ describe('problem+json in one place', () => {
     expect(text).not.toContain('postgres://');
     expect(JSON.parse(text).code).toBe('INTERNAL');
     expect((await app.request('/nope')).status).toBe(404);
+  });
+});
+
+describe('field messages of a form', () => {
+  const schema = v.object({ overall: v.picklist(['1', '2']), comment: v.optional(v.pipe(v.string(), v.maxLength(3))), code: v.string() });
+  const messages: FieldMessages = {
+    overall: { missing: { 'zh-CN': '请选择', en: 'Please choose.' }, invalid: { 'zh-CN': '请重选', en: 'Please choose again.' } },
+    comment: { invalid: { 'zh-CN': '无法读取', en: 'Unreadable.' }, byType: { max_length: { 'zh-CN': '太长', en: 'Too long.' } } },
+  };
+  const issues = (input: unknown) => {
+    const result = v.safeParse(schema, input);
+    return result.success ? [] : fieldIssuesFromValibot(result.issues, '', messages);
+  };
+
+  it('uses the form’s own words: missing, by issue type, else invalid; generic words for fields it does not name', () => {
+    expect(issues({ code: 'x' })).toEqual([{ field: 'overall', message: { 'zh-CN': '请选择', en: 'Please choose.' } }]);
+    expect(issues({ overall: '9', code: 'x' })).toEqual([{ field: 'overall', message: { 'zh-CN': '请重选', en: 'Please choose again.' } }]);
+    expect(issues({ overall: '1', comment: 'long', code: 'x' })).toEqual([{ field: 'comment', message: { 'zh-CN': '太长', en: 'Too long.' } }]);
+    expect(issues({ overall: '1', comment: 4, code: 'x' })).toEqual([{ field: 'comment', message: { 'zh-CN': '无法读取', en: 'Unreadable.' } }]);
+    expect(issues({ overall: '1' })).toEqual([{ field: 'code', message: { 'zh-CN': '必填', en: expect.stringMatching(/^required \(/) } }]);
+  });
+
+  it('a field named like an Object property is not looked up on the prototype', () => {
+    const result = v.safeParse(v.object({ constructor: v.string() }), { constructor: 5 });
+    expect(result.success ? [] : fieldIssuesFromValibot(result.issues, '', messages)).toEqual([{ field: 'constructor', message: { 'zh-CN': '应为文本', en: expect.any(String) } }]);
   });
 });
 

@@ -17,6 +17,7 @@ export const m = {
   service: { 'zh-CN': '办理事项', en: 'Service' },
   place: { 'zh-CN': '办理地点', en: 'Where' },
   fixErrors: { 'zh-CN': '请修改以下内容后再提交:', en: 'Please correct the following:' },
+  refusedTitle: { 'zh-CN': '无法提交', en: 'We could not accept this' },
   noPressure: { 'zh-CN': '评价完全自愿,任何人不得强制或干预您的评价。', en: 'Rating is voluntary; nobody may pressure you.' },
   thanksTitle: { 'zh-CN': '感谢您的评价', en: 'Thank you for your rating' },
   thanksNext: { 'zh-CN': '您的评价已记录,将用于改进政务服务。', en: 'Your rating is recorded and will be used to improve our service.' },

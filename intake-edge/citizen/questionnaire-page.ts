@@ -1,8 +1,9 @@
 import { html } from 'hono/html';
 import type { FieldError } from '../../core/http/field-errors.ts';
+import type { Lang } from '../../core/http/lang.ts';
 import type { RatingSubject } from '../../core/invitation/types.ts';
 import { satisfactionLevels } from '../../core/questionnaire/levels.ts';
-import type { QuestionnaireConfig, QuestionnaireVariant } from '../../core/questionnaire/types.ts';
+import type { Indicator, QuestionnaireConfig, QuestionnaireVariant } from '../../core/questionnaire/types.ts';
 import type { Markup, PageView } from './layout.ts';
 import { page } from './layout.ts';
 import { m } from './messages.ts';
@@ -20,6 +21,18 @@ export interface QuestionnaireView extends PageView {
 }
 
 /**
+ * The errors as the citizen reads them: the message alone (field paths are for machines), after the
+ * indicator's name for a detail rating, each sentence once.
+ */
+const errorLines = (errors: readonly FieldError[], indicators: readonly Indicator[], lang: Lang): string[] => {
+  const lines = errors.map((error) => {
+    const indicator = error.field.startsWith('answers.') ? indicators.find((item) => `answers.${item.code}` === error.field) : undefined;
+    return indicator ? `${indicator.text[lang]}${lang === 'en' ? ': ' : ':'}${error.message}` : error.message;
+  });
+  return [...new Set(lines)];
+};
+
+/**
  * The questionnaire: the national five levels first (always), then the variant's items, the
  * follow-up reasons (shown by CSS only after a low score where supported; always present without
  * it), a comment and optional attachments. Two taps for a top rating: 非常满意, 提交.
@@ -33,7 +46,7 @@ export const questionnairePage = (view: QuestionnaireView): Markup => {
     m.rateTitle[lang],
     html`<form method="post" action="${view.action}" enctype="multipart/form-data" novalidate>
 ${view.errors && view.errors.length > 0
-  ? html`<div class="card errors" role="alert" tabindex="-1" id="errors"><p>${m.fixErrors[lang]}</p><ul>${view.errors.map((error) => html`<li>${error.message} (${error.field})</li>`)}</ul></div>`
+  ? html`<div class="card errors" role="alert" tabindex="-1" id="errors"><p>${m.fixErrors[lang]}</p><ul>${errorLines(view.errors, indicators, lang).map((line) => html`<li>${line}</li>`)}</ul></div>`
   : ''}
 <div class="card">
 <h1>${m.rateTitle[lang]}</h1>

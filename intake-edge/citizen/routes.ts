@@ -6,6 +6,7 @@ import type { RecordedEvent } from '../../core/eventstore/types.ts';
 import { bodyLimit } from '../../core/http/body-limit.ts';
 import type { FieldError } from '../../core/http/field-errors.ts';
 import { invalidField, renderFieldErrors, ValidationFailed } from '../../core/http/field-errors.ts';
+import type { Bilingual } from '../../core/http/lang.ts';
 import type { InvitationState } from '../../core/invitation/decider.ts';
 import { invitationDecider } from '../../core/invitation/decider.ts';
 import type { InvitationEvent } from '../../core/invitation/events.ts';
@@ -17,7 +18,7 @@ import { DomainError } from '../../core/shared/errors.ts';
 import type { IntakeDeps } from '../deps.ts';
 import type { QuestionnaireSource } from '../questionnaires.ts';
 import type { RatingForm } from './form.ts';
-import { parseRatingForm } from './form.ts';
+import { parseRatingForm, refusedAttachment } from './form.ts';
 import type { PageView } from './layout.ts';
 import { messagePage } from './layout.ts';
 import { m } from './messages.ts';
@@ -50,6 +51,12 @@ const loadInvitation = async (deps: CitizenDeps, token: string): Promise<{ id: s
 const channelOf = (issued: InvitationChannel, via: string | undefined): InvitationChannel =>
   issued === 'qr_static' ? 'qr_static' : via === 'qr' || via === 'qr_case' ? 'qr_case' : issued;
 
+/** A refusal's sentences in the page's language: a validation failure's own field messages, else the domain's text. */
+const refusalText = (error: DomainError, lang: PageView['lang']): string[] =>
+  error instanceof ValidationFailed
+    ? [...new Set(renderFieldErrors(error.issues, lang).map((issue) => issue.message))]
+    : [lang === 'en' && typeof error.details['en'] === 'string' ? error.details['en'] : error.message];
+
 const refusalPage = (c: Context, view: PageView, error: DomainError): Response | Promise<Response> => {
   const lang = view.lang;
   const [title, body] =
@@ -59,7 +66,7 @@ const refusalPage = (c: Context, view: PageView, error: DomainError): Response |
         ? [m.expiredTitle[lang], [m.expiredBody[lang]]]
         : error.code === 'INVITATION_NOT_FOUND'
           ? [m.invalidTitle[lang], [m.invalidBody[lang]]]
-          : [lang === 'en' ? 'We could not accept this' : '无法提交', [lang === 'en' && typeof error.details['en'] === 'string' ? error.details['en'] : error.message]];
+          : [m.refusedTitle[lang], refusalText(error, lang)];
   return c.html(messagePage(view, title, body), error.status as 404);
 };
 
@@ -70,9 +77,7 @@ const storeAttachments = async (deps: CitizenDeps, files: readonly File[]): Prom
       const blob = await deps.blobs.put(new Uint8Array(await file.arrayBuffer()), { declaredType: file.type });
       stored.push({ sha256: blob.sha256, mediaType: blob.mediaType, bytes: blob.size });
     } catch (error) {
-      if (error instanceof DomainError && error.status < 500) {
-        throw invalidField(`attachments.${index}`, { 'zh-CN': error.message, en: typeof error.details['en'] === 'string' ? error.details['en'] : error.message });
-      }
+      if (error instanceof DomainError && error.status < 500) throw refusedAttachment(index, error);
       throw error;
     }
   }
@@ -83,18 +88,19 @@ const storeAttachments = async (deps: CitizenDeps, files: readonly File[]): Prom
 export const citizenRoutes = (deps: CitizenDeps) => {
   const app = new Hono();
   // A form with attachments comes as multipart, up to the upload limits; anything else is a form
-  // without them, a few kB at most (the comment's limit is far below 64 kB).
+  // without them, a few kB at most (the comment's limit is far below 64 kB). Browsers get a page.
+  const tooLarge = (message: Bilingual) => (c: Context) => {
+    const error = invalidField('body', message, 400);
+    if (wantsJson(c)) throw error;
+    return refusalPage(c, pageView(c), error);
+  };
   const uploadLimit = bodyLimit({
     maxSize: deps.config.uploads.maxFiles * deps.config.uploads.maxBytesPerFile + 64 * 1024,
-    onError: () => {
-      throw invalidField('body', { 'zh-CN': '上传内容过大', en: 'The upload is too large.' }, 400);
-    },
+    onError: tooLarge({ 'zh-CN': '上传的文件总量过大,请减少或压缩文件后再提交', en: 'The files are too large altogether; please add fewer or smaller files.' }),
   });
   const formLimit = bodyLimit({
     maxSize: 64 * 1024,
-    onError: () => {
-      throw invalidField('body', { 'zh-CN': '提交内容过大', en: 'The form is too large.' }, 400);
-    },
+    onError: tooLarge({ 'zh-CN': '提交内容过大', en: 'The form is too large.' }),
   });
 
   app.get('/e/:token', intakeDocs.questionnaire, async (c) => {
