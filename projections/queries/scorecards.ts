@@ -50,10 +50,37 @@ export interface ScorecardRow extends RatingSummary {
 }
 
 /**
+ * One warning's part of the rectification figures as it stood at `asOf` (`scorecardAsOf`), so that a
+ * closed period gives the same numbers whenever it is read, the ones its 统计截止 stamp claims: closed
+ * as rectified by then, dispatched or overdue by then, replied or overdue by then.
+ *
+ * The read model keeps no time for each reopening, nor for each reply between the first and the last,
+ * so two parts are exact only until a reopening. A reopening comes with a failed call-back, so a
+ * warning with no call-back by `asOf` had none then, and one closed by `asOf` had all it will ever
+ * have. But a warning replied to and still open at the period's end counts its reopenings and the
+ * replies of its later rounds as recorded when read, and the export's note says so: counting none of
+ * them would hide the reopenings that did happen in the period. The first round's reply deadline is
+ * gone once the warning is reopened, so one overdue at the period's end, replied only after it and
+ * then reopened, is not counted as overdue.
+ */
+export const warningFiguresAsOf = (asOf: Date) => {
+  const at = sql`${asOf.toISOString()}::timestamptz`;
+  return sql`
+    coalesce(outcome = 'rectified' and closed_at <= ${at}, false) as rectified_as_of,
+    coalesce(dispatched_at <= ${at}, false) or dispatch_due_at < ${at} as dispatch_due_as_of,
+    coalesce(dispatch_on_time and dispatched_at <= ${at}, false) as dispatch_on_time_as_of,
+    (case when first_replied_at <= ${at} then replies else 0 end
+      + case when reply_due_at < ${at} and (phase = 'awaiting_reply' or not coalesce(first_replied_at <= ${at}, false)) then 1 else 0 end) as reply_due_as_of,
+    case when first_replied_at <= ${at} then replies_on_time else 0 end as reply_on_time_as_of,
+    case when first_callback_at <= ${at} then reopen_count else 0 end as reopenings_as_of`;
+};
+
+/**
  * The counts behind an appraisal scorecard (考核) of departments, windows or staff for one period:
  * the rating rates without ratings excluded by an upheld appeal, and the rectification figures of
- * the warnings raised in the period. Ratings by submission day, warnings by raise day; a warning whose
- * rating was excluded by an upheld appeal counts only under `appealsUpheld`.
+ * the warnings raised in the period as they stood at `scorecardAsOf`. Ratings by submission day,
+ * warnings by raise day; a warning whose rating was excluded by an upheld appeal counts only under
+ * `appealsUpheld`.
  */
 export const scorecardRows = async (
   db: Kysely<unknown>,
@@ -61,7 +88,7 @@ export const scorecardRows = async (
 ): Promise<ScorecardRow[]> => {
   const { from, to } = periodDays(options.period);
   const column = units[options.unit];
-  const now = options.now.toISOString();
+  const asOf = scorecardAsOf(options.period, options.now);
   const { rows: ratings } = await sql<{
     unit: string;
     l1: number;
@@ -90,18 +117,18 @@ export const scorecardRows = async (
     reopenings: number;
     appeals_upheld: number;
   }>`
-    select ${sql.ref(column.warning)} as unit,
+    select unit,
            count(*) filter (where not rating_excluded)::int as warnings,
-           count(*) filter (where not rating_excluded and outcome = 'rectified')::int as rectified,
-           count(*) filter (where not rating_excluded and (dispatched_at is not null or dispatch_due_at < ${now}::timestamptz))::int as dispatch_due,
-           count(*) filter (where not rating_excluded and dispatch_on_time)::int as dispatch_on_time,
-           (coalesce(sum(replies) filter (where not rating_excluded), 0)
-             + count(*) filter (where not rating_excluded and phase = 'awaiting_reply' and reply_due_at < ${now}::timestamptz))::int as reply_due,
-           coalesce(sum(replies_on_time) filter (where not rating_excluded), 0)::int as reply_on_time,
-           coalesce(sum(reopen_count) filter (where not rating_excluded), 0)::int as reopenings,
+           count(*) filter (where not rating_excluded and rectified_as_of)::int as rectified,
+           count(*) filter (where not rating_excluded and dispatch_due_as_of)::int as dispatch_due,
+           count(*) filter (where not rating_excluded and dispatch_on_time_as_of)::int as dispatch_on_time,
+           coalesce(sum(reply_due_as_of) filter (where not rating_excluded), 0)::int as reply_due,
+           coalesce(sum(reply_on_time_as_of) filter (where not rating_excluded), 0)::int as reply_on_time,
+           coalesce(sum(reopenings_as_of) filter (where not rating_excluded), 0)::int as reopenings,
            count(*) filter (where appeal_status = 'upheld')::int as appeals_upheld
-    from app.warnings
-    where raised_day_key between ${from} and ${to} and ${sql.ref(column.warning)} is not null
+    from (select ${sql.ref(column.warning)} as unit, rating_excluded, appeal_status, ${warningFiguresAsOf(asOf)}
+          from app.warnings
+          where raised_day_key between ${from} and ${to} and ${sql.ref(column.warning)} is not null) w
     group by 1`.execute(db);
   const byUnit = new Map(warnings.map((row) => [row.unit, row]));
   const keys = [...new Set([...ratings.map((row) => row.unit), ...warnings.map((row) => row.unit)])].sort();
@@ -138,8 +165,9 @@ export const scorecardRows = async (
 export const periodEnd = (period: string): Date => new Date(Date.parse(`${periodDays(period).to}T00:00:00+08:00`) + 86_400_000);
 
 /**
- * The moment a scorecard is judged at: the end of its period once the period is over (so a closed
- * period's 评先资格 does not move with the clock), `now` while it runs.
+ * The moment a scorecard's figures are counted at (统计截止): the end of its period once the period is
+ * over, so a closed period's figures do not move with the clock, `now` while it runs. 评先资格 is
+ * judged warning by warning instead (`rectificationStatus`).
  */
 export const scorecardAsOf = (period: string, now: Date): Date => {
   const end = periodEnd(period);
@@ -159,19 +187,24 @@ export interface AppraisedWarning {
 }
 
 /**
- * 未整改 under the appraisal rules: not closed as rectified within `rectifyWithinDays` of being raised
- * (judged at `asOf`), or reopened after a failed call-back check when the rules say that counts.
+ * 未整改 under the appraisal rules: not closed as rectified within `rectifyWithinDays` of being raised,
+ * or reopened after a failed call-back check when the rules say that counts. A warning is judged at its
+ * own deadline once that has passed, even when it falls after the period's end: judged at the period's
+ * end, a warning raised in the period's last `rectifyWithinDays` days would stay pending there for good,
+ * and the next period takes only its own warnings, so it would never count. Until then it is judged at
+ * `now`. After the deadline the answer no longer changes: a warning closed by then had all its
+ * reopenings before (closing is final), and any other is unrectified whatever comes later.
  */
 export const rectificationStatus = (
   warning: { readonly raisedAtMs: number; readonly closedAtMs: number | null; readonly outcome: string | null; readonly reopenings: number },
   rules: AppraisalRules,
-  asOf: Date,
+  now: Date,
 ): RectificationStatus => {
   if (rules.unrectified.reopenedCountsAsUnrectified && warning.reopenings > 0) return 'unrectified';
   const deadline = warning.raisedAtMs + rules.unrectified.rectifyWithinDays * 86_400_000;
-  const cutoff = Math.min(deadline, asOf.getTime());
+  const cutoff = Math.min(deadline, now.getTime());
   if (warning.outcome === 'rectified' && warning.closedAtMs !== null && warning.closedAtMs <= cutoff) return 'rectified';
-  return asOf.getTime() >= deadline ? 'unrectified' : 'pending';
+  return now.getTime() >= deadline ? 'unrectified' : 'pending';
 };
 
 export interface AwardEligibility {
@@ -208,7 +241,7 @@ const unitRef = (unit: AppraisalUnit) => sql.ref(units[unit].warning);
 /** The unit's warnings of the period with their 未整改 status, in raise order; 申诉成立 ones left out. */
 export const appraisedWarnings = async (
   db: Kysely<unknown>,
-  options: { readonly unit: AppraisalUnit; readonly period: string; readonly asOf: Date; readonly rules: AppraisalRules; readonly only?: string },
+  options: { readonly unit: AppraisalUnit; readonly period: string; readonly now: Date; readonly rules: AppraisalRules; readonly only?: string },
 ): Promise<Map<string, AppraisedWarning[]>> => {
   const { from, to } = periodDays(options.period);
   const { rows } = await sql<{
@@ -234,7 +267,7 @@ export const appraisedWarnings = async (
     list.push({
       warningId: row.warning_id,
       raisedAt: new Date(raisedAtMs).toISOString(),
-      status: rectificationStatus({ raisedAtMs, closedAtMs, outcome: row.outcome, reopenings: row.reopen_count }, options.rules, options.asOf),
+      status: rectificationStatus({ raisedAtMs, closedAtMs, outcome: row.outcome, reopenings: row.reopen_count }, options.rules, options.now),
       reopenings: row.reopen_count,
       outcome: row.outcome,
       closedAt: closedAtMs === null ? null : new Date(closedAtMs).toISOString(),
@@ -263,8 +296,14 @@ export interface ScorecardLine extends ScorecardRow {
 export interface Scorecard {
   readonly unitKind: AppraisalUnit;
   readonly period: string;
-  /** The moment eligibility was judged at (the period's end once it is over). */
+  /** 统计截止: the moment the figures are counted at (the period's end once it is over). */
   readonly asOf: string;
+  /**
+   * 评先资格 judges each warning at its own rectification deadline, which for the period's last
+   * warnings comes after the period's end: from this moment (the end plus the days to rectify) none is
+   * pending any more and eligibility no longer changes.
+   */
+  readonly eligibilityFinalAt: string;
   readonly closed: boolean;
   readonly rulesVersion: number;
   readonly rules: AppraisalRules;
@@ -286,18 +325,19 @@ export const appraisalScorecard = async (
     readonly overrides?: Readonly<Record<string, ScoreOverride>>;
   },
 ): Promise<Scorecard> => {
-  const asOf = scorecardAsOf(options.period, options.now);
+  const end = periodEnd(options.period);
   const [rows, warnings, labels] = await Promise.all([
     scorecardRows(db, options),
-    appraisedWarnings(db, { unit: options.unit, period: options.period, asOf, rules: options.rules.value }),
+    appraisedWarnings(db, { unit: options.unit, period: options.period, now: options.now, rules: options.rules.value }),
     unitLabels(db, options.unit),
   ]);
   const overrides = Object.values(options.overrides ?? {});
   return {
     unitKind: options.unit,
     period: options.period,
-    asOf: asOf.toISOString(),
-    closed: options.now.getTime() >= periodEnd(options.period).getTime(),
+    asOf: scorecardAsOf(options.period, options.now).toISOString(),
+    eligibilityFinalAt: new Date(end.getTime() + options.rules.value.unrectified.rectifyWithinDays * 86_400_000).toISOString(),
+    closed: options.now.getTime() >= end.getTime(),
     rulesVersion: options.rules.version,
     rules: options.rules.value,
     rows: rows.map((row) => ({

@@ -416,6 +416,7 @@ export const en: Messages = {
     meta: 'Period {period} · as of {asOf} · appraisal rules version {version}',
     closed: 'period closed',
     running: 'period running',
+    eligibilityAt: 'award eligibility judges each warning when its time to rectify runs out (after the as-of time too, still in this period), final from {at}',
     rules: 'Appraisal rules in force',
     rulesVersion: 'Rules version',
     rulesDefault: 'version 0 (shipped defaults)',

@@ -417,6 +417,7 @@ export const zhCN = {
     meta: '周期 {period} · 截至 {asOf} · 考核规则第 {version} 版',
     closed: '周期已结束',
     running: '周期进行中',
+    eligibilityAt: '评先资格按每条预警整改时限届满时判定(届满晚于截至时间的也计入本周期),{at} 起不再变动',
     rules: '考核规则(当前生效)',
     rulesVersion: '规则版本',
     rulesDefault: '第 0 版(系统默认)',
