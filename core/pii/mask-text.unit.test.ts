@@ -8,6 +8,17 @@ describe('maskFreeText', () => {
     expect(maskFreeText('身份证110101199003074514办不了')).toBe('身份证110***********4514办不了');
     expect(maskFreeText('等了 45 分钟, 窗口 12 号')).toBe('等了 45 分钟, 窗口 12 号');
   });
+
+  it('masks numbers typed in full-width digits or grouped with dots, middle dots and spaces; the rest stays as typed', () => {
+    expect(maskFreeText('电话１３８１２３４５６７８，谢谢')).toBe('电话138****5678，谢谢');
+    expect(maskFreeText('打138.1234.5678或138·1234·5678')).toBe('打138****5678或138****5678');
+    expect(maskFreeText('身份证 420102 19900307 4514 办不了')).toBe('身份证 420***********4514 办不了');
+    expect(maskFreeText('证号４２０１０２１９９００３０７４５１Ｘ，１号窗口')).toBe('证号420***********451X，１号窗口');
+    expect(maskFreeText('＋８６ １３８－１２３４－５６７８')).toBe('138****5678');
+    // Nothing else is touched: the length of a number that is not a phone or ID, full-width text.
+    expect(maskFreeText('排队２小时，１２３４５号')).toBe('排队２小时，１２３４５号');
+    expect(maskFreeText(maskFreeText('电话１３８１２３４５６７８'))).toBe('电话138****5678');
+  });
 });
 
 describe('maskFreeTextFields', () => {

@@ -28,18 +28,40 @@ export const maskIdNumber = (id: string): string => {
   return `${chars.slice(0, 3).join('')}${'*'.repeat(chars.length - 7)}${chars.slice(-4).join('')}`;
 };
 
-// A mainland mobile (optionally +86 / 0086, spaces or dashes between groups) and an 18-character
-// resident ID number, as people type them into free text.
-const MOBILE = /(?<!\d)(?:\+?86[\s-]?|0086[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)/g;
-const ID_NUMBER = /(?<![\dXx])\d{17}[\dXx](?![\dXx])/g;
+// A mainland mobile (optionally +86 / 0086, groups separated by a space, dash, dot or middle dot) and
+// an 18-character resident ID number (grouped 6-8-4 or 6-4-4-4 too), as people type them into free
+// text. Matched on a copy whose full-width digits (an input method in 全角 mode) are folded to ASCII:
+// the fold keeps every character's position, so the matches mask the text as it was typed.
+const SEP = '[\\s\\-.·－]';
+const MOBILE = new RegExp(`(?<!\\d)(?:\\+?86${SEP}?|0086${SEP}?)?1[3-9]\\d(?:${SEP}?\\d{4}){2}(?!\\d)`, 'g');
+const ID_NUMBER = new RegExp(`(?<![\\dXx])\\d{6}${SEP}?\\d{4}${SEP}?\\d{4}${SEP}?\\d{3}[\\dXx](?![\\dXx])`, 'g');
+const FULL_WIDTH = /[０-９＋Ｘｘ]/g;
+const foldWidth = (text: string): string => text.replace(FULL_WIDTH, (char) => String.fromCharCode(char.charCodeAt(0) - 0xfee0));
+
+/** Replaces every match of `pattern` in `folded` (same length as `text`) by `mask` of it, in `text`. */
+const maskMatches = (text: string, folded: string, pattern: RegExp, mask: (match: string) => string): { text: string; folded: string } => {
+  let out = '';
+  let outFolded = '';
+  let last = 0;
+  for (const match of folded.matchAll(pattern)) {
+    const masked = mask(match[0]);
+    out += text.slice(last, match.index) + masked;
+    outFolded += folded.slice(last, match.index) + masked;
+    last = match.index + match[0].length;
+  }
+  return { text: out + text.slice(last), folded: outFolded + folded.slice(last) };
+};
 
 /**
  * Free text (a citizen's comment, a staff member's reply or notes) sometimes holds a phone or ID
  * number: it is masked (脱敏) before the text becomes part of an event, and read models and exports
- * mask what they show as well, so it is never kept or shown in plain text.
+ * mask what they show as well, so it is never kept or shown in plain text. Names cannot be told from
+ * other words reliably and are left as written.
  */
-export const maskFreeText = (text: string): string =>
-  text.replace(ID_NUMBER, (id) => maskIdNumber(id)).replace(MOBILE, (phone) => maskPhone(phone));
+export const maskFreeText = (text: string): string => {
+  const ids = maskMatches(text, foldWidth(text), ID_NUMBER, (id) => maskIdNumber(id.replace(/[^\dXx]/g, '')));
+  return maskMatches(ids.text, ids.folded, MOBILE, (phone) => maskPhone(phone)).text;
+};
 
 const FREE_TEXT_KEYS = new Set(['text', 'note', 'notes', 'reason', 'description', 'comment']);
 
