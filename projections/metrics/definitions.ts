@@ -42,6 +42,12 @@ export interface MetricDefinition<Counts> {
 
 const define = <Counts>(definition: MetricDefinition<Counts>): MetricDefinition<Counts> => definition;
 
+/**
+ * The fewest ratings a unit needs to be ranked by 好评率, on the appraisal page and in the bulletin
+ * alike: 100% of one rating is no ranking. Below it a unit is listed, unranked.
+ */
+export const RANKING_MIN_RATINGS = 5;
+
 /** 好评率 = (非常满意 + 满意) ÷ 评价数 */
 export const goodRate = define<LevelCounts>({
   id: 'good_rate',

@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import type { OverridableMetric, ScoreOverride } from '../../core/appraisal/overrides.ts';
 import type { AppraisalRules } from '../../core/appraisal/rules.ts';
 import type { Rate } from '../metrics/definitions.ts';
-import { onTimeDispatchRate, onTimeReplyRate, rectificationCompletionRate } from '../metrics/definitions.ts';
+import { onTimeDispatchRate, onTimeReplyRate, RANKING_MIN_RATINGS, rectificationCompletionRate } from '../metrics/definitions.ts';
 import type { RatingSummary } from './ratings.ts';
 import { summarise } from './ratings.ts';
 
@@ -304,6 +304,8 @@ export interface Scorecard {
    * pending any more and eligibility no longer changes.
    */
   readonly eligibilityFinalAt: string;
+  /** Units with fewer ratings are listed but not ranked by 好评率 (RANKING_MIN_RATINGS, as in the bulletin). */
+  readonly rankingMinRatings: number;
   readonly closed: boolean;
   readonly rulesVersion: number;
   readonly rules: AppraisalRules;
@@ -338,6 +340,7 @@ export const appraisalScorecard = async (
     asOf: scorecardAsOf(options.period, options.now).toISOString(),
     eligibilityFinalAt: new Date(end.getTime() + options.rules.value.unrectified.rectifyWithinDays * 86_400_000).toISOString(),
     closed: options.now.getTime() >= end.getTime(),
+    rankingMinRatings: RANKING_MIN_RATINGS,
     rulesVersion: options.rules.version,
     rules: options.rules.value,
     rows: rows.map((row) => ({
