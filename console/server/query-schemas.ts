@@ -73,6 +73,8 @@ export const RatingsQuerySchema = filterQuery({
   level: v.optional(integer(1, 5)),
   indicator: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{2}\d{2}$/, 'an indicator code such as SM01'))),
   indicatorLevelAtMost: v.optional(integer(1, 5)),
+  /** The funnel's drill-down: period and channel are the invitation's (RatingDrill.invited). */
+  invited: flag,
 });
 
 export const PageQuerySchema = v.strictObject({

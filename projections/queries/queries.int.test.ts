@@ -388,6 +388,30 @@ for (const engine of engines('dashboard queries')) {
         },
       ]);
     });
+
+    // Last: it adds ratings of its own (another department, in December).
+    it('the funnel drill-down lists the ratings of the invitations it counts: issued in the period through the channel, rated however', async () => {
+      const hr = subject({ caseId: null, department: { code: 'D-HR', name: '人社局' } });
+      // An SMS invitation issued on 30 Nov, opened by scanning the window's QR and rated on 1 Dec.
+      const scanned = await appendFacts(e.store, invitationStreamId('q-hr-1'), [
+        invitationIssued('q-hr-1', 'sms', '2025-11-30T02:00:00.000Z', hr),
+        invitationOpened('q-hr-1', 'qr_case', '2025-12-01T01:59:00.000Z'),
+        evaluationSubmitted('q-hr-1', '2025-12-01T02:00:00.000Z', { overall: 4, channel: 'qr_case', subject: hr }),
+      ]);
+      const direct = await rate(e.store, 'q-hr-2', '2025-12-02T02:00:00.000Z', { overall: 5, channel: 'sms', subject: hr });
+      const projector = startProjector(e, ratingsProjection, { batchSize: 50, pollIntervalMs: 20 });
+      await projector.caughtUp();
+      await projector.stop();
+
+      const filter = { department: 'D-HR', from: '2025-11-01', to: '2025-11-30', channelGroup: 'online' } as const;
+      expect(await responseFunnel(e.db, { filter })).toMatchObject([{ channel: 'online', invited: 1, submitted: 1 }]);
+      const listed = await ratingList(e.db, { filter, drill: { invited: true } });
+      expect(listed.map((item) => [item.ratingId, item.channel])).toEqual([[scanned.at(-1), 'qr_case']]);
+      // Without the flag the same filter is the ratings' own: submitted online in November, none.
+      expect(await ratingList(e.db, { filter })).toEqual([]);
+      const december = { department: 'D-HR', from: '2025-12-01', to: '2025-12-31', channelGroup: 'online' } as const;
+      expect((await ratingList(e.db, { filter: december, drill: { invited: true } })).map((item) => item.ratingId)).toEqual([direct]);
+    });
   });
 }
 

@@ -139,6 +139,12 @@ export const RatingDrillSchema = v.strictObject({
   /** Ratings that answered this indicator item (at or below `indicatorLevelAtMost`, when given). */
   indicator: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{2}\d{2}$/, 'an indicator code such as SM01'))),
   indicatorLevelAtMost: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5))),
+  /**
+   * The ratings behind the response funnel: the filter's period and channel are the invitation's
+   * (issued on those days, through that channel), as the funnel counts them, not the rating's own
+   * (an SMS invitation may be rated by scanning the window's QR: a qr_case rating).
+   */
+  invited: v.optional(v.boolean()),
 });
 export type RatingDrill = v.InferOutput<typeof RatingDrillSchema>;
 
@@ -166,6 +172,21 @@ const submittedWithin = (filter: RatingFilter) => {
   if (filter.from) parts.push(sql`submitted_at >= ${`${filter.from}T00:00:00+08:00`}::timestamptz`);
   if (filter.to) parts.push(sql`submitted_at < ${`${filter.to}T00:00:00+08:00`}::timestamptz + interval '24 hours'`);
   return sql.join(parts, sql` and `);
+};
+
+/**
+ * The filter's conditions on the ratings: on the rating itself, or, for the funnel's drill-down
+ * (`invited`), its period and channel on the invitation the rating answered.
+ */
+const ratedWithin = (filter: RatingFilter, drill: RatingDrill, negativeOnly: boolean) => {
+  if (drill.invited) {
+    const { from, to, channel, channelGroup, ...rest } = filter;
+    const invitation = { from, to, channel, channelGroup };
+    return sql`${ratingConditions(rest, { dayColumn: null })}
+      and exists (select 1 from app.invitation_funnel f where f.invitation_id = rating_facts.invitation_id
+                  and ${ratingConditions(invitation, { alias: 'f', dayColumn: 'issued_day_key', only: ['channel', 'channelGroup'] })})`;
+  }
+  return sql`${ratingConditions(filter, negativeOnly ? { dayColumn: null } : {})} and ${submittedWithin(filter)}`;
 };
 
 /** The ratings behind a number (drill-down), newest first; `negativeOnly` lists the 差评清单. */
@@ -199,7 +220,7 @@ export const ratingList = async (
     -- A 差评 list states its period as instants only: as day keys too, it invites the 差评-by-day
     -- index, whose rows (every 差评 of a year) must all be sorted to find one page, instead of the
     -- 差评-newest-first ones (migration 0510).
-    where ${ratingConditions(options.filter ?? {}, options.negativeOnly ? { dayColumn: null } : {})} and ${submittedWithin(options.filter ?? {})}
+    where ${ratedWithin(options.filter ?? {}, options.drill ?? {}, options.negativeOnly === true)}
       and ${drillConditions(options.drill ?? {})} ${options.negativeOnly ? sql`and negative` : sql``}
     -- The column, not the text of the same name in the select list: the newest-first index serves it.
     order by rating_facts.submitted_at desc, rating_id

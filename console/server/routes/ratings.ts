@@ -23,6 +23,7 @@ export const ratingRoutes = (deps: StaffApiDeps) => {
       ...(query.indicatorLevelAtMost !== undefined
         ? { indicatorLevelAtMost: query.indicatorLevelAtMost }
         : {}),
+      ...(query.invited === 'true' ? { invited: true } : {}),
     };
     const rows = await readModels(deps.queries).ratingList({
       filter: scopedFilter(principalOf(c), query),

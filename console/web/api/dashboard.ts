@@ -30,6 +30,8 @@ export type DrillRatingFilter = RatingFilter & {
   readonly hour?: number;
   readonly indicator?: string;
   readonly level?: number;
+  /** The response funnel's ratings: period and channel are the invitation's. */
+  readonly invited?: boolean;
 };
 
 const q = (filter: DrillRatingFilter, extra: Query = {}): Query => ({ ...filter, ...extra });
