@@ -41,7 +41,26 @@ export const IntakeConfigSchema = v.object({
     ),
     [],
   ),
-  staticQr: v.optional(v.object({ scansPerDevicePerWindowPerHour: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 3) }), {}),
+  /**
+   * Static-QR scans that may become an invitation, per hour and window: from one device (the signed
+   * `pg_dev` cookie), from one client address (generous: a hall's Wi-Fi or a carrier NAT is shared by
+   * many honest citizens; IPv6 counts per /64), and from everyone together (a ceiling against floods:
+   * rating at that window pauses until the hour is over, and a warning is logged).
+   */
+  staticQr: v.optional(
+    v.object({
+      scansPerDevicePerWindowPerHour: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 3),
+      scansPerAddressPerWindowPerHour: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 30),
+      scansPerWindowPerHour: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 180),
+    }),
+    {},
+  ),
+  /**
+   * How many reverse proxies in front of the intake append the client address to X-Forwarded-For.
+   * 0 (the default): the intake faces citizens directly and the address is the connection's; the
+   * header is ignored, as anyone can send it. n: the address is the n-th entry from the right.
+   */
+  trustedProxyHops: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(5)), 0),
   uploads: v.optional(
     v.object({
       maxFiles: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(9)), 3),

@@ -142,10 +142,14 @@ export const createCitizens = (deps: {
       const window = hall?.windows.find((candidate) => candidate.code === windowCode);
       if (!window) throw new Error(`demo window ${hallCode}/${windowCode} is not configured`);
       const matter = random.pick(window.matters);
+      // As a phone does: the scan opens the matter page, which gives the device its signed cookie,
+      // and the tap on the matter posts with it.
+      const page = await deps.app.request(`/q/${hallCode}/${windowCode}`, { headers: { accept: 'text/html' } });
+      const device = /(?:^|,\s*)(pg_dev=[^;,\s]+)/.exec(page.headers.get('set-cookie') ?? '')?.[1];
       const chosen = await deps.app.request(`/q/${hallCode}/${windowCode}`, {
         method: 'POST',
         body: new URLSearchParams({ matter: matter.code }),
-        headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', ...(device ? { cookie: device } : {}) },
       });
       const location = chosen.headers.get('location');
       if (chosen.status !== 303 || !location) {

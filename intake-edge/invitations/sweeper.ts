@@ -6,6 +6,7 @@ import { invitationDecider, reminderDue } from '../../core/invitation/decider.ts
 import type { LinkTokens } from '../../core/invitation/token.ts';
 import type { IntakeDeps } from '../deps.ts';
 import { forgetOldNonces } from '../case-api/signature.ts';
+import { forgetOldRateLimits } from '../static-qr/rate-limit.ts';
 import { sendInvitationSms } from './send.ts';
 
 export interface SweepReport {
@@ -59,6 +60,8 @@ export const sweepInvitations = async (deps: IntakeDeps & { tokens: LinkTokens }
     }
   }
   await forgetOldNonces(deps);
+  // Static-QR counters of windows that are over (fixed one-hour windows).
+  await forgetOldRateLimits(deps);
   return { reminded, expired, settled, failed };
 };
 

@@ -1,7 +1,7 @@
+import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
-import { sql } from 'kysely';
 import * as v from 'valibot';
 import { bodyLimit } from '../../core/http/body-limit.ts';
 import { fieldIssuesFromValibot, invalidField, ValidationFailed } from '../../core/http/field-errors.ts';
@@ -12,16 +12,24 @@ import type { IntakeConfig } from '../config.ts';
 import type { IntakeDeps } from '../deps.ts';
 import { issueInvitation } from '../invitations/issue.ts';
 import type { QuestionnaireSource } from '../questionnaires.ts';
+import type { PageView } from '../citizen/layout.ts';
 import { messagePage, page, withParam } from '../citizen/layout.ts';
 import { m } from '../citizen/messages.ts';
 import { pageView, wantsJson } from '../citizen/view.ts';
+import { addressBucket, clientAddress } from './client-address.ts';
+import type { StaticQrSigning } from './device.ts';
+import { staticQrSigning } from './device.ts';
+import { qm } from './messages.ts';
+import { countHit, minutesLeftInWindow, RATE_WINDOW_MS, windowStartOf } from './rate-limit.ts';
 import { describeRoute } from '../../core/http/openapi.ts';
 import { resolver } from 'hono-openapi';
 import { intakeDocs, pageOrProblem } from '../openapi.ts';
 
 type StaticQrDeps = IntakeDeps & { tokens: LinkTokens; questionnaires: QuestionnaireSource };
 
-const findWindow = (config: IntakeConfig, hallCode: string, windowCode: string) => {
+type FoundWindow = { hall: IntakeConfig['halls'][number]; window: IntakeConfig['halls'][number]['windows'][number] };
+
+const findWindow = (config: IntakeConfig, hallCode: string, windowCode: string): FoundWindow | null => {
   const hall = config.halls.find((candidate) => candidate.code === hallCode);
   const window = hall?.windows.find((candidate) => candidate.code === windowCode);
   return hall && window ? { hall, window } : null;
@@ -29,41 +37,77 @@ const findWindow = (config: IntakeConfig, hallCode: string, windowCode: string) 
 
 const matterFormSchema = v.object({ matter: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/)) });
 
+const DEVICE_COOKIE = 'pg_dev';
+
+/** The device id of the request's signed cookie; without one, a fresh id is signed and set on the response. */
+const deviceOfRequest = (c: Context, ids: IntakeDeps['ids'], signing: StaticQrSigning): { id: string; issued: boolean } => {
+  const known = signing.deviceOf(getCookie(c, DEVICE_COOKIE));
+  if (known) return { id: known, issued: false };
+  const id = ids.deviceId();
+  setCookie(c, DEVICE_COOKIE, signing.deviceCookie(id), { path: '/q', maxAge: 31_536_000, httpOnly: true, sameSite: 'Lax' });
+  return { id, issued: true };
+};
+
+/** The window's matters, one button each; `note` says why the page is shown again after a tap. */
+const matterPage = (view: PageView, found: FoundWindow, note?: string) =>
+  page(
+    view,
+    m.chooseMatterTitle[view.lang],
+    html`<div class="card"><h1>${m.chooseMatterTitle[view.lang]}</h1>${note ? html`<p role="status"><strong>${note}</strong></p>` : ''}<p class="muted">${found.hall.name} · ${found.window.name}<br>${m.chooseMatterHint[view.lang]}</p>
+<div class="matters">${found.window.matters.map(
+      (matter) => html`<form method="post" action="${withParam(view.url, 'lang', view.lang)}"><input type="hidden" name="matter" value="${matter.code}"><button type="submit">${matter.name}</button></form>`,
+    )}</div></div>`,
+  );
+
+type Refusal = 'device' | 'address' | 'window';
+
 /**
- * Counts one scan in a fixed one-hour window; true while under the limit. Buckets per device and
- * window (the device id is a cookie), plus a looser cap per window for clients that drop cookies.
+ * Counts one scan that would be served an invitation, in fixed one-hour windows: per device (the
+ * signed cookie), per client address, then per window for everyone together. A scan refused by one
+ * bucket is not counted in the later ones: only scans that would have been served reach the ceiling.
  */
-const underLimit = async (deps: StaticQrDeps, bucket: string, limit: number): Promise<boolean> => {
-  const now = deps.clock.now();
-  const windowStart = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
-  const row = await deps.db
-    .insertInto('app.intake_rate_limits')
-    .values({ bucket, window_start: windowStart, hits: 1 })
-    .onConflict((conflict) => conflict.columns(['bucket', 'window_start']).doUpdateSet({ hits: sql`app.intake_rate_limits.hits + 1` }))
-    .returning('hits')
-    .executeTakeFirstOrThrow();
-  return Number(row.hits) <= limit;
+const refusalOf = async (deps: StaticQrDeps, signing: StaticQrSigning, c: Context, device: string, found: FoundWindow): Promise<Refusal | null> => {
+  const limits = deps.config.staticQr;
+  const windowKey = `${found.hall.code}/${found.window.code}`;
+  if ((await countHit(deps, `qr:device:${device}:${windowKey}`)) > limits.scansPerDevicePerWindowPerHour) return 'device';
+  const address = signing.addressTag(addressBucket(clientAddress(c, deps.config.trustedProxyHops)));
+  if ((await countHit(deps, `qr:address:${address}:${windowKey}`)) > limits.scansPerAddressPerWindowPerHour) return 'address';
+  const hits = await countHit(deps, `qr:window:${windowKey}`);
+  if (hits <= limits.scansPerWindowPerHour) return null;
+  if (hits === limits.scansPerWindowPerHour + 1) {
+    // Once per window and hour: staff should look at this window's ratings for a flood of fakes.
+    const until = new Date(windowStartOf(deps.clock.now()).getTime() + RATE_WINDOW_MS).toISOString();
+    deps.log?.(
+      `[static QR] warning: rating paused at hall ${found.hall.code} (${found.hall.name}) window ${found.window.code} (${found.window.name}) until ${until}: more than ${limits.scansPerWindowPerHour} scans this hour, an unusual number; check its recent ratings`,
+    );
+  }
+  return 'window';
+};
+
+/** The refusal as a page (in the citizen's language) or, for API clients, problem+json; never a bug (no 5xx). */
+const refuse = (c: Context, view: PageView, refusal: Refusal, minutes: number) => {
+  const [code, field, title, body] =
+    refusal === 'device'
+      ? (['STATIC_QR_RATE_LIMITED', 'device', m.tooManyTitle, m.tooManyBody] as const)
+      : refusal === 'address'
+        ? (['STATIC_QR_ADDRESS_RATE_LIMITED', 'address', qm.addressLimitedTitle, qm.addressLimitedBody(minutes)] as const)
+        : (['STATIC_QR_WINDOW_PAUSED', 'window', qm.windowPausedTitle, qm.windowPausedBody(minutes)] as const);
+  if (wantsJson(c)) throw new DomainError(code, body['zh-CN'], { status: 429, details: { en: body.en, field } });
+  c.header('retry-after', String(minutes * 60));
+  return c.html(messagePage(view, title[view.lang], [body[view.lang]]), 429);
 };
 
 /** Static QR codes per hall and window (`/q/:hall/:window`): one tap on the matter, then the questionnaire. */
 export const staticQrRoutes = (deps: StaticQrDeps) => {
   const app = new Hono();
+  const signing = staticQrSigning(deps.config.linkTokens);
 
   app.get('/q/:hall/:window', intakeDocs.staticQrPage, (c) => {
     const view = pageView(c);
     const found = findWindow(deps.config, c.req.param('hall'), c.req.param('window'));
     if (!found) return c.html(messagePage(view, m.unknownWindowTitle[view.lang], [m.unknownWindowBody[view.lang]]), 404);
-    const action = withParam(view.url, 'lang', view.lang);
-    return c.html(
-      page(
-        view,
-        m.chooseMatterTitle[view.lang],
-        html`<div class="card"><h1>${m.chooseMatterTitle[view.lang]}</h1><p class="muted">${found.hall.name} · ${found.window.name}<br>${m.chooseMatterHint[view.lang]}</p>
-<div class="matters">${found.window.matters.map(
-          (matter) => html`<form method="post" action="${action}"><input type="hidden" name="matter" value="${matter.code}"><button type="submit">${matter.name}</button></form>`,
-        )}</div></div>`,
-      ),
-    );
+    deviceOfRequest(c, deps.ids, signing);
+    return c.html(matterPage(view, found));
   });
 
   app.post(
@@ -72,7 +116,7 @@ export const staticQrRoutes = (deps: StaticQrDeps) => {
       tags: ['QR'],
       summary: 'Choose the matter: issues an invitation and redirects to its questionnaire',
       requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: resolver(matterFormSchema) } } },
-      responses: { 303: { description: 'To the questionnaire' }, ...pageOrProblem(400, 404, 422, 429) },
+      responses: { 200: { description: 'The matter page again, with a fresh device cookie, when the request had none this server signed' }, 303: { description: 'To the questionnaire' }, ...pageOrProblem(400, 404, 422, 428, 429) },
     }),
     // One matter code: a few bytes, so a larger body is refused before it is read.
     bodyLimit({ maxSize: 4096, onError: () => { throw invalidField('body', { 'zh-CN': '提交内容过大', en: 'The form is too large.' }, 400); } }),
@@ -94,20 +138,19 @@ export const staticQrRoutes = (deps: StaticQrDeps) => {
     const matter = found.window.matters.find((candidate) => candidate.code === parsed.output.matter);
     if (!matter) throw invalidField('matter', { 'zh-CN': '本窗口没有该事项', en: 'This window does not handle that matter.' });
 
-    let device = getCookie(c, 'pg_dev');
-    if (!device || !/^[0-9A-Za-z]{22}$/.test(device)) {
-      device = deps.ids.deviceId();
-      setCookie(c, 'pg_dev', device, { path: '/q', maxAge: 31_536_000, httpOnly: true, sameSite: 'Lax' });
-    }
-    const windowKey = `${found.hall.code}/${found.window.code}`;
-    const perDevice = deps.config.staticQr.scansPerDevicePerWindowPerHour;
-    const allowed = (await underLimit(deps, `qr:${device}:${windowKey}`, perDevice)) && (await underLimit(deps, `qr:*:${windowKey}`, perDevice * 60));
-    if (!allowed) {
+    const device = deviceOfRequest(c, deps.ids, signing);
+    if (device.issued) {
+      // No device cookie we signed (lost, blocked, or made up): no invitation, the choice again.
       if (wantsJson(c)) {
-        throw new DomainError('STATIC_QR_RATE_LIMITED', m.tooManyBody['zh-CN'], { status: 429, details: { en: m.tooManyBody.en, field: 'device' } });
+        throw new DomainError('STATIC_QR_DEVICE_REQUIRED', '请先打开本窗口的评价页面,再选择业务', {
+          status: 428,
+          details: { en: 'Open this window’s page first (it sets the device cookie), then choose the matter.', field: 'cookie.pg_dev' },
+        });
       }
-      return c.html(messagePage(view, m.tooManyTitle[view.lang], [m.tooManyBody[view.lang]]), 429);
+      return c.html(matterPage(view, found, qm.tapAgain[view.lang]));
     }
+    const refusal = await refusalOf(deps, signing, c, device.id, found);
+    if (refusal) return refuse(c, view, refusal, minutesLeftInWindow(deps.clock.now()));
 
     const subject: RatingSubject = {
       caseId: null,

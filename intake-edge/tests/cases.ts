@@ -2,7 +2,9 @@ import { Hono } from 'hono';
 import { samples } from '../../core/blobs/testing/samples.ts';
 import { problemJson } from '../../core/http/hono.ts';
 import type { EvaluationSubmitted, InvitationIssued } from '../../core/invitation/events.ts';
+import { createIntakeApp } from '../app.ts';
 import { verifyCaseSystemSignature } from '../case-api/signature.ts';
+import type { IntakeConfig } from '../config.ts';
 import { issueInvitation } from '../invitations/issue.ts';
 import { sweepInvitations } from '../invitations/sweeper.ts';
 import { assert, assertEqual } from './assert.ts';
@@ -37,6 +39,34 @@ export const completeCaseAndGetToken = async (h: Harness, caseOverrides: Record<
 
 const postRating = (h: Harness, token: string, fields: Record<string, string | string[]>, options: { json?: boolean; files?: Parameters<typeof form>[1] } = {}) =>
   h.app.request(`/e/${token}`, { method: 'POST', body: form(fields, options.files), headers: options.json ? { accept: 'application/json' } : { accept: 'text/html' } });
+
+/** The device cookie a static-QR response signs and sets, if any. */
+const deviceCookieOf = (response: Response): string | null => {
+  for (const line of response.headers.getSetCookie()) {
+    const match = /^pg_dev=([^;]+)/.exec(line);
+    if (match) return match[1]!;
+  }
+  return null;
+};
+
+/**
+ * One citizen's static-QR scan: the window's page (which signs a device cookie, unless `cookie` is
+ * given), then one tap on the matter. The connection's address is passed as each runtime's entry
+ * point gives it to Hono: `from` as Deno.serve's `{ remoteAddr }`, `node` as @hono/node-server's.
+ */
+const scan = async (app: Hono, path: string, options: { from?: string; node?: string; cookie?: string; headers?: Record<string, string> } = {}) => {
+  const env = options.node ? { incoming: { socket: { remoteAddress: options.node } } } : options.from ? { remoteAddr: { transport: 'tcp', hostname: options.from, port: 40_000 } } : undefined;
+  const cookie = options.cookie ?? deviceCookieOf(await app.request(path, {}, env));
+  return app.request(path, { method: 'POST', body: form({ matter: 'M-FOOD' }), headers: { cookie: `pg_dev=${cookie}`, ...options.headers } }, env);
+};
+
+/** The test configuration with its hall under another code (its counters its own) and the static-QR settings changed. */
+const withStaticQrHall = (h: Harness, code: string, changes: { staticQr?: Partial<IntakeConfig['staticQr']>; trustedProxyHops?: number } = {}): IntakeConfig => ({
+  ...h.services.config,
+  halls: [{ ...h.services.config.halls[0]!, code }],
+  staticQr: { ...h.services.config.staticQr, ...changes.staticQr },
+  trustedProxyHops: changes.trustedProxyHops ?? h.services.config.trustedProxyHops,
+});
 
 /**
  * The intake suite: plain async functions over a harness, run by vitest on Node
@@ -264,11 +294,14 @@ export const intakeCases: Record<string, (h: Harness) => Promise<void>> = {
     assertEqual((await h.outbox()).filter((row) => row.purpose === 'reminder' && row.text.endsWith(token)).length, 1, 'reminded');
   },
 
-  async 'static QR: one tap on the matter, then the questionnaire; rated through channel qr_static; rate-limited per device and window'(h) {
+  async 'static QR: one tap on the matter, then the questionnaire; rated through channel qr_static; rate-limited per signed device cookie and window'(h) {
     const page = await h.app.request('/q/SMZJ/W07');
     assertEqual(page.status, 200, 'window page');
     assert((await page.text()).includes('食品经营许可'), 'matters listed');
-    const tap = await h.app.request('/q/SMZJ/W07', { method: 'POST', body: form({ matter: 'M-FOOD' }), headers: { cookie: 'pg_dev=AAAAAAAAAAAAAAAAAAAAAA' } });
+    const device = deviceCookieOf(page);
+    assert(device, 'the page signs a device cookie');
+    const cookie = `pg_dev=${device}`;
+    const tap = await h.app.request('/q/SMZJ/W07', { method: 'POST', body: form({ matter: 'M-FOOD' }), headers: { cookie } });
     assertEqual(tap.status, 303, 'redirect to the questionnaire');
     const location = tap.headers.get('location')!;
     const token = /\/e\/([^?]+)/.exec(location)![1]!;
@@ -276,16 +309,106 @@ export const intakeCases: Record<string, (h: Harness) => Promise<void>> = {
     assertEqual((await postRating(h, token, { overall: '5' })).status, 200, 'rated');
     const evaluation = (await h.eventsOfType('EvaluationSubmitted')).map((e) => e.data as EvaluationSubmitted['data']).find((d) => d.channel === 'qr_static');
     assert(evaluation && evaluation.subject.matter.code === 'M-FOOD' && evaluation.subject.caseNumber === null && evaluation.evaluator.identity === 'anonymous', 'static QR rating');
-    let last = 0;
-    for (let i = 0; i < 3; i++) last = (await h.app.request('/q/SMZJ/W07', { method: 'POST', body: form({ matter: 'M-REG' }), headers: { cookie: 'pg_dev=AAAAAAAAAAAAAAAAAAAAAA' } })).status;
-    assertEqual(last, 429, 'fourth scan within the hour from the same device is refused');
-    const unknownMatter = await h.app.request('/q/SMZJ/W07', { method: 'POST', body: form({ matter: 'NOPE' }), headers: { accept: 'application/json', cookie: 'pg_dev=BBBBBBBBBBBBBBBBBBBBBB' } });
+    assertEqual(deviceCookieOf(await h.app.request('/q/SMZJ/W07', { headers: { cookie } })), null, 'a phone with a signed cookie keeps it');
+    let last: Response | undefined;
+    for (let i = 0; i < 3; i++) last = await h.app.request('/q/SMZJ/W07', { method: 'POST', body: form({ matter: 'M-REG' }), headers: { cookie } });
+    assertEqual(last!.status, 429, 'fourth scan within the hour from the same device is refused');
+    assert((await last!.text()).includes('同一设备'), 'as too many from this device');
+    const unknownMatter = await h.app.request('/q/SMZJ/W07', { method: 'POST', body: form({ matter: 'NOPE' }), headers: { accept: 'application/json', cookie } });
     await assertFieldProblem(unknownMatter, 422, 'matter');
     // The form holds one matter code; a large body is refused before it is read, and issues nothing.
     const count = await h.eventCount();
-    const padded = await h.app.request('/q/SMZJ/W07', { method: 'POST', body: form({ matter: 'M-FOOD', pad: 'x'.repeat(8192) }), headers: { accept: 'application/json', cookie: 'pg_dev=CCCCCCCCCCCCCCCCCCCCCC' } });
+    const padded = await h.app.request('/q/SMZJ/W07', { method: 'POST', body: form({ matter: 'M-FOOD', pad: 'x'.repeat(8192) }), headers: { accept: 'application/json', cookie } });
     await assertFieldProblem(padded, 400, 'body');
     assertEqual(await h.eventCount(), count, 'nothing issued');
+  },
+
+  async 'static QR: a tap without a device cookie this server signed (none, made up, tampered, unknown key) gets no invitation, only the matter page again with a fresh cookie'(h) {
+    const path = '/q/SMZJ/W07';
+    const issued = (await h.eventsOfType('InvitationIssued')).length;
+    const signed = deviceCookieOf(await h.app.request(path))!;
+    const tampered = `${signed.slice(0, -1)}${signed.endsWith('A') ? 'B' : 'A'}`;
+    let fresh: string | null = null;
+    for (const cookie of [null, 'AAAAAAAAAAAAAAAAAAAAAA', `a${'A'.repeat(38)}`, tampered, `z${signed.slice(1)}`]) {
+      const response = await h.app.request(path, { method: 'POST', body: form({ matter: 'M-FOOD' }), headers: cookie ? { cookie: `pg_dev=${cookie}` } : {} });
+      assertEqual(response.status, 200, `the matter page again, not a refusal (cookie ${cookie})`);
+      const text = await response.text();
+      assert(text.includes('请再点一次') && text.includes('食品经营许可'), 'with a short note and the matters');
+      fresh = deviceCookieOf(response);
+      assert(fresh && fresh !== cookie, 'and a fresh signed device cookie');
+    }
+    const english = await h.app.request(`${path}?lang=en`, { method: 'POST', body: form({ matter: 'M-FOOD' }) });
+    assert((await english.text()).includes('please tap your service once more'), 'the note in English');
+    await assertFieldProblem(await h.app.request(path, { method: 'POST', body: form({ matter: 'M-FOOD' }), headers: { accept: 'application/json' } }), 428, 'cookie.pg_dev');
+    assertEqual((await h.eventsOfType('InvitationIssued')).length, issued, 'no invitation without a signed device cookie');
+    // A phone that lost its cookie taps once more and is served.
+    assertEqual((await h.app.request(path, { method: 'POST', body: form({ matter: 'M-FOOD' }), headers: { cookie: `pg_dev=${fresh}` } })).status, 303, 'served on the next tap');
+  },
+
+  async 'static QR: one client address beyond its generous limit is refused, another address is still served; X-Forwarded-For counts only behind trusted proxies'(h) {
+    const config = withStaticQrHall(h, 'ADDR', { staticQr: { scansPerAddressPerWindowPerHour: 2 } });
+    const app = createIntakeApp({ ...h.services, config });
+    const path = '/q/ADDR/W07';
+    // A client that makes up forwarded addresses, with a fresh device each time.
+    const spoofed = (i: number) => ({ 'x-forwarded-for': `192.0.2.${i}` });
+    assertEqual((await scan(app, path, { from: '203.0.113.7', headers: spoofed(1) })).status, 303, 'first from the address');
+    assertEqual((await scan(app, path, { from: '203.0.113.7', headers: spoofed(2) })).status, 303, 'second');
+    const refused = await scan(app, path, { from: '203.0.113.7', headers: spoofed(3) });
+    assertEqual(refused.status, 429, 'third from the same address, with a fresh device, is refused');
+    const text = await refused.text();
+    assert(text.includes('同一网络') && !text.includes('同一设备'), 'as many from the same network, not blamed on the device');
+    assertEqual((await scan(app, path, { from: '::ffff:203.0.113.7' })).status, 429, 'the same address seen over IPv6 is the same client');
+    assertEqual((await scan(app, path, { node: '198.51.100.20' })).status, 303, 'another address is served (Node’s connection info)');
+    assertEqual((await scan(app, path, { from: '2001:db8:1:2::a' })).status, 303, 'IPv6: one /64');
+    assertEqual((await scan(app, path, { from: '2001:db8:1:2::b' })).status, 303, 'IPv6: the same /64');
+    assertEqual((await scan(app, path, { from: '2001:db8:1:2:ffff::c' })).status, 429, 'IPv6: a third address in the same /64 is refused');
+    await assertFieldProblem(await scan(app, path, { from: '203.0.113.7', headers: { accept: 'application/json' } }), 429, 'address');
+
+    const proxied = createIntakeApp({ ...h.services, config: withStaticQrHall(h, 'PROXY', { staticQr: { scansPerAddressPerWindowPerHour: 2 }, trustedProxyHops: 1 }) });
+    const viaProxy = (client: string, i: number) => scan(proxied, '/q/PROXY/W07', { from: '10.0.0.2', headers: { 'x-forwarded-for': `192.0.2.${i}, ${client}` } });
+    assertEqual([(await viaProxy('203.0.113.7', 1)).status, (await viaProxy('203.0.113.7', 2)).status, (await viaProxy('203.0.113.7', 3)).status], [303, 303, 429], 'behind a trusted proxy: the address it appended');
+    assertEqual((await viaProxy('203.0.113.8', 4)).status, 303, 'another citizen behind the same proxy is served');
+  },
+
+  async 'static QR: the window’s ceiling pauses rating there, says so plainly in zh-CN and English without blaming the device, and logs a warning naming the hall and window'(h) {
+    const lines: string[] = [];
+    const app = createIntakeApp({ ...h.services, config: withStaticQrHall(h, 'FLOOD', { staticQr: { scansPerWindowPerHour: 3 } }), log: (line) => lines.push(line) });
+    const path = '/q/FLOOD/W07';
+    for (let i = 1; i <= 3; i++) assertEqual((await scan(app, path, { from: `203.0.113.${i}` })).status, 303, `scan ${i} served`);
+    const paused = await scan(app, path, { from: '203.0.113.50' });
+    assertEqual(paused.status, 429, 'the fourth in the hour, from a new device and address, is refused');
+    assert(Number(paused.headers.get('retry-after')) > 0, 'with Retry-After');
+    const zh = await paused.text();
+    assert(zh.includes('本窗口评价暂停') && zh.includes('异常多') && !zh.includes('同一设备'), `plainly, in zh-CN: ${zh}`);
+    const en = await (await scan(app, `${path}?lang=en`, { from: '203.0.113.51' })).text();
+    assert(en.includes('Rating at this window is paused') && en.includes('unusually large number of ratings') && !en.includes('This device'), 'and in English');
+    const problem = await assertFieldProblem(await scan(app, path, { from: '203.0.113.52', headers: { accept: 'application/json' } }), 429, 'window');
+    assertEqual(problem.code, 'STATIC_QR_WINDOW_PAUSED', 'problem code');
+    const warnings = lines.filter((line) => line.includes('warning') && line.includes('FLOOD') && line.includes('W07'));
+    assertEqual(warnings.length, 1, `one warning line naming the hall and window: ${JSON.stringify(lines)}`);
+    const invitations = (await h.eventsOfType('InvitationIssued')).filter((e) => (e.data as InvitationIssued['data']).subject.hall?.code === 'FLOOD');
+    assertEqual(invitations.length, 3, 'no invitation beyond the ceiling');
+  },
+
+  async 'static QR: the sweeper purges rate-limit counters of windows that are over'(h) {
+    const app = createIntakeApp({ ...h.services, config: withStaticQrHall(h, 'SWEEP') });
+    const path = '/q/SWEEP/W07';
+    const device = deviceCookieOf(await app.request(path))!;
+    const tap = () => scan(app, path, { cookie: device, from: '203.0.113.9' });
+    for (let i = 0; i < 3; i++) await tap();
+    assertEqual((await tap()).status, 429, 'the device is at its limit this hour');
+    const rows = () => h.services.db.selectFrom('app.intake_rate_limits').select(['bucket', 'window_start']).where('bucket', 'like', '%:SWEEP/W07').execute();
+    const before = await rows();
+    assertEqual(before.length, 3, 'device, address and window counters');
+    h.clock.advanceHours(1);
+    assertEqual((await tap()).status, 303, 'a new hour, a new window');
+    await sweepInvitations(h.services);
+    const after = await rows();
+    assertEqual(after.length, 3, 'the current window’s counters stay');
+    const current = new Date(Math.floor(h.clock.now().getTime() / 3_600_000) * 3_600_000).getTime();
+    assert(after.every((row) => new Date(row.window_start).getTime() === current), 'the old window’s counters are gone');
+    const old = await h.services.db.selectFrom('app.intake_rate_limits').select('bucket').where('window_start', '<=', new Date(h.clock.now().getTime() - 3_600_000)).execute();
+    assertEqual(old, [], 'no counter of a window that is over is left');
   },
 
   async 'submission errors name the field; an indicator outside the variant is refused; nothing is stored'(h) {
