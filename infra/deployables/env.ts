@@ -58,6 +58,11 @@ const intake = {
   PINGGAI_PUBLIC_URL: publicUrl,
   /** `{linkTokens, caseSystems}`: the key that signs citizens' links and the case systems' request keys. */
   PINGGAI_INTAKE_SECRETS: jsonOf(EmbeddedSecretsSchema),
+  /**
+   * Reverse proxies in front of the intake that each append the address they saw to X-Forwarded-For
+   * (the ingress: 1): the static QR's per-address limit counts the client's, not the proxy's.
+   */
+  PINGGAI_TRUSTED_PROXY_HOPS: v.optional(v.pipe(v.string(), v.regex(/^[0-5]$/, 'a whole number from 0 to 5'), v.transform(Number)), '0'),
 };
 /** Evidence photos and attachments: a folder shared by the processes that read and write them. */
 const blobs = { PINGGAI_BLOB_DIR: nonEmpty };
@@ -88,6 +93,8 @@ export interface DeployableEnv {
   readonly temporal: { readonly address: string; readonly namespace: string; readonly taskQueue?: string };
   readonly publicBaseUrl?: string;
   readonly intakeSecrets?: EmbeddedSecrets;
+  /** Trusted reverse proxies in front of the intake (PINGGAI_TRUSTED_PROXY_HOPS, 0 when unset). */
+  readonly trustedProxyHops: number;
   readonly blobDir?: string;
   readonly consoleDist?: string;
   readonly projectorGroup: ProjectorGroup;
@@ -116,6 +123,7 @@ export const parseDeployableEnv = (role: DeployableRole, env: Readonly<Record<st
     },
     ...(text('PINGGAI_PUBLIC_URL') ? { publicBaseUrl: text('PINGGAI_PUBLIC_URL')! } : {}),
     ...(out.PINGGAI_INTAKE_SECRETS ? { intakeSecrets: out.PINGGAI_INTAKE_SECRETS as EmbeddedSecrets } : {}),
+    trustedProxyHops: (out.PINGGAI_TRUSTED_PROXY_HOPS as number | undefined) ?? 0,
     ...(text('PINGGAI_BLOB_DIR') ? { blobDir: text('PINGGAI_BLOB_DIR')! } : {}),
     ...(text('PINGGAI_CONSOLE_DIST') ? { consoleDist: text('PINGGAI_CONSOLE_DIST')! } : {}),
     projectorGroup: (out.PINGGAI_PROJECTOR_GROUP as ProjectorGroup | undefined) ?? 'all',

@@ -44,6 +44,10 @@ describe('the deployables read their environment once and name every bad variabl
     expect(problemsOf(() => parseDeployableEnv('intake', { ...base, PINGGAI_PUBLIC_URL: 'https://pj.example.gov.cn', PINGGAI_INTAKE_SECRETS: '{"linkTokens":{}}' })).join('\n')).toMatch(/PINGGAI_INTAKE_SECRETS/);
     const ok = parseDeployableEnv('intake', { ...base, PINGGAI_PUBLIC_URL: 'https://pj.example.gov.cn', PINGGAI_INTAKE_SECRETS: secrets });
     expect(ok.intakeSecrets?.caseSystems[0]?.system).toBe('zwfw');
+    expect(ok.trustedProxyHops, 'no proxy trusted unless configured').toBe(0);
+    const intake = { ...base, PINGGAI_PUBLIC_URL: 'https://pj.example.gov.cn', PINGGAI_INTAKE_SECRETS: secrets };
+    expect(parseDeployableEnv('intake', { ...intake, PINGGAI_TRUSTED_PROXY_HOPS: '1' }).trustedProxyHops).toBe(1);
+    expect(problemsOf(() => parseDeployableEnv('intake', { ...intake, PINGGAI_TRUSTED_PROXY_HOPS: 'yes' })).join('\n')).toMatch(/PINGGAI_TRUSTED_PROXY_HOPS/);
   });
 
   it('a projector group outside the known ones, a database URL of another kind and a missing PII key ring are named', () => {

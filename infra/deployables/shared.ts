@@ -35,6 +35,7 @@ export const intakeOf = (context: DeployableContext): IntakeServices => {
   const intakeConfig = embeddedIntakeConfig({
     publicBaseUrl: context.env.publicBaseUrl!,
     secrets: context.env.intakeSecrets!,
+    trustedProxyHops: context.env.trustedProxyHops,
     ...(providerSignName(context.env.sms) ? { signName: providerSignName(context.env.sms)! } : {}),
   });
   return intakeServicesOf({
