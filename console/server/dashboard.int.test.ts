@@ -195,8 +195,8 @@ describe('dashboard routes of the staff API (看板, scoped by department)', () 
   });
 
   it('opens a count of the warnings panel onto exactly the warnings behind it, for any role with a dashboard', async () => {
-    // A warning about RSJ's service that the dispatcher routed to SCJ: RSJ's numbers count it as the
-    // rated department, SCJ's stage chart as the lead.
+    // A warning about RSJ's service that the dispatcher routed to SCJ: the warning figures (rates and
+    // stages) count it for SCJ, the lead that must rectify; only RSJ's 差评回复率 counts its rating.
     await h.raise('w-cross', { ...rsjWarning(), leadDepartment: 'SCJ' });
     await readModels.caughtUp();
     type Dashboard = { byPhase: { phase: string; open: number; overdue: number }[] };
@@ -216,9 +216,9 @@ describe('dashboard routes of the staff API (看板, scoped by department)', () 
     // The dispatcher's inbox holds only what awaits dispatch; the dashboard's list holds every phase it counts.
     const listed = await get<Items>('auditor', '/dashboard/warnings/list');
     expect(listed.items.map((item) => item.warningId).sort()).toEqual(['w-cross', 'w-rsj', 'w-scj']);
-    // A department's rates count the warnings about its service, wherever they were routed.
-    const aboutRsj = await get<Items>('handler-rsj', '/dashboard/warnings/list');
-    expect(aboutRsj.items.map((item) => item.warningId).sort()).toEqual(['w-cross', 'w-rsj']);
+    // A department's warning rates count the warnings it leads, as its scorecard does: not w-cross.
+    const ledByRsj = await get<Items>('handler-rsj', '/dashboard/warnings/list');
+    expect(ledByRsj.items.map((item) => item.warningId).sort()).toEqual(['w-rsj']);
     // By lead, a department gets its own lead warnings, whatever it asks for.
     const own = await get<Items>('handler-scj', '/dashboard/warnings/list?lead=RSJ&department=RSJ');
     expect(own.items.map((item) => item.warningId).sort()).toEqual(['w-cross', 'w-scj']);

@@ -95,10 +95,13 @@ export const bulletinContent = (f: BulletinFigures, options: ContentOptions): Bu
   });
 
   heading('各部门评价情况');
+  const ratedDepartments = f.departments.filter((d) => d.summary.rated > 0);
+  const leadOnly = f.departments.length - ratedDepartments.length;
   paragraph(
-    f.departments.length === 0
+    (ratedDepartments.length === 0
       ? '本月各部门均无评价。'
-      : `本月共有${count(f.departments.length)}个部门收到评价,各部门情况如下表(按评价数排序)。`,
+      : `本月共有${count(ratedDepartments.length)}个部门收到评价,各部门情况如下表(按评价数排序)。`) +
+      (leadOnly > 0 ? `另有${count(leadOnly)}个部门本月未收到评价但牵头整改预警,列于表末。` : ''),
   );
   blocks.push({
     kind: 'table',
@@ -112,12 +115,18 @@ export const bulletinContent = (f: BulletinFigures, options: ContentOptions): Bu
       rateText(d.rectificationCompletionRate),
     ]),
   });
+  if (f.departments.length > 0) {
+    blocks.push({
+      kind: 'note',
+      text: '注:评价数、好评率、差评数、差评回复率按被评价部门统计;整改完成率按牵头整改部门统计(预警由谁牵头整改即计入谁,如现场管理类问题由政务服务部门牵头,可能不是被评价部门)。',
+    });
+  }
   blocks.push({
     kind: 'chart',
     caption: `图2 ${month}各部门好评率`,
     chart: departmentGoodRateChart(
       `${month}各部门好评率`,
-      f.departments.map((d) => ({
+      ratedDepartments.map((d) => ({
         label: d.name,
         percent: d.summary.goodRate.value === null ? null : d.summary.goodRate.value * 100,
         count: d.summary.rated,
@@ -153,7 +162,7 @@ export const bulletinContent = (f: BulletinFigures, options: ContentOptions): Bu
       `按时派单率${rateText(w.onTimeDispatchRate)},按时答复率${rateText(w.onTimeReplyRate)},` +
       `回访整改率(电话回访与实地核查双回访)${rateText(w.callbackRectificationRate)},回访整改满意率${rateText(w.callbackSatisfactionRate)},` +
       `整改完成率${rateText(w.rectificationCompletionRate)},差评回复率${rateText(w.negativeReplyRate)}。` +
-      (w.appealUpheld > 0 ? `另有${count(w.appealUpheld)}件经申诉成立,不计入派单、答复、回访与整改各项比率。` : ''),
+      (w.appealUpheld > 0 ? `另有${count(w.appealUpheld)}件经申诉成立,不计入派单、答复、回访与整改各项比率,其差评不计入差评回复率。` : ''),
   );
   blocks.push({
     kind: 'table',
@@ -198,7 +207,7 @@ export const bulletinContent = (f: BulletinFigures, options: ContentOptions): Bu
   if (warning) blocks.push({ kind: 'note', text: warning });
   blocks.push({
     kind: 'note',
-    text: '说明:比率后括号内为分子/分母(计数);“—”表示本期无样本。好评率=(非常满意+满意)÷评价数;差评率=(不满意+非常不满意)÷评价数;未评率=办结未评价办件数÷办结办件数;申诉成立的预警不计入预警类比率。',
+    text: '说明:比率后括号内为分子/分母(计数);“—”表示本期无样本。好评率=(非常满意+满意)÷评价数;差评率=(不满意+非常不满意)÷评价数;未评率=办结未评价办件数÷办结办件数;差评回复率=其预警已答复的差评数÷差评数,按被评价部门统计;按时派单率、按时答复率、回访整改率、回访整改满意率、整改完成率等整改类指标按牵头整改部门统计;申诉成立的预警不计入预警类比率,其差评不计入差评回复率。',
   });
 
   return {

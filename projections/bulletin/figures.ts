@@ -13,7 +13,7 @@ import { responseFunnel, unratedCases } from '../queries/funnel.ts';
 import type { RecurringProblem } from '../queries/problems.ts';
 import { recurringProblems } from '../queries/problems.ts';
 import type { RatingSummary } from '../queries/ratings.ts';
-import { ratingRollup, ratingSummary } from '../queries/ratings.ts';
+import { ratingRollup, ratingSummary, summarise } from '../queries/ratings.ts';
 import type { RectificationRates } from '../queries/warnings.ts';
 import { rectificationRates } from '../queries/warnings.ts';
 
@@ -30,14 +30,19 @@ export const monthDays = (month: string): { from: string; to: string; days: stri
   return { from: days[0]!, to: days[count - 1]!, days };
 };
 
+/**
+ * A department of the bulletin's table: one rated in the month, or one that leads (牵头整改) warnings
+ * raised in it without being rated (the government service department leads the on-site ones).
+ */
 export interface DepartmentFigures {
   readonly code: string;
   readonly name: string;
+  /** Its own ratings (empty for a department that only leads warnings). */
   readonly summary: RatingSummary;
   readonly negativeCount: number;
-  /** 差评回复率 */
+  /** 差评回复率 of the 差评 about its own service. */
   readonly negativeReplyRate: Rate;
-  /** 整改完成率 */
+  /** 整改完成率 of the warnings it leads, whoever's service was rated (as in the appraisal). */
   readonly rectificationCompletionRate: Rate;
 }
 
@@ -138,6 +143,26 @@ const warningCounts = async (db: Kysely<unknown>, from: string, to: string, now:
   return rows[0]!;
 };
 
+/** The lead departments (牵头整改部门) of the warnings raised in the month, by code. */
+const leadDepartments = async (db: Kysely<unknown>, from: string, to: string): Promise<string[]> => {
+  const { rows } = await sql<{ lead_department: string }>`
+    select distinct lead_department from app.warnings_by_day
+    where raised_day_key between ${from} and ${to} and raised > 0 order by 1`.execute(db);
+  return rows.map((row) => row.lead_department);
+};
+
+/**
+ * Display names of departments that were rated at some time (the warnings carry codes only); a
+ * department never rated keeps its code.
+ */
+const departmentNames = async (db: Kysely<unknown>, codes: readonly string[]): Promise<Map<string, string>> => {
+  if (codes.length === 0) return new Map();
+  const { rows } = await sql<{ code: string; name: string }>`
+    select department_code as code, max(department_name) as name from app.ratings_by_day_channel
+    where department_code in (${sql.join(codes)}) group by 1`.execute(db);
+  return new Map(rows.map((row) => [row.code, row.name]));
+};
+
 /** The hall and department of each window rated in the month (the rollup carries only the window's name). */
 const windowPlaces = async (db: Kysely<unknown>, from: string, to: string) => {
   const { rows } = await sql<{ window_code: string; hall: string; department: string }>`
@@ -165,15 +190,21 @@ export const bulletinFigures = async (db: Kysely<unknown>, options: FigureOption
     return { day, rated: row?.rated ?? 0, negativeRate: row?.negativeRate ?? rate(0, 0) };
   });
 
+  // The rated departments (most ratings first), then those that only lead warnings of the month.
+  const rated = (await ratingRollup(db, { filter, by: 'department' })).map((row) => ({ code: row.key ?? '', name: row.label, summary: row as RatingSummary }));
+  const ratedCodes = new Set(rated.map((d) => d.code));
+  const leading = (await leadDepartments(db, from, to)).filter((code) => !ratedCodes.has(code));
+  const names = await departmentNames(db, leading);
+  const noRatings = summarise({ 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 });
   const departments: DepartmentFigures[] = [];
-  for (const row of await ratingRollup(db, { filter, by: 'department' })) {
-    const code = row.key ?? '';
-    const rates = await rectificationRates(db, { now: options.now, filter: { ...filter, department: code } });
+  for (const d of [...rated, ...leading.map((code) => ({ code, name: names.get(code) ?? null, summary: noRatings }))]) {
+    // One department filter: 差评回复率 of its rated 差评, the warnings' rates of those it leads.
+    const rates = await rectificationRates(db, { now: options.now, filter: { ...filter, department: d.code } });
     departments.push({
-      code,
-      name: row.label ?? code,
-      summary: row,
-      negativeCount: row.negativeRate.numerator,
+      code: d.code,
+      name: d.name ?? d.code,
+      summary: d.summary,
+      negativeCount: d.summary.negativeRate.numerator,
       negativeReplyRate: rates.negativeReplyRate,
       rectificationCompletionRate: rates.rectificationCompletionRate,
     });

@@ -145,9 +145,28 @@ export const warningInbox = async (
   });
 
 /**
+ * A dashboard filter over the warnings: the raise day, the rated service's matter and window, and the
+ * department as the lead department (牵头整改部门). The rectification figures belong to the department
+ * that must rectify, as in the appraisal scorecard (scorecards.ts), not to the department whose
+ * service was rated: a rating of 市场监管局 citing 等候时间长 (an on-site matter) raises a warning that
+ * the government service department leads (the routing table, core/warning-policy/routing.ts).
+ */
+const warningConditions = (filter: RatingFilter): RawBuilder<unknown> => {
+  const { department, ...rest } = filter;
+  return sql.join(
+    [
+      ratingConditions(rest, { dayColumn: 'raised_day_key', only: ['matter', 'window'] }),
+      department === undefined ? sql`true` : sql`lead_department = ${department}`,
+    ],
+    sql` and `,
+  );
+};
+
+/**
  * The warnings behind a number of the warning dashboard, in every phase (closed ones too): the
- * dashboard's filter as the rates apply it (raise day, rated department, matter, window), or, for
- * the counts by phase, the lead department; then a phase and the overdue flag. Newest first.
+ * dashboard's filter as the rates apply it (`warningConditions`: raise day, lead department, matter,
+ * window), or, for the counts by phase, the lead department; then a phase and the overdue flag.
+ * Newest first.
  */
 export const dashboardWarnings = async (
   db: Kysely<unknown>,
@@ -163,7 +182,7 @@ export const dashboardWarnings = async (
   warningItems(db, {
     where: sql.join(
       [
-        ratingConditions(options.filter, { dayColumn: 'raised_day_key', only: ['department', 'matter', 'window'] }),
+        warningConditions(options.filter),
         options.leadDepartment ? sql`lead_department = ${options.leadDepartment}` : sql`true`,
         options.phase ? sql`phase = ${options.phase}` : sql`true`,
       ],
@@ -226,7 +245,8 @@ const bucketBounds = {
 
 /**
  * Time-to-dispatch (raised → dispatched) or time-to-reply (dispatched → first reply) for warnings
- * raised in the filter's days, in wall-clock minutes (the SLA itself counts working days).
+ * raised in the filter's days (a department: those it leads), in wall-clock minutes (the SLA itself
+ * counts working days).
  */
 export const timeDistribution = async (
   db: Kysely<unknown>,
@@ -243,7 +263,7 @@ export const timeDistribution = async (
   const bounds = bucketBounds[options.measure];
   const { rows } = await sql<{ minutes: number }>`
     select (${minutes})::float8 as minutes from app.warnings
-    where ${present} and ${ratingConditions(options.filter ?? {}, { dayColumn: 'raised_day_key', only: ['department', 'matter', 'window'] })}
+    where ${present} and ${warningConditions(options.filter ?? {})}
     order by 1`.execute(db);
   const values = rows.map((row) => Number(row.minutes));
   const percentile = (p: number) =>
@@ -259,7 +279,9 @@ export const timeDistribution = async (
 };
 
 export interface RectificationRates {
+  /** 差评回复率: the rated department's 差评 (a department filter selects the rated department). */
   readonly negativeReplyRate: Rate;
+  /** The warnings' rates: a department filter selects the lead department (牵头整改部门). */
   readonly callbackRectificationRate: Rate;
   readonly callbackSatisfactionRate: Rate;
   readonly rectificationCompletionRate: Rate;
@@ -268,8 +290,10 @@ export interface RectificationRates {
 }
 
 /**
- * The rectification rates of warnings raised in the filter's days (negative ratings: by rating day).
- * Warnings closed by an upheld appeal (申诉成立) leave every denominator.
+ * The rectification rates of warnings raised in the filter's days, a department's being those it
+ * leads (`warningConditions`); and 差评回复率 of the 差评 rated in those days, a department's being
+ * those about its own service. Warnings closed by an upheld appeal (申诉成立) leave every
+ * denominator, and so do the 差评 such an appeal excludes, answered or not.
  */
 export const rectificationRates = async (
   db: Kysely<unknown>,
@@ -277,7 +301,7 @@ export const rectificationRates = async (
 ): Promise<RectificationRates> => {
   const filter = options.filter ?? {};
   const now = options.now.toISOString();
-  const where = ratingConditions(filter, { dayColumn: 'raised_day_key', only: ['department', 'matter', 'window'] });
+  const where = warningConditions(filter);
   // The day roll-up's counts (read-models/warnings-by-day.ts), and what the clock adds: the deadlines
   // passed with nothing done yet, counted from the warnings that can still be late.
   const warningCounts = sql<{
@@ -305,6 +329,7 @@ export const rectificationRates = async (
   // 差评回复率 from the ratings projection, which counts 差评 and answered 差评 in its level roll-ups
   // (read-models/rating-replies.ts); a filter that no roll-up has counts the facts.
   const rollup = dayRollups.find((candidate) => filterWithin(filter, candidate.dimensions));
+  const answered = sql`exists (select 1 from app.rating_replies rr where rr.rating_id = r.rating_id)`;
   const negativeCounts = rollup
     ? sql<{ negative: number; replied: number }>`
         select coalesce(sum(negative), 0)::int as negative, coalesce(sum(replied), 0)::int as replied
@@ -312,16 +337,29 @@ export const rectificationRates = async (
     : sql<{ negative: number; replied: number }>`
         select count(*)::int as negative,
                -- A probe per 差评 (a staff member's year: a few hundred), not a pass over every answered one.
-               count(*) filter (where exists (select 1 from app.rating_replies rr where rr.rating_id = r.rating_id))::int as replied
+               count(*) filter (where ${answered})::int as replied
         from app.rating_facts r
         where r.negative and ${ratingConditions(filter, { alias: 'r' })}`.execute(db);
+  // …less the 差评 an upheld appeal excludes (warning_ratings.rating_excluded, kept by the same projection):
+  // a handful, read from the warnings that name them (a partial index), whichever the counts above.
+  const excludedCounts = sql<{ negative: number; replied: number }>`
+    select count(*)::int as negative, count(*) filter (where ${answered})::int as replied
+    from app.rating_facts r
+    where r.rating_id in (select rating_id from app.warning_ratings where rating_excluded and rating_id is not null)
+      and r.negative and ${ratingConditions(filter, { alias: 'r' })}`.execute(db);
   // Independent reads, sent at once: on a server pool they run side by side.
-  const [{ rows: warningRows }, { rows: lateRows }, { rows: negativeRows }] = await Promise.all([warningCounts, lateCounts, negativeCounts]);
+  const [{ rows: warningRows }, { rows: lateRows }, { rows: negativeRows }, { rows: excludedRows }] = await Promise.all([
+    warningCounts,
+    lateCounts,
+    negativeCounts,
+    excludedCounts,
+  ]);
   const w = warningRows[0]!;
   const late = lateRows[0]!;
   const n = negativeRows[0]!;
+  const x = excludedRows[0]!;
   return {
-    negativeReplyRate: negativeReplyRate.compute({ negativeRatings: n.negative, replied: n.replied }),
+    negativeReplyRate: negativeReplyRate.compute({ negativeRatings: n.negative - x.negative, replied: n.replied - x.replied }),
     callbackRectificationRate: callbackRectificationRate.compute({
       warnings: w.warnings,
       verified: w.verified,

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { RecordedEvent } from '../../core/eventstore/types.ts';
-import type { WarningRaised } from '../../core/warning/events.ts';
+import type { AppealReviewed, WarningClosed, WarningRaised } from '../../core/warning/events.ts';
 import { warningIdOf } from '../../core/warning/stream.ts';
 import type { NewRatingFact, RatingFactsTable } from './rating-facts.ts';
 import type { Merge } from '../runtime/upsert.ts';
@@ -13,15 +13,18 @@ import { greatest, keepFirst, upsertJsonRows } from '../runtime/upsert.ts';
  * instead of joining the period's negative ratings to the warnings at query time.
  *
  * `warning_ratings` has one row per warning stream: the rating that raised it (WarningRaised names it;
- * warnings about an overdue case name none) and whether it has been answered (WarningReplied; answered
- * once is answered, a reopened warning stays so). `rating_replies` holds each rating that some answered
- * warning names. Both only ever grow, so applying an event twice, or the events of different warnings
- * in any order, gives the same rows.
+ * warnings about an overdue case name none), whether it has been answered (WarningReplied; answered
+ * once is answered, a reopened warning stays so) and whether an upheld appeal (申诉成立) excludes its
+ * rating (`rating_excluded`, as in app.warnings): such a 差评 leaves 差评回复率, answered or
+ * not, as it leaves the appraisal. `rating_replies` holds each rating that some answered warning
+ * names. Both only ever grow, so applying an event twice, or the events of different warnings in any
+ * order, gives the same rows.
  */
 export interface WarningRatingsTable {
   warning_id: string;
   rating_id: string | null;
   replied: boolean;
+  rating_excluded: boolean;
 }
 
 export interface RatingRepliesTable {
@@ -33,21 +36,28 @@ export interface ReplyTables {
   rating_replies: RatingRepliesTable;
 }
 
-export type NewWarningRating = { warning_id: string; rating_id: string | null; replied: boolean };
+export type NewWarningRating = { warning_id: string; rating_id: string | null; replied: boolean; rating_excluded: boolean };
 
-/** A warning's rating is set once; answered stays answered. */
-export const warningRatingMerge: Record<string, Merge> = { rating_id: keepFirst, replied: greatest };
+/** A warning's rating is set once; answered stays answered, excluded stays excluded. */
+export const warningRatingMerge: Record<string, Merge> = { rating_id: keepFirst, replied: greatest, rating_excluded: greatest };
+
+/** Whether an event of a warning's stream excludes its rating: an upheld appeal (申诉成立). */
+const excludesRating = (event: RecordedEvent): boolean =>
+  (event.type === 'AppealReviewed' && (event.data as AppealReviewed['data']).ratingExcludedFromAppraisal === true) ||
+  (event.type === 'WarningClosed' && (event.data as WarningClosed['data']).ratingExcludedFromAppraisal === true);
 
 /** The warning rows a batch of events gives, one per warning stream, folded in log order. */
 export const warningRatingRowsOf = (events: readonly RecordedEvent[]): NewWarningRating[] => {
   const rows = new Map<string, NewWarningRating>();
   for (const event of events) {
-    if (event.type !== 'WarningRaised' && event.type !== 'WarningReplied') continue;
+    const excludes = excludesRating(event);
+    if (event.type !== 'WarningRaised' && event.type !== 'WarningReplied' && !excludes) continue;
     const warningId = warningIdOf(event.streamId);
     if (!warningId) continue;
-    const row = rows.get(warningId) ?? { warning_id: warningId, rating_id: null, replied: false };
+    const row = rows.get(warningId) ?? { warning_id: warningId, rating_id: null, replied: false, rating_excluded: false };
     if (event.type === 'WarningRaised') row.rating_id = (event.data as WarningRaised['data']).source.ratingEventId ?? null;
-    else row.replied = true;
+    else if (event.type === 'WarningReplied') row.replied = true;
+    else row.rating_excluded = true;
     rows.set(warningId, row);
   }
   // Key order: two transactions of a rebuild never wait on each other in a cycle.

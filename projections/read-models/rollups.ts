@@ -32,7 +32,10 @@ export interface RatingsByDayChannelTable {
   l5: number;
   /** 差评 (the rating's own flag: a low level, or a reason that raises a warning by itself). */
   negative: number;
-  /** 差评 that a warning has answered (rating-replies.ts), for 差评回复率. */
+  /**
+   * 差评 that a warning has answered (rating-replies.ts), for 差评回复率; the query leaves out of both
+   * counts the 差评 an upheld appeal excludes (warning_ratings.rating_excluded, queries/warnings.ts).
+   */
   replied: number;
 }
 
@@ -55,7 +58,10 @@ export interface RatingsByDayPlaceTable {
   l5: number;
   /** 差评 (the rating's own flag: a low level, or a reason that raises a warning by itself). */
   negative: number;
-  /** 差评 that a warning has answered (rating-replies.ts), for 差评回复率. */
+  /**
+   * 差评 that a warning has answered (rating-replies.ts), for 差评回复率; the query leaves out of both
+   * counts the 差评 an upheld appeal excludes (warning_ratings.rating_excluded, queries/warnings.ts).
+   */
   replied: number;
 }
 
@@ -77,7 +83,10 @@ export interface RatingsByDayMatterChannelTable {
   l5: number;
   /** 差评 (the rating's own flag: a low level, or a reason that raises a warning by itself). */
   negative: number;
-  /** 差评 that a warning has answered (rating-replies.ts), for 差评回复率. */
+  /**
+   * 差评 that a warning has answered (rating-replies.ts), for 差评回复率; the query leaves out of both
+   * counts the 差评 an upheld appeal excludes (warning_ratings.rating_excluded, queries/warnings.ts).
+   */
   replied: number;
 }
 

@@ -111,6 +111,8 @@ export const en: Messages = {
     rectificationCompletionRate: 'Rectification completion rate',
     basis: '{numerator} / {denominator}',
     basisLabel: 'Counts (numerator / denominator)',
+    attribution:
+      'Filtered by department: the good, negative, unrated and negative-rating reply rates count the department that handled (and was rated for) the service; the call-back verification and rectification completion rates count the warnings the department leads (on-site warnings are led by the government service department, which may not be the rated one). Warnings closed by an upheld appeal are left out of the rectification rates, and their ratings out of the reply rate.',
     drill: 'Show the records behind {name}',
   },
   dashboard: {

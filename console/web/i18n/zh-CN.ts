@@ -112,6 +112,7 @@ export const zhCN = {
     rectificationCompletionRate: '整改完成率',
     basis: '{numerator} / {denominator}',
     basisLabel: '计数(分子 / 分母)',
+    attribution: '按部门筛选时:好评率、差评率、未评率、差评回复率按办理(被评价)部门统计;回访整改率、整改完成率按牵头整改部门统计(现场管理类预警由政务服务部门牵头,未必是被评价部门)。申诉成立的预警不计入整改类比率,其差评不计入差评回复率。',
     drill: '查看{name}明细',
   },
   dashboard: {
