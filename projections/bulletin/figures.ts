@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import * as v from 'valibot';
 import { defaultQuestionnaireConfig } from '../../core/questionnaire/default-config.ts';
 import type { Rate } from '../metrics/definitions.ts';
-import { rate } from '../metrics/definitions.ts';
+import { RANKING_MIN_RATINGS, rate } from '../metrics/definitions.ts';
 import type { FunnelRow } from '../queries/funnel.ts';
 import { responseFunnel, unratedCases } from '../queries/funnel.ts';
 import type { RecurringProblem } from '../queries/problems.ts';
@@ -210,7 +210,7 @@ export const bulletinFigures = async (db: Kysely<unknown>, options: FigureOption
     });
   }
 
-  const windowMinSample = options.windowMinSample ?? 5;
+  const windowMinSample = options.windowMinSample ?? RANKING_MIN_RATINGS;
   const places = await windowPlaces(db, from, to);
   const byRate = (a: { code: string; summary: RatingSummary }, b: { code: string; summary: RatingSummary }) =>
     (b.summary.goodRate.value ?? -1) - (a.summary.goodRate.value ?? -1) ||

@@ -101,7 +101,7 @@ export const negativeReplyRate = define<{ readonly negativeRatings: number; read
   id: 'negative_reply_rate',
   zh: '差评回复率',
   en: 'Negative-rating reply rate',
-  formula: '其预警已处置答复的差评数 ÷ 差评数',
+  formula: '其预警已处置答复的差评数 ÷ 差评数(申诉成立的除外)',
   compute: ({ negativeRatings, replied }) => rate(replied, negativeRatings),
 });
 
