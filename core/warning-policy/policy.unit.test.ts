@@ -80,11 +80,11 @@ describe('routing table (预警类型-责任部门对照表)', () => {
 });
 
 describe('raise command for a rating', () => {
-  it('derives the warning id from the source event and rule, routes it and records the versions in force', async () => {
+  it('derives the warning id from the source event, routes it and records the versions in force', async () => {
     const command = await raiseCommandFor(rated(), { policy, reasons }, now);
     expect(command).toMatchObject({
       type: 'RaiseWarning',
-      warningId: await warningIdFor('7d3f1b52-1c1e-4a43-9a43-0d8f3b0b9a11', 'rating.negative'),
+      warningId: await warningIdFor('7d3f1b52-1c1e-4a43-9a43-0d8f3b0b9a11'),
       kind: 'negative_rating',
       severity: 'medium',
       ruleId: 'rating.negative@v0',
@@ -96,6 +96,16 @@ describe('raise command for a rating', () => {
       citizenContactRef: null,
     });
     expect(command!.warningId).toMatch(/^yj[0-9a-f]{22}$/);
+  });
+
+  it('keeps the warning id when the rules are republished in another order and another rule matches first: one warning per fact', async () => {
+    // A 不满意 with a reason that raises a warning by itself matches two rules.
+    const rating = rated(sampleRating({ overall: 2, reasons: ['R01'], negative: true }));
+    const reordered = { ...policy, rules: { version: 2, value: { ...defaultWarningRules, rules: [...defaultWarningRules.rules].reverse() } } };
+    const before = await raiseCommandFor(rating, { policy, reasons }, now);
+    const after = await raiseCommandFor(rating, { policy: reordered, reasons }, now);
+    expect(after!.ruleId.split('@')[0], 'another rule matches first').not.toBe(before!.ruleId.split('@')[0]);
+    expect(after!.warningId).toBe(before!.warningId);
   });
 
   it('keeps a way to reach a real-name rater, and none for an anonymous one', async () => {

@@ -42,7 +42,7 @@ describe('warning-policy reactor on the embedded store', () => {
       newEvent('EvaluationSubmitted', sampleRating({ invitationId: 'inv-good', overall: 5, negative: false, reasons: [], answers: [] })),
     ]);
     await runOnce();
-    const warningId = await warningIdFor(rating.id, 'rating.negative');
+    const warningId = await warningIdFor(rating.id);
     const [raised, ...rest] = await store.readStream(warningStreamId(warningId));
     expect(rest).toEqual([]);
     expect(raised).toMatchObject({
@@ -83,7 +83,7 @@ describe('warning-policy reactor on the embedded store', () => {
     const overdue = newEvent('CaseOverdue', { ...base, sequence: 2, dueAt: '2026-09-29T09:00:00Z' });
     await store.append(caseStream, [overdue]);
     await runOnce();
-    const [raised] = await store.readStream(warningStreamId(await warningIdFor(overdue.id, 'case.overdue')));
+    const [raised] = await store.readStream(warningStreamId(await warningIdFor(overdue.id)));
     expect(raised).toMatchObject({
       type: 'WarningRaised',
       data: { kind: 'overdue_case', leadDepartment: 'RSJ', source: { caseId: 'ga:OVERDUE-1' } },

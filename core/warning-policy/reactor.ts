@@ -30,9 +30,14 @@ export const warningPolicyActor: Actor = { id: 'system:warning-policy', role: 's
 
 const MINUTE = 60_000;
 
-/** `yj` (预警) + 22 hex digits of SHA-256(source event id, rule id): stable across replays. */
-export const warningIdFor = async (sourceEventId: string, ruleId: string): Promise<string> => {
-  return `yj${sha256Hex(`${sourceEventId}\u0000${ruleId}`).slice(0, 22)}`;
+/**
+ * `yj` (预警) + 22 hex digits of SHA-256 of the source event's id: stable across replays, and one
+ * warning per fact whichever rule matches it. Keyed by the rule too, a batch replayed after the
+ * rules were republished in another order (the first matching rule wins) raised a second warning,
+ * with its own dispatch clock and SMS, for the same rating.
+ */
+export const warningIdFor = async (sourceEventId: string): Promise<string> => {
+  return `yj${sha256Hex(`${sourceEventId}\u0000warning`).slice(0, 22)}`;
 };
 
 /** The stream a rater's sealed phone is read from, for progress SMS (null: anonymous, never contacted). */
@@ -106,7 +111,7 @@ export const raiseCommandFor = async (
     type: 'RaiseWarning',
     at: now,
     actor: warningPolicyActor,
-    warningId: await warningIdFor(event.id, match.rule.id),
+    warningId: await warningIdFor(event.id),
     kind: match.rule.kind,
     severity: match.severity,
     ruleId: `${match.rule.id}@v${inputs.policy.rules.version}`,
