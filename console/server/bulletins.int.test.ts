@@ -28,6 +28,8 @@ describe('monthly bulletin download (月度通报)', () => {
     const res = await h.as(lead, 'GET', '/api/staff/bulletins/2026-13.docx');
     expect(res.status).toBe(400);
     expect(JSON.stringify(await res.json())).toContain('path.file');
+    // A year the database cannot hold as a time: the field named, not a 500.
+    expect((await h.as(lead, 'GET', '/api/staff/bulletins/0000-01.docx')).status).toBe(400);
   });
 
   it('keeps department handlers out (district-wide figures)', async () => {

@@ -36,6 +36,9 @@ describe('appraisal scorecards in the staff API (考核表)', () => {
     const handler = await h.signIn('handler-scj');
     expect((await h.as(handler, 'GET', `${base}/department/2026-02`)).status).toBe(403);
     expect((await h.as(officer, 'GET', `${base}/department/2026-13`)).status).toBe(400);
+    // A year the database cannot hold as a time: the field named, not a 500.
+    expect((await h.as(officer, 'GET', `${base}/department/0000`)).status).toBe(400);
+    expect((await h.as(officer, 'GET', `${base}/department/0000.csv`)).status).toBe(400);
     expect((await h.as(officer, 'GET', `${base}/hall/2026-02`)).status).toBe(400);
   });
 

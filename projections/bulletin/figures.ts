@@ -19,7 +19,8 @@ import { rectificationRates } from '../queries/warnings.ts';
 
 export const BulletinMonthSchema = v.pipe(
   v.string(),
-  v.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM'),
+  // Years 1900–2999: the database refuses year 0000 as a time.
+  v.regex(/^(19\d\d|2\d{3})-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM'),
 );
 
 /** The first and last Beijing-time days of a month 'YYYY-MM', and every day in between. */

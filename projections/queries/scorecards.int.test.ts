@@ -16,6 +16,8 @@ describe('periodDays', () => {
     expect(periodDays('2025')).toEqual({ from: '2025-01-01', to: '2025-12-31' });
     expect(() => periodDays('2025-13')).toThrow();
     expect(() => periodDays('2025-Q5')).toThrow();
+    expect(() => periodDays('0000'), 'a year the database cannot hold as a time').toThrow();
+    expect(() => periodDays('0000-01')).toThrow();
   });
 });
 

@@ -8,10 +8,13 @@ import { onTimeDispatchRate, onTimeReplyRate, RANKING_MIN_RATINGS, rectification
 import type { RatingSummary } from './ratings.ts';
 import { summarise } from './ratings.ts';
 
-/** 考核周期: a month '2025-10', a quarter '2025-Q4' or a year '2025' (Beijing calendar days). */
+/**
+ * 考核周期: a month '2025-10', a quarter '2025-Q4' or a year '2025' (Beijing calendar days), in the
+ * years 1900–2999 (the database refuses year 0000 as a time: a 500 instead of the field named).
+ */
 export const AppraisalPeriodSchema = v.pipe(
   v.string(),
-  v.regex(/^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$/, 'a month YYYY-MM, a quarter YYYY-Qn or a year YYYY'),
+  v.regex(/^(19\d\d|2\d{3})(-(0[1-9]|1[0-2])|-Q[1-4])?$/, 'a month YYYY-MM, a quarter YYYY-Qn or a year YYYY'),
 );
 
 /** First and last day (inclusive) of an appraisal period. */

@@ -8,7 +8,8 @@ import { LangOnlyQuerySchema, parseQuery } from '../query-schemas.ts';
 import { readModels } from '../rating-scope.ts';
 import { staffRoute } from '../openapi.ts';
 
-const BulletinFileSchema = v.pipe(v.string(), v.regex(/^\d{4}-(0[1-9]|1[0-2])\.(docx|html)$/, 'YYYY-MM.docx or YYYY-MM.html'));
+// Years 1900–2999 (BulletinMonthSchema): the database refuses year 0000 as a time.
+const BulletinFileSchema = v.pipe(v.string(), v.regex(/^(19\d\d|2\d{3})-(0[1-9]|1[0-2])\.(docx|html)$/, 'YYYY-MM.docx or YYYY-MM.html'));
 
 /**
  * GET /bulletins/<YYYY-MM>.docx | .html — the monthly bulletin (月度通报) as an editable Word
