@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboxSmsGateway } from '../../core/sms/outbox.ts';
 import type { SmsDatabase } from '../../core/sms/send-log.ts';
+import { claimProviderSend } from '../../core/sms/send-log.ts';
 import { warningPolicyStreamId } from '../../core/warning-policy/config.ts';
 import { defaultRoutingTable } from '../../core/warning-policy/routing.ts';
 import { defaultWarningRules } from '../../core/warning-policy/rules.ts';
@@ -186,6 +187,21 @@ describe('configuration, SMS outbox and departments through the staff API', () =
     };
     expect(next.rows).toHaveLength(1);
     expect((await call('auditor', 'GET', '/sms-outbox')).status).toBe(403);
+
+    // What a provider sent: its send log and this page never show the link's token, a bearer
+    // credential with which an administrator could rate in the citizen's place.
+    const sent = await claimProviderSend(h.db as Kysely<SmsDatabase>, h.deps.access.vault, 'aliyun', {
+      idempotencyKey: 'invitation:inv-live:send',
+      to: '13800138009',
+      templateCode: 'invitation',
+      params: { link: 'https://pj.example.gov.cn/e/a1B2c3D4e5F6g7H8i9J0k1L' },
+      text: '【咸安政务服务】您的办件已办结,请评价:https://pj.example.gov.cn/e/a1B2c3D4e5F6g7H8i9J0k1L',
+      purpose: 'invitation',
+    });
+    expect(sent.claimed).toBe(true);
+    const all = (await (await call('admin', 'GET', '/sms-outbox?limit=10')).json()) as { rows: { idempotencyKey: string; text: string }[] };
+    expect(all.rows.find((row) => row.idempotencyKey === 'invitation:inv-live:send')?.text).toBe('【咸安政务服务】您的办件已办结,请评价:https://pj.example.gov.cn/e/…');
+    expect(JSON.stringify(all.rows)).not.toContain('a1B2c3D4e5F6g7H8i9J0k1L');
     const bad = await call('admin', 'GET', '/sms-outbox?limit=501');
     expect(((await bad.json()) as Problem).errors![0]!.field).toBe('query.limit');
   });

@@ -29,6 +29,14 @@ export interface SmsDatabase {
 
 export type SmsOutboxRow = Selectable<SmsOutboxTable>;
 
+/**
+ * A message's text with the token of a rating link (`…/e/<token>`) hidden: the token is a bearer
+ * credential, with which anyone could rate in the citizen's place. A provider's send log keeps the
+ * text for the record only (the provider sends its template), so it keeps it without; the development
+ * outbox, which sends nothing, keeps the link: it is how a tester opens it.
+ */
+export const withoutLinkTokens = (text: string): string => text.replace(/\/e\/[A-Za-z0-9_-]{8,}/g, '/e/…');
+
 /** The first result of an earlier send, returned to a retry. */
 export const resultOfRow = (row: SmsOutboxRow, duplicate: boolean): SmsSendResult => {
   const status: SmsSendStatus = row.status === 'sending' ? 'in_doubt' : row.status;
@@ -103,7 +111,7 @@ export const claimProviderSend = async (
       purpose: message.purpose,
       template_code: message.templateCode,
       ...(await protectedPhone(vault, message.to)),
-      text: message.text,
+      text: withoutLinkTokens(message.text),
       status: 'sending',
       provider_message_id: null,
       error_code: null,

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { SmsDatabase } from '../../../core/sms/send-log.ts';
+import { withoutLinkTokens } from '../../../core/sms/send-log.ts';
 import type { StaffQueries } from '../deps.ts';
 
 /**
@@ -33,7 +34,8 @@ export const adminQueries = (db: Kysely<unknown>): Pick<StaffQueries, 'smsOutbox
       purpose: row.purpose,
       templateCode: row.template_code,
       phoneMasked: row.phone_masked,
-      text: row.text,
+      // Rows a provider sent may predate hiding the link's token at write: hidden here too.
+      text: row.provider === 'outbox' ? row.text : withoutLinkTokens(row.text),
       status: row.status,
       attempts: Number(row.attempts),
       createdAt: new Date(row.created_at).toISOString(),
