@@ -106,10 +106,11 @@ describe('appraisal scorecards in the staff API (考核表)', () => {
     expect(ratingsText).toContain("'+cmd|/c calc");
     expect(ratingsText).not.toMatch(/(^|,)\+cmd/m);
     const log = await h.store.readStream(exportLogStreamId(h.deps.clock.now()));
-    expect(log.map((e) => [e.type, (e.data as { format: string }).format])).toEqual([
-      ['ScorecardExported', 'xlsx'],
-      ['ScorecardExported', 'csv'],
-      ['ScorecardExported', 'csv'],
+    expect(log.map((e) => [e.type, (e.data as { format: string }).format, (e.data as { evidence?: unknown }).evidence ?? null])).toEqual([
+      ['ScorecardExported', 'xlsx', null],
+      ['ScorecardExported', 'csv', null],
+      // The evidence behind one number says whose: the unit and the metric.
+      ['ScorecardExported', 'csv', { unit: 'D-MKT', metric: 'rated' }],
     ]);
   });
 });

@@ -13,6 +13,11 @@ export type ScorecardExportedEvent = {
     readonly period: string;
     readonly format: 'xlsx' | 'csv';
     readonly rows: number;
+    /**
+     * Set when the export was the evidence behind one number (the ratings and warnings of one unit's
+     * metric): whose rating data left the system. Absent for a whole scorecard.
+     */
+    readonly evidence?: { readonly unit: string; readonly metric: string };
     readonly by: string;
     readonly at: string;
   };

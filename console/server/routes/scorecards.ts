@@ -248,6 +248,7 @@ export const scorecardRoutes = (deps: StaffApiDeps) => {
         period,
         format: query.format,
         rows: evidence.ratings.length + evidence.warnings.length,
+        evidence: { unit: query.unit, metric: query.metric },
       });
       const name = `${query.unit}-${query.metric}-${period}.${query.format}`;
       return query.format === 'xlsx'
