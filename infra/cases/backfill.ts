@@ -8,6 +8,7 @@
  */
 import * as v from 'valibot';
 import { backfillCorrelationPrefix } from '../../core/case/backfill.ts';
+import { unstorableTextAt } from '../../core/http/storable-text.ts';
 import type { RecordedCaseEvent } from '../../intake-edge/case-api/record.ts';
 import { recordCaseEvent } from '../../intake-edge/case-api/record.ts';
 import type { CaseEventInput } from '../../intake-edge/case-api/schema.ts';
@@ -19,6 +20,31 @@ export interface LineProblem {
   readonly field: string;
   readonly message: string;
 }
+
+/**
+ * The file's text, or the line of its first byte that is not UTF-8 (a GBK export, say): decoded
+ * leniently, such bytes would become U+FFFD in events that can never be corrected. The byte order mark
+ * stays in the text (parseCaseLines drops it), so a file's digest is the same as it always was.
+ */
+export const decodeCaseFile = (bytes: Uint8Array): { readonly text: string } | { readonly notUtf8AtLine: number } => {
+  const decode = (part: Uint8Array) => new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(part);
+  try {
+    return { text: decode(bytes) };
+  } catch {
+    // A line feed byte is never part of a multi-byte character, in UTF-8 or GBK: lines split cleanly.
+    let start = 0;
+    for (let line = 1; ; line++) {
+      const end = bytes.indexOf(0x0a, start);
+      try {
+        decode(bytes.subarray(start, end === -1 ? bytes.length : end));
+      } catch {
+        return { notUtf8AtLine: line };
+      }
+      if (end === -1) return { notUtf8AtLine: line };
+      start = end + 1;
+    }
+  }
+};
 
 /** The file's events with their line numbers, or every problem found (blank lines are skipped). */
 export const parseCaseLines = (text: string): { readonly events: readonly { line: number; input: CaseEventInput }[]; readonly problems: readonly LineProblem[] } => {
@@ -32,6 +58,12 @@ export const parseCaseLines = (text: string): { readonly events: readonly { line
       json = JSON.parse(raw);
     } catch {
       problems.push({ line, field: '(line)', message: '不是有效的 JSON / not valid JSON' });
+      continue;
+    }
+    // Checked here, not left to the store: jsonb would refuse it mid-import, after the lines before it.
+    const unstorable = unstorableTextAt(json);
+    if (unstorable !== null) {
+      problems.push({ line, field: unstorable || '(event)', message: '文本含有无法保存的字符(NUL 或不成对的代理项) / text holds a NUL character or an unpaired surrogate' });
       continue;
     }
     const result = v.safeParse(caseEventSchema, json);

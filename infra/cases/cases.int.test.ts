@@ -73,6 +73,16 @@ describe('case-system backfill and daily reconciliation (PGlite, reactors runnin
     expect(await events()).toBe(before);
   });
 
+  it('a NUL the event store cannot keep, late in the file, is found before anything is stored', async () => {
+    const before = await events();
+    const lines = ['NUL-1', 'NUL-2', 'NUL-3', 'NUL-4'].map((id) => completedOn(id));
+    const text = [...lines, JSON.stringify(caseEvent({ caseId: 'NUL-5', occurredAt: `${DAY}T10:00:00+08:00` }, { staff: { id: 'S-1', name: '李\u0000明' } }))].join('\n');
+    const { problems, summary } = await backfillCases({ store, vault, clock: { now: () => new Date() } }, { system: 'zwfw', source: 'nul.jsonl', text });
+    expect(summary).toBeNull();
+    expect(problems).toEqual([expect.objectContaining({ line: 5, field: 'case.staff.name' })]);
+    expect(await events()).toBe(before);
+  });
+
   it('imports a period once, invites nobody for it, and the day reconciles against a live case', async () => {
     const text = `\uFEFF${['BF-1', 'BF-2', 'BF-3'].map((id) => completedOn(id)).join('\n')}\n`;
     const deps = { store, vault, clock: { now: () => new Date() } };

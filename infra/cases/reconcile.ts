@@ -42,6 +42,11 @@ export const formatCaseDay = (r: CaseDayReconciliation): string =>
     `办件对账 case reconciliation ${r.day}`,
     `办结 completed ${r.completed} · 已邀评 invited ${r.invited} · 已评价 rated ${r.rated}`,
     `当日发出邀评 invitations issued ${r.invitationsIssued} · 当日评价 ratings submitted ${r.ratingsSubmitted}`,
-    r.notInvited.length === 0 ? '每件办结均已邀评 every completed case was invited' : `未邀评 not invited (${r.completed - r.invited}): ${r.notInvited.join(', ')}`,
+    r.completed === 0
+      ? // Not an all-clear: a day without completions is as likely a day the projectors have not reached.
+        '当日没有办结的办件;若应有,可能是投影尚未追上(npm run projections -- status 可查滞后) / no case was completed that day; if some were, the projectors may not have caught up (npm run projections -- status shows their lag)'
+      : r.invited === r.completed
+        ? '每件办结均已邀评 every completed case was invited'
+        : `未邀评 not invited (${r.completed - r.invited}): ${r.notInvited.join(', ')}`,
     '',
   ].join('\n');

@@ -3,7 +3,7 @@
  * edited, deleted (missing) or reordered; exit code 1 on a break, 2 on bad input.
  *   npm run audit:verify                                    the embedded PGlite under PINGGAI_DATA_DIR (default .data)
  *   PINGGAI_PG_URL=postgres://… npm run audit:verify         a Postgres server
- *   npm run audit:verify -- --stream <stream id>            one stream only
+ *   npm run audit:verify -- --stream <stream id>            one stream only (exit code 1 when it has no events)
  *   npm run audit:verify -- --url postgres://…              same as PINGGAI_PG_URL
  *   npm run audit:verify -- --write-anchor anchor.json      then write the external anchor (keep it outside the database)
  *   npm run audit:verify -- --anchor anchor.json            also check the store against an anchor written earlier:
@@ -61,6 +61,11 @@ const verify = async (db: Kysely<unknown>): Promise<boolean> => {
   const scope = input.output.stream === undefined ? 'whole store' : `stream ${input.output.stream}`;
   if (report.firstBreak) {
     log(`BROKEN (${scope}) after ${report.events} intact events: ${describeBreak(report.firstBreak)}`);
+    return false;
+  }
+  if (input.output.stream !== undefined && report.events === 0) {
+    // An empty chain verifies trivially; a stream that was deleted (or mistyped) must not read as intact.
+    log(`MISSING (${scope}): 该流没有任何事件(已被删除,或流 id 有误) / the stream has no events (deleted, or a mistyped stream id)`);
     return false;
   }
   log(`OK (${scope}): ${report.events} events in ${report.streams} streams, every hash recomputed and chained`);
