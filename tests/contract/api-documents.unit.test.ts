@@ -12,7 +12,11 @@ import type { IntakeServices } from '../../intake-edge/app.ts';
  */
 
 // Building the document touches no dependency: only what the apps read while registering routes.
-const intake = createIntakeApp({ tokens: {}, questionnaires: {}, config: { uploads: { maxFiles: 3, maxBytesPerFile: 1024 } } } as unknown as IntakeServices);
+const intake = createIntakeApp({
+  tokens: {},
+  questionnaires: {},
+  config: { uploads: { maxFiles: 3, maxBytesPerFile: 1024 }, linkTokens: { active: 'a', keys: { a: 'contract-test-link-token-secret-0123456789' } } },
+} as unknown as IntakeServices);
 const staff = createStaffApi({} as never);
 
 type App = Pick<Hono, 'request' | 'routes'>;
