@@ -34,7 +34,7 @@ const config = parseIntakeConfig({
 const options = {
   days: 9,
   end: new Date('2026-10-16T18:00:00+08:00'),
-  seed: 'int-test',
+  seed: 'int-test-2',
   casesPerWorkingDay: [30, 40] as const,
   overdueShare: 0.08,
   staticQrShare: 0.1,
