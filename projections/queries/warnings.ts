@@ -330,36 +330,35 @@ export const rectificationRates = async (
   // (read-models/rating-replies.ts); a filter that no roll-up has counts the facts.
   const rollup = dayRollups.find((candidate) => filterWithin(filter, candidate.dimensions));
   const answered = sql`exists (select 1 from app.rating_replies rr where rr.rating_id = r.rating_id)`;
-  const negativeCounts = rollup
-    ? sql<{ negative: number; replied: number }>`
-        select coalesce(sum(negative), 0)::int as negative, coalesce(sum(replied), 0)::int as replied
-        from ${sql.table(`app.${rollup.table}`)} where ${ratingConditions(filter)}`.execute(db)
-    : sql<{ negative: number; replied: number }>`
-        select count(*)::int as negative,
-               -- A probe per 差评 (a staff member's year: a few hundred), not a pass over every answered one.
-               count(*) filter (where ${answered})::int as replied
-        from app.rating_facts r
-        where r.negative and ${ratingConditions(filter, { alias: 'r' })}`.execute(db);
-  // …less the 差评 an upheld appeal excludes (warning_ratings.rating_excluded, kept by the same projection):
-  // a handful, read from the warnings that name them (a partial index), whichever the counts above.
-  const excludedCounts = sql<{ negative: number; replied: number }>`
-    select count(*)::int as negative, count(*) filter (where ${answered})::int as replied
+  // The 差评 an upheld appeal excludes (warning_ratings.rating_excluded, kept by the same projection)
+  // leave both counts: a handful, read from the warnings that name them (a partial index). One
+  // statement, so one snapshot: read apart, a batch committed in between could leave more excluded
+  // than counted, and the rate would refuse its counts (a 500).
+  const excluded = sql`select count(*)::int as negative, count(*) filter (where ${answered})::int as replied
     from app.rating_facts r
     where r.rating_id in (select rating_id from app.warning_ratings where rating_excluded and rating_id is not null)
-      and r.negative and ${ratingConditions(filter, { alias: 'r' })}`.execute(db);
+      and r.negative and ${ratingConditions(filter, { alias: 'r' })}`;
+  const negativeCounts = rollup
+    ? sql<{ negative: number; replied: number }>`
+        select (n.negative - x.negative)::int as negative, (n.replied - x.replied)::int as replied
+        from (select coalesce(sum(negative), 0)::int as negative, coalesce(sum(replied), 0)::int as replied
+              from ${sql.table(`app.${rollup.table}`)} where ${ratingConditions(filter)}) n,
+             (${excluded}) x`.execute(db)
+    : sql<{ negative: number; replied: number }>`
+        select (n.negative - x.negative)::int as negative, (n.replied - x.replied)::int as replied
+        from (select count(*)::int as negative,
+                     -- A probe per 差评 (a staff member's year: a few hundred), not a pass over every answered one.
+                     count(*) filter (where ${answered})::int as replied
+              from app.rating_facts r
+              where r.negative and ${ratingConditions(filter, { alias: 'r' })}) n,
+             (${excluded}) x`.execute(db);
   // Independent reads, sent at once: on a server pool they run side by side.
-  const [{ rows: warningRows }, { rows: lateRows }, { rows: negativeRows }, { rows: excludedRows }] = await Promise.all([
-    warningCounts,
-    lateCounts,
-    negativeCounts,
-    excludedCounts,
-  ]);
+  const [{ rows: warningRows }, { rows: lateRows }, { rows: negativeRows }] = await Promise.all([warningCounts, lateCounts, negativeCounts]);
   const w = warningRows[0]!;
   const late = lateRows[0]!;
   const n = negativeRows[0]!;
-  const x = excludedRows[0]!;
   return {
-    negativeReplyRate: negativeReplyRate.compute({ negativeRatings: n.negative - x.negative, replied: n.replied - x.replied }),
+    negativeReplyRate: negativeReplyRate.compute({ negativeRatings: n.negative, replied: n.replied }),
     callbackRectificationRate: callbackRectificationRate.compute({
       warnings: w.warnings,
       verified: w.verified,
