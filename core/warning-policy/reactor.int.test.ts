@@ -8,6 +8,7 @@ import { defaultQuestionnaireConfig } from '../questionnaire/default-config.ts';
 import { warningStreamId } from '../warning/stream.ts';
 import { startWarningPolicy, warningIdFor } from './reactor.ts';
 import { sampleRating } from './testing.ts';
+import { sha256Hex } from '../pii/encoding.ts';
 
 describe('warning-policy reactor on the embedded store', () => {
   let store: EventStore;
@@ -88,5 +89,19 @@ describe('warning-policy reactor on the embedded store', () => {
       type: 'WarningRaised',
       data: { kind: 'overdue_case', leadDepartment: 'RSJ', source: { caseId: 'ga:OVERDUE-1' } },
     });
+  });
+
+  it('a rating whose warning earlier code raised under its (event, rule) id, handed over again, raises no second one', async () => {
+    const rating = newEvent('EvaluationSubmitted', sampleRating({ invitationId: 'inv-earlier' }));
+    await store.append('invitation-inv-earlier', [rating]);
+    // What that code appended: the warning under yj + SHA-256(event id, rule id).
+    const earlierId = `yj${sha256Hex(`${rating.id}\u0000rating.negative`).slice(0, 22)}`;
+    await store.append(warningStreamId(earlierId), [newEvent('WarningRaised', { warningId: earlierId, kind: 'negative_rating' })]);
+    const before = (await store.readAll({ limit: 1000, categories: ['warning'] })).filter((e) => e.type === 'WarningRaised').length;
+    await resetCheckpoint();
+    await runOnce();
+    expect(await store.readStream(warningStreamId(await warningIdFor(rating.id)))).toEqual([]);
+    const after = (await store.readAll({ limit: 1000, categories: ['warning'] })).filter((e) => e.type === 'WarningRaised').length;
+    expect(after).toBe(before);
   });
 });

@@ -40,6 +40,20 @@ export const warningIdFor = async (sourceEventId: string): Promise<string> => {
   return `yj${sha256Hex(`${sourceEventId}\u0000warning`).slice(0, 22)}`;
 };
 
+/**
+ * Whether a warning was raised for this source event under the ids of earlier code, which also hashed
+ * the matching rule's id: the subscription hands a batch over again after a crash (at least once), and
+ * a batch that code handled must find the warning it raised instead of raising a second one under
+ * today's id. Checked for the rules in force; only events that match a rule get here.
+ */
+const raisedUnderEarlierId = async (store: EventStore, sourceEventId: string, rules: WarningPolicy['rules']['value']): Promise<boolean> => {
+  for (const rule of rules.rules) {
+    const earlier = `yj${sha256Hex(`${sourceEventId}\u0000${rule.id}`).slice(0, 22)}`;
+    if ((await store.readStream(warningStreamId(earlier))).length > 0) return true;
+  }
+  return false;
+};
+
 /** The stream a rater's sealed phone is read from, for progress SMS (null: anonymous, never contacted). */
 export const citizenContactRefFor = (rating: EvaluationSubmitted['data']): string | null =>
   rating.evaluator.identity === 'real_name' ? invitationStreamId(rating.invitationId) : null;
@@ -159,6 +173,7 @@ export const startWarningPolicy = (deps: WarningPolicyReactorDeps): Subscription
           const caseDetails = event.type === 'CaseOverdue' ? await caseDetailsOf(deps.store, event.streamId) : null;
           const command = await raiseCommandFor(event, { policy, reasons, caseDetails }, deps.clock());
           if (!command) return;
+          if (await raisedUnderEarlierId(deps.store, event.id, policy.rules.value)) return;
           const traceparent = currentTraceparent() ?? event.metadata.traceparent;
           const result = await handleCommand(deps.store, warningStreamId(command.warningId), warningDecider, command, {
             commandId: `raise:${command.warningId}`,
