@@ -1,4 +1,4 @@
-import { bytesToBase64Url, hmacSha256With, sha256Bytes, sha256Hex } from '../pii/encoding.ts';
+import { bytesToBase64Url, hmacSha256With, sameText, sha256Bytes, sha256Hex } from '../pii/encoding.ts';
 
 /**
  * Link tokens: `<kid:1><invitationId:10><mac:12>` = 23 characters of base62/base64url, short enough
@@ -19,13 +19,6 @@ const base62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 const mac = (sign: (message: string) => Uint8Array, kid: string, id: string): string => bytesToBase64Url(sign(`${kid}${id}`).slice(0, 9));
 
-/** Constant-time comparison of two equal-length strings. */
-const sameText = (a: string, b: string): boolean => {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
-};
 
 export const createLinkTokens = (keys: LinkTokenKeys) => {
   if (!/^[0-9A-Za-z]$/.test(keys.active) || !keys.keys[keys.active]) throw new Error(`link token key "${keys.active}" is not configured`);

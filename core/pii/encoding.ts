@@ -69,3 +69,14 @@ export const hmacSha256With = (key: Uint8Array | string): ((message: Uint8Array 
   const keyed = nobleHmac.create(sha256, bytesOf(key));
   return (message) => keyed.clone().update(bytesOf(message)).digest();
 };
+
+/**
+ * Whether two texts (MACs, signatures, tokens) are equal, in time that does not depend on where they
+ * first differ: a comparison that stops early tells an attacker how much of a forgery was right.
+ */
+export const sameText = (a: string, b: string): boolean => {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+};

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { sql } from 'kysely';
 import { invalidField } from '../../core/http/field-errors.ts';
-import { bytesToBase64, hmac, sha256Hex, sha256HexOfBody } from '../../core/pii/encoding.ts';
+import { bytesToBase64, hmac, sameText, sha256Hex, sha256HexOfBody } from '../../core/pii/encoding.ts';
 import { DomainError } from '../../core/shared/errors.ts';
 import type { IntakeDeps } from '../deps.ts';
 
@@ -48,12 +48,6 @@ export const signCaseRequest = async (options: {
 const unauthorized = (code: string, header: string, zh: string, en: string): DomainError =>
   new DomainError(code, zh, { status: 401, details: { en, field: `headers.${header}` } });
 
-const constantTimeEqual = (a: string, b: string): boolean => {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
-};
 
 export interface VerifiedCaseSystem {
   readonly system: string;
@@ -89,7 +83,7 @@ export const verifyCaseSystemSignature = (deps: Pick<IntakeDeps, 'config' | 'clo
 
     const url = new URL(c.req.url);
     const expected = bytesToBase64(hmac('SHA-256', owner.keys[keyId]!, stringToSign(c.req.method, url.pathname + url.search, timestamp, nonce, await sha256HexOfBody(body))));
-    if (!constantTimeEqual(expected, signature)) throw unauthorized('CASE_API_BAD_SIGNATURE', signatureHeaders.signature, '签名校验失败', 'The signature does not match.');
+    if (!sameText(expected, signature)) throw unauthorized('CASE_API_BAD_SIGNATURE', signatureHeaders.signature, '签名校验失败', 'The signature does not match.');
 
     const inserted = await deps.db
       .insertInto('app.intake_nonces')

@@ -1,15 +1,8 @@
-import { bytesToBase64Url, bytesToHex, hmacSha256With } from '../../core/pii/encoding.ts';
+import { bytesToBase64Url, bytesToHex, hmacSha256With, sameText } from '../../core/pii/encoding.ts';
 import type { LinkTokenKeys } from '../../core/invitation/token.ts';
 
 const cookiePattern = /^([0-9A-Za-z])([0-9A-Za-z]{22})([A-Za-z0-9_-]{16})$/;
 
-/** Constant-time comparison of two equal-length strings. */
-const sameText = (a: string, b: string): boolean => {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
-};
 
 /**
  * The static-QR device cookie (`pg_dev`) and the address pseudonym, signed with the link-token keys

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { csrfTokenFor } from '../../../core/access/sessions.ts';
 import { DomainError } from '../../../core/shared/errors.ts';
+import { sameText } from '../../../core/pii/encoding.ts';
 import type { StaffApiDeps } from '../deps.ts';
 import type { StaffEnv } from '../env.ts';
 import { unauthenticated } from './session.ts';
@@ -9,12 +10,6 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const forbidden = (code: string, zh: string, en: string): DomainError => new DomainError(code, zh, { status: 403, details: { en } });
 
-const sameBytes = (a: string, b: string): boolean => {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return difference === 0;
-};
 
 /**
  * CSRF protection (跨站请求伪造防护) for state-changing requests, in two layers:
@@ -43,7 +38,7 @@ export const csrfProtection = (deps: StaffApiDeps, options: { signInPath: string
     const token = c.get('sessionToken');
     if (token === null) throw unauthenticated();
     const sent = c.req.header('x-csrf-token') ?? '';
-    if (!sameBytes(sent, await csrfTokenFor(token))) {
+    if (!sameText(sent, await csrfTokenFor(token))) {
       throw forbidden('CSRF_TOKEN_INVALID', '缺少或错误的 CSRF 令牌,请刷新页面', 'Missing or wrong x-csrf-token; reload the page.');
     }
     await next();
