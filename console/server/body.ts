@@ -2,6 +2,8 @@ import type { Context } from 'hono';
 import * as v from 'valibot';
 import { fieldIssuesFromValibot, invalidField, ValidationFailed } from '../../core/http/field-errors.ts';
 import { assertStorableText } from '../../core/http/storable-text.ts';
+import type { CommandRef } from '../../core/decider/command-handler.ts';
+import { sha256Hex } from '../../core/pii/encoding.ts';
 
 /**
  * Reads and validates a JSON body: unreadable → 400, schema broken → 422 naming every field.
@@ -27,8 +29,9 @@ export const readBody = async <S extends v.GenericSchema>(c: Context, schema: S)
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 /**
- * The `Idempotency-Key` header, required on every warning action: the same key (per account) is the
- * same command, so a retried request never acts twice.
+ * The `Idempotency-Key` header, required on every staff change: the same key (per account) is the
+ * same command, so a retried request never acts twice (see `staffCommand` for a key reused on
+ * another request).
  */
 export const idempotencyKey = (c: Context): string => {
   const key = c.req.header('idempotency-key');
@@ -41,3 +44,13 @@ export const idempotencyKey = (c: Context): string => {
   }
   return key;
 };
+
+/**
+ * A staff change's command identity: the Idempotency-Key scoped by account (two officers choosing the
+ * same key never collide), with a fingerprint of the request (method, path, validated body), so that
+ * the key sent again with a different request is refused (422) rather than answered with the first.
+ */
+export const staffCommand = (c: Context, accountId: string, key: string, body: unknown = null, scope = 'staff'): CommandRef => ({
+  commandId: `${scope}:${accountId}:${key}`,
+  requestFingerprint: sha256Hex(`${c.req.method} ${c.req.path}\n${JSON.stringify(body)}`),
+});

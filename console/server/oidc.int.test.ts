@@ -168,9 +168,9 @@ describe('government single sign-on (统一身份认证, OIDC)', () => {
   });
 
   it('still asks a TOTP role for its code (enrolment first) after single sign-on', async () => {
-    // As in production: administrators, auditors and appraisal officers need the code whatever the first factor.
+    // As in production: the TOTP roles (totpRequiredRoles) need the code whatever the first factor.
     const withTotp = createStaffApi({ ...h.deps, access: { ...h.deps.access, secondFactorRoles: undefined }, oidc });
-    await linkSubjectToAccount(h.deps.access, { accountId: 'admin', role: 'administrator', department: null }, { accountId: 'appraisal', issuer, subject: 'gov-0099' }, 'link-gov-0099');
+    await linkSubjectToAccount(h.deps.access, { accountId: 'admin', role: 'administrator', department: null }, { accountId: 'appraisal', issuer, subject: 'gov-0099' }, { commandId: 'link-gov-0099' });
     const { callback, console } = await throughProvider('gov-0099');
     const res = await withTotp.request(new URL(callback).href, { headers: { cookie: cookieHeader(console) } });
     expect(res.status).toBe(200);

@@ -17,7 +17,7 @@ export interface StaffRouteDoc {
   readonly status?: 200 | 201;
   /** Takes an Idempotency-Key header (every change does). */
   readonly idempotent?: boolean;
-  /** Problem statuses beyond 401/403 (and 400/413/422 implied by a body or query). */
+  /** Problem statuses beyond 401/403 (and 400/413/422 implied by a body, a query or an Idempotency-Key). */
   readonly problems?: number[];
   /** Overrides the success responses (files, no content). */
   readonly responses?: DescribeRouteOptions['responses'];
@@ -28,7 +28,7 @@ export interface StaffRouteDoc {
 export const staffRoute = (doc: StaffRouteDoc) => {
   const statuses = new Set<number>([...(doc.public ? [] : [401, 403]), ...(doc.problems ?? [])]);
   if (doc.body || doc.idempotent) statuses.add(400);
-  if (doc.body || doc.query) statuses.add(422);
+  if (doc.body || doc.query || doc.idempotent) statuses.add(422); // the key reused for another request
   if (doc.body) statuses.add(413); // a JSON body over 1 MiB (see app.ts)
   return describeRoute({
     tags: [doc.tag],

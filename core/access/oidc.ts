@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import * as client from 'openid-client';
 import * as v from 'valibot';
+import type { CommandRef } from '../decider/command-handler.ts';
 import { DomainError } from '../shared/errors.ts';
 import type { StaffPrincipal } from './scope.ts';
 import type { AccessDeps } from './service.ts';
@@ -156,7 +157,7 @@ export const linkSubjectToAccount = async (
   deps: AccessDeps,
   administrator: StaffPrincipal,
   input: { accountId: string; issuer: string; subject: string },
-  commandId: string,
+  command: CommandRef,
 ): Promise<void> => {
   const accountId = normalizeUsername(input.accountId);
   const holder = await accountOfSubject(deps, input.issuer, input.subject);
@@ -166,7 +167,7 @@ export const linkSubjectToAccount = async (
   if ((await loadAccount(deps.store, accountId)).status === 'none') {
     throw new DomainError('ACCOUNT_NOT_FOUND', '账号不存在', { status: 404, details: { en: 'No such account.' } });
   }
-  await linkOidcSubject(deps, administrator, { ...input, accountId }, commandId);
+  await linkOidcSubject(deps, administrator, { ...input, accountId }, command);
   const now = deps.clock.now();
   await links(deps).deleteFrom('app.staff_oidc_links').where('account_id', '=', accountId).execute();
   await links(deps).insertInto('app.staff_oidc_links').values({ issuer: input.issuer, subject: input.subject, account_id: accountId, linked_at: now }).execute();

@@ -45,7 +45,7 @@ export const seedDemoAccounts = async (
   for (const account of options.accounts ?? demoAccounts) {
     const existing = await deps.store.readStream(`account-${account.username}`);
     if (existing.length > 0) continue;
-    created.push(await createAccount(deps, actor, { ...account, password }, `seed:${account.username}`));
+    created.push(await createAccount(deps, actor, { ...account, password }, { commandId: `seed:${account.username}` }));
   }
   return created;
 };

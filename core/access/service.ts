@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { CommandRef } from '../decider/command-handler.ts';
 import { handleCommand } from '../decider/command-handler.ts';
 import { fold } from '../decider/decider.ts';
 import type { Actor, EventStore } from '../eventstore/types.ts';
@@ -75,7 +76,7 @@ export interface NewAccount {
 }
 
 /** 创建账号: the password is checked against the policy, hashed with argon2id; the name is sealed. */
-export const createAccount = async (deps: AccessDeps, actor: Actor, input: NewAccount, commandId: string): Promise<string> => {
+export const createAccount = async (deps: AccessDeps, actor: Actor, input: NewAccount, command: CommandRef): Promise<string> => {
   checkPasswordPolicy(input.password);
   const username = normalizeUsername(input.username);
   await handleCommand(
@@ -93,7 +94,7 @@ export const createAccount = async (deps: AccessDeps, actor: Actor, input: NewAc
       department: input.department,
       passwordHash: await hashPassword(input.password),
     },
-    { commandId, actor, now: deps.clock.now() },
+    { ...command, actor, now: deps.clock.now() },
   );
   return username;
 };
@@ -313,35 +314,35 @@ const administer = async (
   deps: AccessDeps,
   administrator: StaffPrincipal,
   accountId: string,
-  commandId: string,
+  command: CommandRef,
   build: (at: Date, actor: Actor) => Parameters<typeof accountDecider.decide>[0],
 ) => {
   const now = deps.clock.now();
   const actor = actorOf(administrator);
-  return handleCommand(deps.store, accountStreamId(normalizeUsername(accountId)), accountDecider, build(now, actor), { commandId, actor, now });
+  return handleCommand(deps.store, accountStreamId(normalizeUsername(accountId)), accountDecider, build(now, actor), { ...command, actor, now });
 };
 
 /** 停用账号: the account can no longer sign in, and every session of it ends at once. */
-export const disableAccount = async (deps: AccessDeps, administrator: StaffPrincipal, accountId: string, reason: string, commandId: string) => {
-  const result = await administer(deps, administrator, accountId, commandId, (at, actor) => ({ type: 'DisableAccount', at, actor, reason }));
+export const disableAccount = async (deps: AccessDeps, administrator: StaffPrincipal, accountId: string, reason: string, command: CommandRef) => {
+  const result = await administer(deps, administrator, accountId, command, (at, actor) => ({ type: 'DisableAccount', at, actor, reason }));
   await endAllSessions(deps.db, normalizeUsername(accountId));
   return result.state;
 };
 
 /** 解除锁定: ends a lockout (or an administrator lock) before it runs out. */
-export const unlockAccount = async (deps: AccessDeps, administrator: StaffPrincipal, accountId: string, commandId: string) =>
-  (await administer(deps, administrator, accountId, commandId, (at, actor) => ({ type: 'UnlockAccount', at, actor }))).state;
+export const unlockAccount = async (deps: AccessDeps, administrator: StaffPrincipal, accountId: string, command: CommandRef) =>
+  (await administer(deps, administrator, accountId, command, (at, actor) => ({ type: 'UnlockAccount', at, actor }))).state;
 
 /** 锁定账号 (administrator): until a given instant, or until unlocked; live sessions end. */
-export const lockAccount = async (deps: AccessDeps, administrator: StaffPrincipal, accountId: string, until: Date | null, commandId: string) => {
-  const result = await administer(deps, administrator, accountId, commandId, (at, actor) => ({ type: 'LockAccount', at, actor, until }));
+export const lockAccount = async (deps: AccessDeps, administrator: StaffPrincipal, accountId: string, until: Date | null, command: CommandRef) => {
+  const result = await administer(deps, administrator, accountId, command, (at, actor) => ({ type: 'LockAccount', at, actor, until }));
   await endAllSessions(deps.db, normalizeUsername(accountId));
   return result.state;
 };
 
 /** 重置两步验证 (administrator): the account enrols again at its next sign-in; its sessions end. */
-export const resetTotp = async (deps: AccessDeps, administrator: StaffPrincipal, accountId: string, commandId: string) => {
-  const result = await administer(deps, administrator, accountId, commandId, (at, actor) => ({ type: 'ResetTotp', at, actor }));
+export const resetTotp = async (deps: AccessDeps, administrator: StaffPrincipal, accountId: string, command: CommandRef) => {
+  const result = await administer(deps, administrator, accountId, command, (at, actor) => ({ type: 'ResetTotp', at, actor }));
   await endAllSessions(deps.db, normalizeUsername(accountId));
   return result.state;
 };
@@ -351,10 +352,10 @@ export const linkOidcSubject = async (
   deps: AccessDeps,
   administrator: StaffPrincipal,
   input: { accountId: string; issuer: string; subject: string },
-  commandId: string,
+  command: CommandRef,
 ) =>
   (
-    await administer(deps, administrator, input.accountId, commandId, (at, actor) => ({
+    await administer(deps, administrator, input.accountId, command, (at, actor) => ({
       type: 'LinkOidcSubject',
       at,
       actor,

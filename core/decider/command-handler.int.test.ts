@@ -76,6 +76,19 @@ describe('handleCommand on the embedded store', () => {
     expect(await store.readStream('tally-b')).toHaveLength(1);
   });
 
+  it('refuses a command id sent again with a different request, and still answers the same request from the record', async () => {
+    const asSent = (fingerprint: string) => ({ ...context('key-1'), requestFingerprint: fingerprint });
+    const first = await handleCommand(store, 'tally-f', tally, { type: 'Add', amount: 5 }, asSent('request-a'));
+    expect(first.appended[0]!.metadata).toMatchObject({ commandId: 'key-1', requestFingerprint: 'request-a' });
+    const changed = handleCommand(store, 'tally-f', tally, { type: 'Add', amount: 7 }, asSent('request-b'));
+    await expect(changed).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', status: 422, issues: [{ field: 'header.idempotency-key' }] });
+    expect(await handleCommand(store, 'tally-f', tally, { type: 'Add', amount: 5 }, asSent('request-a'))).toMatchObject({ alreadyHandled: true, state: { total: 5 } });
+    // Recorded before fingerprints were kept (or by a caller without one): a retry is answered as before.
+    await handleCommand(store, 'tally-g', tally, { type: 'Add', amount: 1 }, context('key-2'));
+    expect(await handleCommand(store, 'tally-g', tally, { type: 'Add', amount: 1 }, { ...context('key-2'), requestFingerprint: 'request-c' })).toMatchObject({ alreadyHandled: true });
+    expect((await store.readStream('tally-f')).map((event) => event.data)).toEqual([{ amount: 5 }]);
+  });
+
   it('re-decides on the latest state when writers race, so every command lands exactly once', async () => {
     await Promise.all(
       Array.from({ length: 20 }, (_, i) => handleCommand(store, 'tally-c', tally, { type: 'Add', amount: 1 }, context(`race-${i}`), { maxAttempts: 50 })),

@@ -3,10 +3,17 @@ import { WrongExpectedVersion } from '../eventstore/types.ts';
 import type { Decider, DomainEvent } from './decider.ts';
 import { fold } from './decider.ts';
 import { bytesToHex, sha256Bytes } from '../pii/encoding.ts';
+import { ValidationFailed } from '../http/field-errors.ts';
 
 export interface CommandContext {
   /** Idempotency key of the command: a retried command with the same id is not applied twice. */
   readonly commandId: string;
+  /**
+   * What the request that carried `commandId` said (a hash of its method, path and body), for
+   * commands whose id is a client's Idempotency-Key: the same key sent again with a different
+   * request is refused (422) instead of being answered with the first request's result.
+   */
+  readonly requestFingerprint?: string;
   readonly actor: Actor;
   /** The moment the command is decided at, from the injected clock. */
   readonly now: Date;
@@ -16,6 +23,32 @@ export interface CommandContext {
 }
 
 /** An event this call appended, with its place in the stream (no second read needed to know it). */
+/** A command's identity as a caller hands it on (the id, and the request's fingerprint when there is one). */
+export type CommandRef = Pick<CommandContext, 'commandId' | 'requestFingerprint'>;
+
+/** The IETF Idempotency-Key draft's answer to a key reused for a different request: 422, naming the header. */
+export const idempotencyKeyReused = (): ValidationFailed =>
+  new ValidationFailed(
+    [
+      {
+        field: 'header.idempotency-key',
+        message: {
+          'zh-CN': '该 Idempotency-Key 已用于另一个不同的请求:请为新操作使用新的键',
+          en: 'This Idempotency-Key was already used for a different request: use a new key for a new action',
+        },
+      },
+    ],
+    { status: 422, code: 'IDEMPOTENCY_KEY_REUSED' },
+  );
+
+/** Refuses a retry whose request differs from the one first recorded under the same command id. */
+const assertSameRequest = (recorded: readonly RecordedEvent[], context: CommandContext): void => {
+  if (context.requestFingerprint === undefined) return;
+  const earlier = recorded.find((event) => event.metadata.commandId === context.commandId);
+  const fingerprint = earlier?.metadata['requestFingerprint'];
+  if (typeof fingerprint === 'string' && fingerprint !== context.requestFingerprint) throw idempotencyKeyReused();
+};
+
 export interface AppendedEvent<Type extends string = string, Data = unknown> extends NewEvent<Type, Data> {
   readonly streamId: string;
   readonly streamVersion: number;
@@ -33,7 +66,8 @@ export interface CommandResult<Event extends DomainEvent, State> {
  * Reads the stream, folds it, decides, and appends with the expected version. On a concurrent
  * write it re-reads and decides again (bounded), so the decider always judges the latest state.
  * Event ids are derived from the command id, and a command already present in the stream is not
- * decided again: retries (HTTP, Temporal activities) are safe.
+ * decided again: retries (HTTP, Temporal activities) are safe. A command that carries its request's
+ * fingerprint is compared with the one recorded: the same id with a different request is refused.
  *
  * `options.read` hands in the whole stream as the caller has just read it (a caller that had to
  * read it before deciding to send the command at all): the first attempt decides on those events
@@ -58,6 +92,7 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
     const state = fold(decider, recorded as unknown as Event[]);
     const version = recorded.length === 0 ? 0 : recorded[recorded.length - 1]!.streamVersion;
     if (recorded.some((event) => event.metadata.commandId === context.commandId)) {
+      assertSameRequest(recorded, context);
       return { state, appended: [], alreadyHandled: true, streamVersion: version };
     }
     const decided = decider.decide(command, state);
@@ -71,6 +106,7 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
       data: event.data,
       metadata: {
         commandId: context.commandId,
+        ...(context.requestFingerprint ? { requestFingerprint: context.requestFingerprint } : {}),
         actor: context.actor,
         occurredAt: context.now.toISOString(),
         correlationId: context.correlationId ?? context.commandId,
@@ -83,6 +119,8 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
         expectedVersion: version === 0 ? 'no_stream' : version,
       });
       if (result.alreadyAppended) {
+        // Appended meanwhile under the same ids, by a concurrent request with the same command id.
+        if (context.requestFingerprint !== undefined) assertSameRequest(await store.readStream(streamId), context);
         return { state: decided.reduce(decider.evolve, state), appended: [], alreadyHandled: true, streamVersion: result.nextExpectedVersion };
       }
       const appended = newEvents.map((event, index) => ({ ...event, streamId, streamVersion: version + index + 1 })) as AppendedEvent<

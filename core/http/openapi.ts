@@ -80,7 +80,8 @@ export const idempotencyKeyHeader = {
   name: 'idempotency-key',
   in: 'header' as const,
   required: true,
-  description: 'The same key from the same account is the same command: a retry acts once.',
+  description:
+    'The same key from the same account is the same command: a retry acts once. Sent again with a different request (another action, path or body), it is refused with 422 IDEMPOTENCY_KEY_REUSED.',
   schema: { type: 'string' as const, pattern: '^[A-Za-z0-9_.:-]{8,128}$' },
 };
 

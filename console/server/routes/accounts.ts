@@ -6,7 +6,7 @@ import { roleNames, staffRoles } from '../../../core/access/roles.ts';
 import { normalizeUsername, USERNAME_PATTERN } from '../../../core/access/account/stream.ts';
 import { createAccount, disableAccount, loadAccount, lockAccount, unlockAccount } from '../../../core/access/service.ts';
 import type { AccountState } from '../../../core/access/account/state.ts';
-import { idempotencyKey, readBody } from '../body.ts';
+import { idempotencyKey, readBody, staffCommand } from '../body.ts';
 import type { StaffApiDeps } from '../deps.ts';
 import type { StaffEnv } from '../env.ts';
 import { principalOf, requirePermission } from '../middleware/session.ts';
@@ -61,7 +61,9 @@ export const accountRoutes = (deps: StaffApiDeps) => {
     const principal = principalOf(c);
     const key = idempotencyKey(c);
     const input = await readBody(c, CreateAccountSchema);
-    const id = await createAccount(deps.access, { id: principal.accountId, role: principal.role }, input, `staff:${principal.accountId}:${key}`);
+    // The request's fingerprint leaves out the password and the name (it is kept with the events).
+    const command = staffCommand(c, principal.accountId, key, { username: input.username, role: input.role, department: input.department });
+    const id = await createAccount(deps.access, { id: principal.accountId, role: principal.role }, input, command);
     return c.json({ account: view(await loadAccount(deps.store, id)) }, 201);
   });
 
@@ -69,7 +71,7 @@ export const accountRoutes = (deps: StaffApiDeps) => {
 
   app.post('/:id/unlock', staffRoute({ tag: 'accounts', summary: 'Unlock an account', idempotent: true, problems: [404, 409] }), async (c) => {
     const principal = principalOf(c);
-    const state = await unlockAccount(deps.access, principal, accountIdOf(c), `staff:${principal.accountId}:${idempotencyKey(c)}`);
+    const state = await unlockAccount(deps.access, principal, accountIdOf(c), staffCommand(c, principal.accountId, idempotencyKey(c)));
     return c.json({ account: view(state) });
   });
 
@@ -77,7 +79,7 @@ export const accountRoutes = (deps: StaffApiDeps) => {
     const principal = principalOf(c);
     const key = idempotencyKey(c);
     const { until } = await readBody(c, LockSchema);
-    const state = await lockAccount(deps.access, principal, accountIdOf(c), until === null ? null : new Date(until), `staff:${principal.accountId}:${key}`);
+    const state = await lockAccount(deps.access, principal, accountIdOf(c), until === null ? null : new Date(until), staffCommand(c, principal.accountId, key, { until }));
     return c.json({ account: view(state) });
   });
 
@@ -85,7 +87,7 @@ export const accountRoutes = (deps: StaffApiDeps) => {
     const principal = principalOf(c);
     const key = idempotencyKey(c);
     const { reason } = await readBody(c, DisableSchema);
-    const state = await disableAccount(deps.access, principal, accountIdOf(c), reason, `staff:${principal.accountId}:${key}`);
+    const state = await disableAccount(deps.access, principal, accountIdOf(c), reason, staffCommand(c, principal.accountId, key, { reason }));
     return c.json({ account: view(state) });
   });
 

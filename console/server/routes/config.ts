@@ -11,7 +11,7 @@ import { loadQuestionnaires } from '../../../core/questionnaire/repository.ts';
 import type { WarningPolicyCommand } from '../../../core/warning-policy/config.ts';
 import { warningPolicyDecider, warningPolicyStreamId } from '../../../core/warning-policy/config.ts';
 import { loadWarningPolicy } from '../../../core/warning-policy/reactor.ts';
-import { idempotencyKey, readBody } from '../body.ts';
+import { idempotencyKey, readBody, staffCommand } from '../body.ts';
 import type { StaffApiDeps } from '../deps.ts';
 import type { StaffEnv } from '../env.ts';
 import { principalOf, requirePermission } from '../middleware/session.ts';
@@ -66,7 +66,7 @@ export const configRoutes = (deps: StaffApiDeps, official: OfficialCalendar = ch
       warningPolicyDecider,
       { ...partial, actor, at } as WarningPolicyCommand,
       {
-        commandId: `staff:${principal.accountId}:${key}`,
+        ...staffCommand(c, principal.accountId, key, partial),
         actor,
         now: at,
       },

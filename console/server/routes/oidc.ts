@@ -6,7 +6,7 @@ import type { SecondFactorDue, SignedIn } from '../../../core/access/service.ts'
 import { resetTotp, signInLinkedAccount } from '../../../core/access/service.ts';
 import { endSignInStep, findSignInStep, startSignInStep } from '../../../core/access/sign-in-steps.ts';
 import { DomainError } from '../../../core/shared/errors.ts';
-import { idempotencyKey, readBody } from '../body.ts';
+import { idempotencyKey, readBody, staffCommand } from '../body.ts';
 import type { StaffApiDeps } from '../deps.ts';
 import type { StaffEnv } from '../env.ts';
 import { principalOf, requirePermission } from '../middleware/session.ts';
@@ -81,7 +81,7 @@ export const oidcRoutes = (deps: StaffApiDeps, answers: Answers) => {
     if (!deps.oidc) throw notConfigured();
     const input = await readBody(c, LinkSchema);
     const issuer = (await deps.oidc.provider()).serverMetadata().issuer;
-    await linkSubjectToAccount(deps.access, principalOf(c), { ...input, issuer }, `oidc-link:${principalOf(c).accountId}:${idempotencyKey(c)}`);
+    await linkSubjectToAccount(deps.access, principalOf(c), { ...input, issuer }, staffCommand(c, principalOf(c).accountId, idempotencyKey(c), input, 'oidc-link'));
     return c.json({ accountId: input.accountId.toLowerCase(), issuer, subject: input.subject });
   });
 
@@ -93,7 +93,7 @@ export const totpResetRoutes = (deps: StaffApiDeps) => {
   const app = new Hono<StaffEnv>();
   app.post('/', staffRoute({ tag: 'accounts', summary: '重置两步验证 Reset an account\'s TOTP (re-enrol at next sign-in; its sessions end)', body: ResetSchema, idempotent: true, problems: [404] }), requirePermission('account.manage'), async (c) => {
     const { accountId } = await readBody(c, ResetSchema);
-    const state = await resetTotp(deps.access, principalOf(c), accountId, `totp-reset:${principalOf(c).accountId}:${idempotencyKey(c)}`);
+    const state = await resetTotp(deps.access, principalOf(c), accountId, staffCommand(c, principalOf(c).accountId, idempotencyKey(c), { accountId }, 'totp-reset'));
     return c.json({ accountId: accountId.toLowerCase(), totp: state.status === 'none' || state.totp === null ? 'none' : state.totp.status });
   });
   return app;

@@ -30,7 +30,7 @@ import type { Rate } from '../../../projections/metrics/definitions.ts';
 import type { ScorecardLine } from '../../../projections/queries/scorecards.ts';
 import { CodeSchema } from '../../../projections/queries/filters.ts';
 import { AppraisalPeriodSchema } from '../../../projections/queries/scorecards.ts';
-import { idempotencyKey, readBody } from '../body.ts';
+import { idempotencyKey, readBody, staffCommand } from '../body.ts';
 import type { StaffApiDeps } from '../deps.ts';
 import type { StaffEnv } from '../env.ts';
 import { principalOf, requirePermission } from '../middleware/session.ts';
@@ -304,7 +304,7 @@ export const scorecardRoutes = (deps: StaffApiDeps) => {
           actor,
           at,
         },
-        { commandId: `staff:${principal.accountId}:${key}`, actor, now: at },
+        { ...staffCommand(c, principal.accountId, key, body), actor, now: at },
       );
       if (result.alreadyHandled) c.header('idempotent-replayed', 'true');
       return c.json({

@@ -7,7 +7,7 @@ import type { Actor } from '../../../core/eventstore/types.ts';
 import type { WarningCommand } from '../../../core/warning/commands.ts';
 import { warningDecider } from '../../../core/warning/decider.ts';
 import { warningStreamId } from '../../../core/warning/stream.ts';
-import { idempotencyKey, readBody } from '../body.ts';
+import { idempotencyKey, readBody, staffCommand } from '../body.ts';
 import type { StaffApiDeps } from '../deps.ts';
 import type { StaffEnv } from '../env.ts';
 import { principalOf, requirePermission } from '../middleware/session.ts';
@@ -38,7 +38,8 @@ interface ActionContext {
  * Staff actions on one warning (预警处置). Each route: 401 without a session, 403 for a role the
  * permission matrix refuses, 400 without an Idempotency-Key, 422 for a bad body, 404 for a warning
  * outside the caller's scope, then the warning decider decides (its refusals keep their codes).
- * The same Idempotency-Key from the same account is the same command: a retry appends nothing.
+ * The same Idempotency-Key from the same account is the same command: a retry appends nothing, and
+ * the key sent with another action or body on the warning is refused (422 IDEMPOTENCY_KEY_REUSED).
  */
 export const warningActionRoutes = (deps: StaffApiDeps) => {
   const app = new Hono<StaffEnv>();
@@ -59,8 +60,7 @@ export const warningActionRoutes = (deps: StaffApiDeps) => {
       const at = deps.clock.now();
       const command = await build(body, { principal, actor: deciderActor(principal, permission), at, loaded });
       const result = await handleCommand(deps.store, warningStreamId(warningId), warningDecider, command, {
-        // Scoped by account: two officers choosing the same key never collide.
-        commandId: `staff:${principal.accountId}:${key}`,
+        ...staffCommand(c, principal.accountId, key, body),
         actor: metadataActor(principal),
         now: at,
       });
