@@ -70,8 +70,22 @@ describe('LoadYearArrangement (载入年度节假日安排)', () => {
   });
 
   it('refuses a date of another year or no date at all', () => {
-    calendar.given([]).when(load({ holidays: [{ date: '2026-12-31', name: '元旦' }] })).thenRefuses('CALENDAR_DATE_OUTSIDE_YEAR');
+    calendar.given([]).when(load({ holidays: [{ date: '2026-11-30', name: '元旦' }] })).thenRefuses('CALENDAR_DATE_OUTSIDE_YEAR');
+    calendar.given([]).when(load({ holidays: [{ date: '2028-01-01', name: '元旦' }] })).thenRefuses('CALENDAR_DATE_OUTSIDE_YEAR');
     calendar.given([]).when(load({ holidays: [{ date: '2027-02-30', name: '春节' }] })).thenRefuses('CALENDAR_DATE_OUTSIDE_YEAR');
+  });
+
+  it('takes the December before the year, where a notice may begin 元旦 or put a make-up Saturday', () => {
+    // As the 2024 notice began 元旦 on 2023-12-30, and the 2012 notice made Saturday 2011-12-31 a working day.
+    const holidays = [
+      { date: '2026-12-31', name: '元旦' },
+      { date: '2027-01-01', name: '元旦' },
+    ];
+    const makeUpWorkdays = [{ date: '2026-12-26', name: '元旦' }];
+    calendar
+      .given([])
+      .when(load({ holidays, makeUpWorkdays }))
+      .then([loaded(1, { holidays, makeUpWorkdays })]);
   });
 
   it('refuses a date listed twice (also across the two lists)', () => {

@@ -1,5 +1,6 @@
 import { assertNever } from '../decider/decider.ts';
 import { DomainError } from '../shared/errors.ts';
+import type { CivilDate } from './civil-date.ts';
 import { isCivilDate, isWeekend, yearOf } from './civil-date.ts';
 import type { CalendarConfigCommand, LoadYearArrangement } from './commands.ts';
 import type { ArrangedDay, CalendarConfigEvent } from './events.ts';
@@ -13,6 +14,14 @@ const refuse = (code: string, message: string, en: string, details: Record<strin
 const sameDays = (a: readonly ArrangedDay[], b: readonly ArrangedDay[]) =>
   a.length === b.length && a.every((day, i) => day.date === b[i]!.date && day.name === b[i]!.name);
 
+/**
+ * The days a year's notice may name: its own, and the December before it. 元旦 may begin on 30
+ * December (the 2024 notice: 2023-12-30 to 2024-01-01), and a make-up workday may fall there (the
+ * 2012 notice made Saturday 2011-12-31 a working day).
+ */
+const inNoticeYear = (date: CivilDate, year: number): boolean =>
+  yearOf(date) === year || (yearOf(date) === year - 1 && date.slice(5, 7) === '12');
+
 const byDate = (days: readonly ArrangedDay[]) => [...days].sort((x, y) => x.date.localeCompare(y.date));
 
 const loadYearArrangement = (command: LoadYearArrangement, state: CalendarConfigState): CalendarConfigEvent[] => {
@@ -22,8 +31,13 @@ const loadYearArrangement = (command: LoadYearArrangement, state: CalendarConfig
 
   const all = [...command.holidays, ...command.makeUpWorkdays];
   for (const day of all) {
-    if (!isCivilDate(day.date) || yearOf(day.date) !== command.year) {
-      refuse('CALENDAR_DATE_OUTSIDE_YEAR', `${day.date} 不在 ${command.year} 年内`, `${day.date} is not in ${command.year}.`, { date: day.date });
+    if (!isCivilDate(day.date) || !inNoticeYear(day.date, command.year)) {
+      refuse(
+        'CALENDAR_DATE_OUTSIDE_YEAR',
+        `${day.date} 不在 ${command.year} 年内(通知只可延伸到上一年 12 月)`,
+        `${day.date} is not in ${command.year} (a notice reaches back into the December before at most).`,
+        { date: day.date },
+      );
     }
   }
   const seen = new Set<string>();

@@ -62,22 +62,25 @@ export const createWorkingCalendar = (deps: {
   readonly official: OfficialCalendar;
   readonly loadedYears?: readonly LoadedYear[];
 }): WorkingCalendar => {
-  const loaded = new Map<number, { holidays: Set<CivilDate>; makeUp: Set<CivilDate> }>();
-  for (const year of deps.loadedYears ?? []) {
-    loaded.set(year.year, { holidays: new Set(year.holidays), makeUp: new Set(year.makeUpWorkdays) });
+  const loaded = new Set<number>();
+  // Every day a loaded notice names, whichever year it falls in: a notice may reach back into the
+  // December before its year (元旦 from 30 December, a make-up Saturday on the 31st). Later notices
+  // are applied last, so the one that names a day for its own 元旦 wins over the year before's.
+  const named = new Map<CivilDate, boolean>();
+  for (const year of [...(deps.loadedYears ?? [])].sort((a, b) => a.year - b.year)) {
+    loaded.add(year.year);
+    for (const date of year.holidays) named.set(date, false);
+    for (const date of year.makeUpWorkdays) named.set(date, true);
   }
 
   const coverage = (year: number): Coverage =>
     loaded.has(year) ? 'loaded' : deps.official.covers(year) ? 'official' : 'fallback';
 
   const isWorkingDate = (date: CivilDate): boolean => {
+    const working = named.get(date);
+    if (working !== undefined) return working;
     const year = yearOf(date);
-    const arrangement = loaded.get(year);
-    if (arrangement) {
-      if (arrangement.makeUp.has(date)) return true;
-      if (arrangement.holidays.has(date)) return false;
-      return !isWeekend(date);
-    }
+    if (loaded.has(year)) return !isWeekend(date);
     if (deps.official.covers(year)) return deps.official.isWorkingDay(date);
     return !isWeekend(date);
   };

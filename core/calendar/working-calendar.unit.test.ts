@@ -116,6 +116,19 @@ describe('years without data', () => {
     expect(result.coverage).toEqual({ 2027: 'loaded' });
   });
 
+  it('answers a day of the December before by the notice that names it, the rest of that year as before', () => {
+    const loaded = createWorkingCalendar({
+      official: chineseDaysCalendar,
+      loadedYears: [{ year: 2027, version: 1, holidays: ['2026-12-31', '2027-01-01'], makeUpWorkdays: ['2026-12-26'] }],
+    });
+    expect(loaded.isWorkingDay('2026-12-26')).toBe(true); // a Saturday the 2027 notice makes a working day
+    expect(loaded.isWorkingDay('2026-12-31')).toBe(false); // a Thursday it gives to 元旦
+    expect(loaded.isWorkingDay('2026-12-30')).toBe(true); // not named: 2026's own data
+    expect(loaded.isWorkingDay('2026-12-27')).toBe(false);
+    expect(loaded.coverage(2026)).toBe('official');
+    expect(loaded.dueAfterWorkingDays(cst('2026-12-29T09:00:00'), 2).workingDay).toBe('2027-01-04');
+  });
+
   it('a loaded arrangement also wins over the official data of the same year', () => {
     const loaded = createWorkingCalendar({
       official: chineseDaysCalendar,
