@@ -7,23 +7,28 @@
  *   npm run ops -- --retry-webhooks [--endpoint ID]
  *                                     give the failed webhook deliveries (of one endpoint) another round,
  *                                     due now; the running sender takes them
- * Projector rebuilds: `npm run projections`. Exit code 0, or 2 on bad input.
+ *   npm run ops -- --lifecycles [--repair]
+ *                                     open warnings whose Temporal workflow is not running (their clocks
+ *                                     stand still); --repair starts them again (infra/ops/lifecycles.ts)
+ * Projector rebuilds: `npm run projections`. Exit code 0, or 2 on bad input; --lifecycles: 1 when
+ * some open warning is left without a running workflow.
  */
 import { parseArgs } from 'node:util';
 import { projectionRegistry } from '../../projections/index.ts';
+import { lifecyclesUsageProblem, runLifecyclesCommand } from '../ops/lifecycles-command.ts';
 import { formatOpsReport, opsReport } from '../ops/report.ts';
 import { requeueFailedWebhooks } from '../webhooks/webhooks.ts';
 import { CliInputError, openCliDatabase } from './database.ts';
 
 function usage(problem: string): never {
-  console.error(`ops: ${problem}\nusage: npm run ops [-- --json] [--limit N] | npm run ops -- --retry-webhooks [--endpoint ID]`);
+  console.error(`ops: ${problem}\nusage: npm run ops [-- --json] [--limit N] | npm run ops -- --retry-webhooks [--endpoint ID] | npm run ops -- --lifecycles [--repair]`);
   return process.exit(2);
 }
 
 const { values } = (() => {
   try {
     return parseArgs({
-      options: { json: { type: 'boolean' }, limit: { type: 'string' }, 'retry-webhooks': { type: 'boolean' }, endpoint: { type: 'string' } },
+      options: { json: { type: 'boolean' }, limit: { type: 'string' }, 'retry-webhooks': { type: 'boolean' }, endpoint: { type: 'string' }, lifecycles: { type: 'boolean' }, repair: { type: 'boolean' } },
       strict: true,
     });
   } catch (error) {
@@ -31,6 +36,8 @@ const { values } = (() => {
   }
 })();
 if (values.endpoint !== undefined && !values['retry-webhooks']) usage('--endpoint goes with --retry-webhooks');
+const lifecyclesProblem = lifecyclesUsageProblem(values);
+if (lifecyclesProblem) usage(lifecyclesProblem);
 const limit = Number(values.limit ?? '20');
 if (!Number.isInteger(limit) || limit < 1 || limit > 1_000) {
   console.error('ops: --limit must be a whole number from 1 to 1000');
@@ -52,7 +59,19 @@ try {
   throw error;
 }
 try {
-  if (values['retry-webhooks']) {
+  if (values.lifecycles) {
+    process.exitCode = await runLifecyclesCommand({
+      db: opened.db,
+      store: opened.store,
+      env: process.env,
+      repair: values.repair === true,
+      json: quiet,
+      now: new Date(),
+      log,
+      warn: (line) => console.error(line),
+      write: (text) => process.stdout.write(text),
+    });
+  } else if (values['retry-webhooks']) {
     const requeued = await requeueFailedWebhooks(opened.db, { now: new Date(), endpointId: values.endpoint });
     log(`${requeued} failed webhook deliver${requeued === 1 ? 'y is' : 'ies are'} due again${values.endpoint ? ` (endpoint ${values.endpoint})` : ''}; the running sender takes them`);
   } else {
