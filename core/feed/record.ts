@@ -56,7 +56,7 @@ export const FeedRatingSchema = v.strictObject({
 });
 export type FeedRating = v.InferOutput<typeof FeedRatingSchema>;
 
-/** 整改数据: one per closed warning raised from a rating. */
+/** 整改数据: one per closed warning raised from a rating, and one more per later correction of its result. */
 export const FeedRectificationSchema = v.strictObject({
   kind: v.literal('rectification'),
   recordId: code(/^ZG[0-9a-zA-Z_-]{4,64}$/, 'ZG followed by the warning id'),
@@ -75,8 +75,40 @@ export const FeedRectificationSchema = v.strictObject({
   result: v.picklist(['1', '2', '3']),
   closedAt: instant,
   reopenings: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  /**
+   * 整改数据更正 (correction), only on a record that supersedes the first one of its warning: an appeal
+   * upheld (申诉成立) after the warning closed changes the result the province holds. `corrects` is the
+   * record id it supersedes (always the first, `ZG<warning id>`), `revision` counts from 2 and
+   * `correctedAt` is when the result changed; the record's own id is `<corrects>-R<revision>`, so a
+   * correction is as idempotent as any record. The receiving end keeps the highest revision.
+   */
+  corrects: v.optional(code(/^ZG[0-9a-zA-Z_-]{4,64}$/, 'ZG followed by the warning id')),
+  revision: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2, 'a revision from 2: the first record has none'))),
+  correctedAt: v.optional(instant),
 });
 export type FeedRectification = v.InferOutput<typeof FeedRectificationSchema>;
 
-export const FeedRecordSchema = v.variant('kind', [FeedRatingSchema, FeedRectificationSchema]);
+/** The id of a correction: the record it supersedes and the revision (ZG<warning id>-R2). */
+export const correctionRecordId = (corrects: string, revision: number): string => `${corrects}-R${revision}`;
+
+/** Whether a rectification record is a correction (更正) of an earlier one. */
+export const isCorrection = (record: FeedRecord): boolean => record.kind === 'rectification' && record.corrects !== undefined;
+
+export const FeedRecordSchema = v.pipe(
+  v.variant('kind', [FeedRatingSchema, FeedRectificationSchema]),
+  // A correction carries all three fields and an id made of them; a first record carries none.
+  v.forward(
+    v.check(
+      (record) =>
+        record.kind === 'rating' ||
+        (record.corrects === undefined && record.revision === undefined && record.correctedAt === undefined) ||
+        (record.corrects !== undefined &&
+          record.revision !== undefined &&
+          record.correctedAt !== undefined &&
+          record.recordId === correctionRecordId(record.corrects, record.revision)),
+      'a correction has corrects, revision and correctedAt, and the id <corrects>-R<revision>; a first record has none of them',
+    ),
+    ['recordId'],
+  ),
+);
 export type FeedRecord = v.InferOutput<typeof FeedRecordSchema>;

@@ -2,7 +2,8 @@
  * `npm run feed -- <command> --month YYYY-MM` — the provincial 好差评 feed for operators:
  *   dry-run --month M [--out DIR]   collect, then write the month's payloads and the reconciliation
  *                                   report to DIR (default .data/feed) for review; sends nothing
- *   report  --month M               the reconciliation: read models vs records sent / accepted / rejected
+ *   report  --month M               the reconciliation: read models vs records sent / accepted / rejected,
+ *                                   for ratings, rectifications and their corrections (整改数据更正)
  *   send    --month M               send the month's due records to the province (PINGGAI_FEED_URL,
  *                                   PINGGAI_FEED_KEY_ID, PINGGAI_FEED_SECRET; see http-transport.ts),
  *                                   keep each answer, then print the reconciliation; exit code 1
@@ -49,7 +50,7 @@ const open = () => openCliDatabase({ env: process.env, name: 'pinggai-feed-cli',
 
 const opened = await open();
 try {
-  log('collecting ratings and closed warnings into the feed outbox');
+  log('collecting ratings, closed warnings and their corrections (appeals upheld after closing) into the feed outbox');
   const collector = startFeedCollector({ store: opened.store, db: opened.db, onError: (error) => log(`collector: ${String(error)}`) });
   await collector.caughtUp();
   await collector.stop();

@@ -9,6 +9,14 @@
  *     body: { "records": [FeedRecord, …] }                (core/feed/record.ts)
  *   200 { "results": [{ "recordId": "…", "status": "accepted" | "rejected", "reason"?: "…" }, …] }
  *
+ * Corrections (整改数据更正): when an appeal is upheld (申诉成立) after its warning closed, the result
+ * the province holds for that rating changes. We send the whole rectification record again under a
+ * new id `<corrects>-R<revision>` (e.g. ZGyj…-R2) with `corrects` (the id of the first record),
+ * `revision` (from 2) and `correctedAt`; the province is expected to replace `corrects` with the highest
+ * revision it has accepted. A correction is sent only after the record it corrects was accepted. If a
+ * province's document has its own update operation (操作类型 修改, the same id sent again), this file is
+ * where the record is rewritten into it.
+ *
  * Anything else (a network error, a timeout, a non-2xx status, an answer of another shape) means
  * nothing is known about the batch, and the outbox retries every record with back-off; the record id
  * makes a repeat harmless at the receiving end.

@@ -3,7 +3,8 @@
  * records (app.feed_outbox, one row per record id), and a sender hands due records to a transport,
  * keeping what the receiving end answered (accepted, or rejected and why) and retrying with back-off
  * when it could not be reached. Collecting twice and sending twice are both harmless: the record id
- * is the idempotency key here and at the receiving end.
+ * is the idempotency key here and at the receiving end. A correction (an appeal upheld after the
+ * warning closed) is a record of its own with a deterministic id, kept as kind `rectification`.
  */
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
@@ -16,7 +17,7 @@ import { invitationStreamId } from '../../core/invitation/events.ts';
 import { retryDelayMs } from '../../core/shared/backoff.ts';
 import type { WarningRaised } from '../../core/warning/events.ts';
 import { shanghaiKeys } from '../../projections/time/shanghai.ts';
-import { ratingRecord, rectificationRecord } from './map.ts';
+import { ratingRecord, rectificationCorrection, rectificationRecord, through } from './map.ts';
 
 export const feedCollectorId = 'provincial-feed';
 
@@ -51,7 +52,22 @@ const enqueue = async (db: Kysely<unknown>, record: FeedRecord, sourceEventId: s
     on conflict (record_id) do nothing`.execute(db);
 };
 
-/** The collector's batch handler (exported for a one-off catch-up from a CLI). */
+/** The warning's stream and the rating that raised it; null for a warning no rating raised. */
+const warningAndRating = async (store: EventStore, streamId: string): Promise<{ warning: RecordedEvent[]; rating: Submitted } | null> => {
+  const warning = await store.readStream(streamId);
+  const raised = warning.find((e) => e.type === 'WarningRaised') as RecordedEvent<'WarningRaised', WarningRaised['data']> | undefined;
+  const { ratingEventId, invitationId } = raised?.data.source ?? {};
+  if (!ratingEventId || !invitationId) return null;
+  const rating = (await store.readStream(invitationStreamId(invitationId))).find((e) => e.id === ratingEventId) as Submitted | undefined;
+  return rating ? { warning, rating } : null;
+};
+
+/**
+ * The collector's batch handler (exported for a one-off catch-up from a CLI). A rectification record
+ * says what the warning's stream said when it closed, however late it is collected; an appeal upheld
+ * after the closure adds a correction (整改数据更正) keyed to the same month as the record it corrects,
+ * so that month's reconciliation shows it until the province has accepted it.
+ */
 export const collectFeedRecords =
   (deps: { readonly store: EventStore; readonly db: Kysely<unknown> }) =>
   async (events: readonly RecordedEvent[]): Promise<void> => {
@@ -59,14 +75,13 @@ export const collectFeedRecords =
       if (event.type === 'EvaluationSubmitted') {
         const submitted = event as Submitted;
         await enqueue(deps.db, ratingRecord(submitted), event.id, submitted.data.submittedAt);
-      } else if (event.type === 'WarningClosed') {
-        const warning = await deps.store.readStream(event.streamId);
-        const raised = warning.find((e) => e.type === 'WarningRaised') as RecordedEvent<'WarningRaised', WarningRaised['data']> | undefined;
-        const { ratingEventId, invitationId } = raised?.data.source ?? {};
-        if (!ratingEventId || !invitationId) continue;
-        const rating = (await deps.store.readStream(invitationStreamId(invitationId))).find((e) => e.id === ratingEventId) as Submitted | undefined;
-        if (!rating) continue;
-        const record = rectificationRecord(warning, rating);
+      } else if (event.type === 'WarningClosed' || event.type === 'AppealReviewed') {
+        const found = await warningAndRating(deps.store, event.streamId);
+        if (!found) continue;
+        const record =
+          event.type === 'WarningClosed'
+            ? rectificationRecord(through(found.warning, event.streamVersion), found.rating)
+            : rectificationCorrection(found.warning, found.rating, event);
         if (record) await enqueue(deps.db, record, event.id, record.closedAt);
       }
     }
@@ -90,7 +105,9 @@ export interface SendSummary {
 
 /**
  * Sends every due pending record (optionally of one month) in batches, and keeps each answer.
- * After `maxAttempts` unreachable attempts a record is `failed` and waits for an operator.
+ * After `maxAttempts` unreachable attempts a record is `failed` and waits for an operator. A
+ * correction waits until the province has accepted the record it corrects (the next batch of the same
+ * round, when both are due), so it never arrives before that record.
  */
 export const sendFeed = async (deps: {
   readonly db: Kysely<unknown>;
@@ -106,9 +123,10 @@ export const sendFeed = async (deps: {
   const tried = new Set<string>();
   for (;;) {
     const { rows } = await sql<{ record_id: string; payload: FeedRecord; attempts: number }>`
-      select record_id, payload, attempts from app.feed_outbox
+      select record_id, payload, attempts from app.feed_outbox r
       where status = 'pending' and next_attempt_at <= ${deps.now().toISOString()}::timestamptz
         ${deps.month ? sql`and month_key = ${deps.month}` : sql``}
+        and not exists (select 1 from app.feed_outbox c where c.record_id = r.payload ->> 'corrects' and c.status <> 'accepted')
       order by created_at, record_id limit ${deps.batchSize ?? 200}`.execute(deps.db);
     const batch = rows.filter((row) => !tried.has(row.record_id));
     if (batch.length === 0) return summary;
