@@ -13,7 +13,8 @@ const PHONE = '13912345678';
 /**
  * Issue 6: revealing a real-name rater's phone (查看完整号码) needs pii.reveal and a reason, answers
  * once with no-store, and leaves a PersonalDataRevealed access event without the value. Anonymous
- * raters have nothing to reveal and are never contacted.
+ * raters have nothing to reveal and are never contacted. A call-back officer may reveal only while
+ * the warning awaits its call-back (待回访); an administrator in any phase.
  */
 describe('reveal of a rater’s phone through the staff API', () => {
   let h: StaffApiHarness;
@@ -33,8 +34,12 @@ describe('reveal of a rater’s phone through the staff API', () => {
         { expectedVersion: 'any' },
       );
     }
-    await h.raise('rv-real', { ...scjWarning(), citizenContactRef: 'invitation-inv-real' });
+    // rv-real awaits dispatch, rv-reply awaits the department's reply, rv-callback awaits its call-back.
+    for (const id of ['rv-real', 'rv-reply', 'rv-callback']) await h.raise(id, { ...scjWarning(), citizenContactRef: 'invitation-inv-real' });
     await h.raise('rv-anon', { ...scjWarning(), citizenContactRef: null });
+    const handler = await h.signIn('handler-scj');
+    for (const id of ['rv-reply', 'rv-callback']) expect((await h.as(s['dispatcher']!, 'POST', `/api/staff/warnings/${id}/dispatch`, {})).status).toBe(200);
+    expect((await h.as(handler, 'POST', '/api/staff/warnings/rv-callback/reply', { text: '已约谈窗口人员并张贴材料清单' })).status).toBe(200);
   });
   afterAll(async () => h?.close());
 
@@ -42,15 +47,45 @@ describe('reveal of a rater’s phone through the staff API', () => {
   const revealEvents = async () =>
     (await h.store.readStream(accessLogStreamId(h.deps.clock.now()))).filter((event) => event.type === 'PersonalDataRevealed');
 
-  it('reveals the phone to a call-back officer with a reason, no-store, and logs who, why and whose — never the number', async () => {
-    const res = await reveal('callback', 'rv-real', { reason: '回访核实整改情况' });
+  it('reveals the phone to a call-back officer of a warning awaiting its call-back, with a reason, no-store, and logs who, why and whose — never the number', async () => {
+    const res = await reveal('callback', 'rv-callback', { reason: '回访核实整改情况' });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toContain('no-store');
     expect(await res.json()).toEqual({ phone: PHONE, field: 'phone' });
     const events = await revealEvents();
     expect(events).toHaveLength(1);
-    expect(events[0]!.data).toMatchObject({ accountId: 'callback', role: 'callback_officer', subject: { kind: 'warning', id: 'rv-real' }, field: 'phone', reason: '回访核实整改情况' });
+    expect(events[0]!.data).toMatchObject({ accountId: 'callback', role: 'callback_officer', subject: { kind: 'warning', id: 'rv-callback' }, field: 'phone', reason: '回访核实整改情况' });
     expect(JSON.stringify([events[0]!.data, events[0]!.metadata])).not.toContain(PHONE);
+  });
+
+  it('refuses a call-back officer before the warning awaits its call-back (409, in both languages), logging nothing', async () => {
+    const before = (await revealEvents()).length;
+    for (const id of ['rv-real', 'rv-reply']) {
+      const res = await reveal('callback', id, { reason: '提前核实联系方式' });
+      expect(res.status, id).toBe(409);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      const text = await res.text();
+      expect(text).not.toContain(PHONE);
+      expect(JSON.parse(text)).toMatchObject({ code: 'REVEAL_NOT_AWAITING_CALLBACK', detail: '仅在待回访阶段可查看完整号码' });
+    }
+    const english = await h.as(s['callback']!, 'POST', '/api/staff/warnings/rv-reply/contact/reveal', { reason: 'checking early' }, { 'accept-language': 'en' });
+    expect(english.status).toBe(409);
+    expect(((await english.json()) as { detail: string }).detail).toMatch(/only while the warning awaits its call-back/);
+    expect((await revealEvents()).length).toBe(before);
+  });
+
+  it('lets an administrator reveal in any phase, and logs each reveal', async () => {
+    const before = (await revealEvents()).length;
+    for (const id of ['rv-real', 'rv-reply']) {
+      const res = await reveal('admin', id, { reason: '核查投诉' });
+      expect(res.status, id).toBe(200);
+      expect(await res.json()).toEqual({ phone: PHONE, field: 'phone' });
+    }
+    const events = (await revealEvents()).slice(before);
+    expect(events.map((event) => event.data)).toMatchObject([
+      { accountId: 'admin', role: 'administrator', subject: { kind: 'warning', id: 'rv-real' } },
+      { accountId: 'admin', role: 'administrator', subject: { kind: 'warning', id: 'rv-reply' } },
+    ]);
   });
 
   it('refuses without a reason (422 naming reason) and without the permission (403), logging nothing', async () => {

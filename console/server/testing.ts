@@ -28,7 +28,7 @@ import { projectionQueries } from './inbox.ts';
 export const testPassword = `pw-${crypto.randomUUID()}`;
 
 /**
- * `totp`: administrators, auditors and appraisal officers sign in with a TOTP code, as in
+ * `totp`: administrators, auditors, appraisal officers and call-back officers sign in with a TOTP code, as in
  * production. Off by default here: the harness clock stands still, and a TOTP code cannot be used
  * twice in one 30-second step (console/server/totp.int.test.ts covers the TOTP sign-in).
  */

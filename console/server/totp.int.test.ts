@@ -88,6 +88,16 @@ describe('TOTP two-factor sign-in (两步验证)', () => {
     expect(types.slice(-4)).toEqual(['PasswordVerified', 'SignInFailed', 'TotpCodeAccepted', 'SignInSucceeded']);
   });
 
+  it('makes a call-back officer, who can reveal a rater’s phone, enrol at the first sign-in too', async () => {
+    const { body, step } = await password('callback');
+    expect(body.stage).toBe('enrol');
+    expect((await h.request('/api/staff/session/me', { headers: { cookie: step } })).status).toBe(401);
+    const ok = await code(step, await totpCodeAt(body.enrolment!.secret, now()));
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as StepAnswer).stage).toBe('signed_in');
+    expect((await h.store.readStream('account-callback')).map((e) => e.type)).toEqual(['AccountCreated', 'PasswordVerified', 'TotpEnrolled', 'TotpConfirmed', 'SignInSucceeded']);
+  });
+
   it('counts wrong codes towards the lockout; a right password between them resets nothing', async () => {
     const { body, step } = await password('auditor');
     expect(body.stage).toBe('enrol');

@@ -1,6 +1,6 @@
 // Staff identity and authorization (工作人员身份与权限): accounts as events, argon2id passwords,
 // sessions with CSRF tokens, the permission matrix and department scoping; TOTP as the second step
-// after `signIn` for administrators, auditors and appraisal officers (totp.ts, `completeSecondFactor`);
+// after `signIn` for administrators, auditors, appraisal and call-back officers (totp.ts, `completeSecondFactor`);
 // government single sign-on (oidc.ts) as another first factor for an account linked to the subject.
 export type { AccountCommand, LockoutPolicy } from './account/commands.ts';
 export { accountDecider } from './account/decider.ts';

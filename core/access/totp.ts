@@ -7,8 +7,17 @@ import type { StaffRole } from './roles.ts';
  * the project's policy (who needs it, how much clock drift is forgiven) and nothing else.
  */
 
-/** Roles that must sign in with a TOTP code (and enrol at their first sign-in). */
-export const totpRequiredRoles: readonly StaffRole[] = ['administrator', 'auditor', 'appraisal_officer'];
+/**
+ * Roles that must sign in with a TOTP code (and enrol at their first sign-in): those that manage the
+ * system, read the full history or set the appraisal — and call-back officers, who can reveal a
+ * rater's phone number (查看完整号码).
+ */
+export const totpRequiredRoles: readonly StaffRole[] = [
+  'administrator',
+  'auditor',
+  'appraisal_officer',
+  'callback_officer',
+];
 
 export const TOTP_PERIOD_SECONDS = 30;
 /** One step either side: a phone clock up to ~30 s off still works. */

@@ -61,7 +61,7 @@ export interface ApplicationDeps {
   readonly consoleDist?: string;
   /** Sign-in with the government's single sign-on (parseOidcEnv + createOidcSignIn); absent: password only. */
   readonly oidc?: OidcSignIn;
-  /** Roles that need a TOTP code at sign-in; default administrator, auditor, appraisal officer. */
+  /** Roles that need a TOTP code at sign-in; default administrator, auditor, appraisal officer, call-back officer. */
   readonly secondFactorRoles?: readonly StaffRole[];
 }
 

@@ -206,7 +206,7 @@ const loadDemo = async (dataDir: string, application: Awaited<ReturnType<typeof 
   }
   const created = await seedDemoAccounts(application.access, { password });
   log(`--demo: accounts ${created.length > 0 ? `created: ${created.join(', ')}` : 'already present'}; password in ${passwordFile}`);
-  // Administrators, auditors and appraisal officers sign in with a TOTP code: their demo secrets (and
+  // Administrators, auditors, appraisal and call-back officers sign in with a TOTP code: their demo secrets (and
   // otpauth URIs for an authenticator app) are kept beside the password, never logged.
   const totpFile = path.join(dataDir, 'keys', 'demo-totp.json');
   const known = await fs.readFile(totpFile, 'utf8').then((text) => JSON.parse(text) as Record<string, DemoTotpSecret>, () => ({}));

@@ -14,6 +14,7 @@ import { freshNonce } from '../../intake-edge/tests/harness.ts';
 import { createTestDatabase } from '../support/databases.ts';
 import { needs, testEnv } from '../support/env.ts';
 import { dumpForPiiScan } from '../support/pii-dump.ts';
+import { signInStaff } from '../support/staff-sign-in.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -163,11 +164,13 @@ describe.runIf(needs('start:cluster smoke test', 'PINGGAI_TEST_PG_URL', 'TEMPORA
     const reached = (warningId: string, type: string) => waitFor(`warning ${warningId}: ${type}`, async () => ((await typesOf(warningId)).includes(type) ? true : undefined));
 
     // 4. Staff work the warnings through the API; the API is killed between steps (sessions live in Postgres).
-    const signIn = async (username: string) => {
-      const res = await send('api', '/api/staff/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-      expect(res.status, await res.clone().text()).toBe(200);
-      return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrfToken: ((await res.json()) as { csrfToken: string }).csrfToken };
-    };
+    // The call-back officer enrols a TOTP authenticator at the first sign-in (they can reveal phones).
+    const signIn = (username: string) =>
+      signInStaff(
+        (body, cookie) => send('api', '/api/staff/session', { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) }),
+        username,
+        password,
+      );
     const act = async (session: { cookie: string; csrfToken: string }, pathname: string, body: unknown, contentType = 'application/json') => {
       const res = await send('api', pathname, {
         method: 'POST',

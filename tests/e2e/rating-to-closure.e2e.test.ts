@@ -24,6 +24,7 @@ import type { RunningApplication } from '../../infra/app/application.ts';
 import { demoStaffDirectory } from '../../infra/demo/world.ts';
 import { createTestDatabase } from '../support/databases.ts';
 import { needs, testEnv } from '../support/env.ts';
+import { signInStaff } from '../support/staff-sign-in.ts';
 
 const password = `demo-${crypto.randomUUID()}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -85,15 +86,13 @@ describe.runIf(needs('rating → warning → closure on Postgres and Temporal', 
 
     const request = (url: string, init: RequestInit = {}) => application.app.request(`http://pinggai.test${url}`, init);
 
-    const signIn = async (username: string) => {
-      const res = await request('/api/staff/session', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username, password }),
-      });
-      expect(res.status).toBe(200);
-      return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrfToken: ((await res.json()) as { csrfToken: string }).csrfToken };
-    };
+    // The call-back officer enrols a TOTP authenticator at the first sign-in (they can reveal phones).
+    const signIn = (username: string) =>
+      signInStaff(
+        (body, cookie) => request('/api/staff/session', { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) }),
+        username,
+        password,
+      );
 
     const act = async (session: Awaited<ReturnType<typeof signIn>>, url: string, body: unknown, contentType = 'application/json') => {
       const res = await request(url, {

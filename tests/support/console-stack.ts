@@ -45,8 +45,9 @@ export const ensureConsoleBuilt = (log: (line: string) => void = console.log): v
 };
 
 /**
- * `totp`: administrators, auditors and appraisal officers sign in with a TOTP code as in production;
- * their demo secrets come back as `totpSecrets` (type the code with `enterTotpCode`). Off: password only.
+ * `totp`: administrators, auditors, appraisal and call-back officers sign in with a TOTP code as in
+ * production; their demo secrets come back as `totpSecrets` (type the code with `enterTotpCode`).
+ * Off: password only.
  */
 export const startConsoleStack = async (options: { days: number; seed: string; password: string; totp?: boolean }) => {
   const { pglite, db } = await createTestPglite();

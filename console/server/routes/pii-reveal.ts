@@ -21,6 +21,12 @@ const anonymous = (): DomainError =>
     details: { en: 'The rater chose to stay anonymous: there is no contact to reveal, and they are never contacted.' },
   });
 
+const notAwaitingCallback = (): DomainError =>
+  new DomainError('REVEAL_NOT_AWAITING_CALLBACK', '仅在待回访阶段可查看完整号码', {
+    status: 409,
+    details: { en: 'A call-back officer may see the full number only while the warning awaits its call-back.' },
+  });
+
 const purged = (): DomainError =>
   new DomainError('PERSONAL_DATA_PURGED', '已按保留期限销毁', { status: 410, details: { en: 'Erased under the retention policy: the key was destroyed.' } });
 
@@ -28,7 +34,9 @@ const purged = (): DomainError =>
  * 查看完整号码: a real-name rater's phone behind a warning in the caller's scope, once, with a reason.
  * Needs pii.reveal (call-back officer, administrator); every reveal is a PersonalDataRevealed event in
  * the access log with who, role, whose, which field and why — never the value. The answer is never
- * cached (no-store, as every staff API answer). Anonymous raters have nothing to reveal (409); a
+ * cached (no-store, as every staff API answer). A call-back officer needs the number only to make the
+ * call, so only while the warning awaits its call-back (待回访, else 409, nothing logged); an
+ * administrator may reveal in any phase. Anonymous raters have nothing to reveal (409); a
  * crypto-shredded phone answers 410 已按保留期限销毁.
  */
 export const piiRevealRoutes = (deps: StaffApiDeps) => {
@@ -43,6 +51,7 @@ export const piiRevealRoutes = (deps: StaffApiDeps) => {
       const id = c.req.param('id');
       const { warning } = await loadVisibleWarning(deps.store, principal, id);
       const { reason } = await readBody(c, RevealBody);
+      if (principal.role === 'callback_officer' && warning.phase !== 'awaiting_callback') throw notAwaitingCallback();
       const ref = warning.citizenContactRef;
       if (ref === null || !ref.startsWith('invitation-')) throw anonymous();
       const rating = (await deps.store.readStream(ref)).find((event) => event.type === 'EvaluationSubmitted');

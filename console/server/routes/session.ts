@@ -60,8 +60,8 @@ const accountView = (principal: StaffPrincipal, displayName: string) => ({
 });
 
 /**
- * 登录 / 退出: POST /session signs in (cookie + CSRF token; administrators, auditors and appraisal
- * officers post their TOTP code next, or enrol first: GET /session/step), GET /session/me tells the console who is
+ * 登录 / 退出: POST /session signs in (cookie + CSRF token; administrators, auditors, appraisal
+ * officers and call-back officers post their TOTP code next, or enrol first: GET /session/step), GET /session/me tells the console who is
  * signed in, DELETE /session signs out this browser, DELETE /session/all every browser,
  * POST /session/password changes the password (and ends every other session).
  */
