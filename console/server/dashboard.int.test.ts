@@ -190,6 +190,8 @@ describe('dashboard routes of the staff API (看板, scoped by department)', () 
     expect(await field('/ratings?hour=24')).toEqual(['query.hour']);
     expect(await field('/ratings?indicator=sm1')).toEqual(['query.indicator']);
     expect(await field('/ratings?negativeOnly=yes')).toEqual(['query.negativeOnly']);
+    expect(await field('/ratings?replyRate=yes')).toEqual(['query.replyRate']);
+    expect(await field('/ratings?from=2026-03-31&to=2026-03-01&replyRate=true')).toEqual(['query.to']);
     expect(await field('/dashboard/warnings/list?phase=done')).toEqual(['query.phase']);
     expect(await field(`/dashboard/warnings/list?lead=${'X'.repeat(65)}`)).toEqual(['query.lead']);
   });
@@ -222,5 +224,31 @@ describe('dashboard routes of the staff API (看板, scoped by department)', () 
     // By lead, a department gets its own lead warnings, whatever it asks for.
     const own = await get<Items>('handler-scj', '/dashboard/warnings/list?lead=RSJ&department=RSJ');
     expect(own.items.map((item) => item.warningId).sort()).toEqual(['w-cross', 'w-scj']);
+  });
+
+  it('opens 差评回复率 onto the 差评 it counts, by rated department, each saying whether it was answered', async () => {
+    // RSJ's 差评 rsj-1, its warning routed to SCJ, which answers it: RSJ's figure counts it, answered;
+    // SCJ's counts only its own 差评 scj-3, which no warning has answered.
+    const source = { sourceEventId: facts.ratingIds['rsj-1']!, ratingEventId: facts.ratingIds['rsj-1']! };
+    await h.raise('w-rsj-rated', { ...rsjWarning(), source, leadDepartment: 'SCJ' });
+    expect((await h.as(sessions['dispatcher']!, 'POST', '/api/staff/warnings/w-rsj-rated/dispatch', {})).status).toBe(200);
+    expect((await h.as(sessions['handler-scj']!, 'POST', '/api/staff/warnings/w-rsj-rated/reply', { text: '已核实并答复' })).status).toBe(200);
+    await readModels.caughtUp();
+    type Rate = { numerator: number; denominator: number };
+    type Rows = { rows: { ratingId: string; replied: boolean }[] };
+    const cases: [string, string, [string, boolean][], [number, number]][] = [
+      ['handler-rsj', '', [['rsj-1', true]], [1, 1]],
+      ['handler-scj', '', [['scj-3', false]], [0, 1]],
+      ['auditor', '&department=RSJ', [['rsj-1', true]], [1, 1]],
+      ['auditor', '', [['scj-3', false], ['rsj-1', true]], [1, 2]],
+    ];
+    const nameOf = (ratingId: string) => Object.entries(facts.ratingIds).find(([, id]) => id === ratingId)?.[0];
+    for (const [username, department, listed, [numerator, denominator]] of cases) {
+      const { negativeReplyRate } = await get<{ negativeReplyRate: Rate }>(username, `/dashboard/warnings${march}${department}`);
+      expect([negativeReplyRate.numerator, negativeReplyRate.denominator], `${username}${department}`).toEqual([numerator, denominator]);
+      const { rows } = await get<Rows>(username, `/ratings${march}${department}&replyRate=true`);
+      expect(rows.map((row) => [nameOf(row.ratingId), row.replied]), `${username}${department}`).toEqual(listed);
+      expect([rows.filter((row) => row.replied).length, rows.length]).toEqual([numerator, denominator]);
+    }
   });
 });

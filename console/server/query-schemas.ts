@@ -75,6 +75,8 @@ export const RatingsQuerySchema = filterQuery({
   indicatorLevelAtMost: v.optional(integer(1, 5)),
   /** The funnel's drill-down: period and channel are the invitation's (RatingDrill.invited). */
   invited: flag,
+  /** The 差评 behind 差评回复率 (RatingDrill.replyRate), each with `replied`, unanswered first. */
+  replyRate: flag,
 });
 
 export const PageQuerySchema = v.strictObject({

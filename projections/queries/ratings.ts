@@ -129,6 +129,8 @@ export interface RatingListItem {
   /** The citizen's comment with phone and ID numbers masked. */
   readonly comment: string | null;
   readonly attachments: number;
+  /** Whether a warning naming the 差评 has been answered: given by the `replyRate` drill only. */
+  readonly replied?: boolean;
 }
 
 /** What a chart can be clicked on, beyond the dashboard filter: a heatmap cell, a level, a radar item. */
@@ -145,11 +147,25 @@ export const RatingDrillSchema = v.strictObject({
    * (an SMS invitation may be rated by scanning the window's QR: a qr_case rating).
    */
   invited: v.optional(v.boolean()),
+  /**
+   * The 差评 that 差评回复率 counts (rectificationRates, queries/warnings.ts): rated within the filter
+   * (a department is the rated one, 办理部门, not the warning's lead), less those an upheld appeal
+   * (申诉成立) excludes; each says whether it was answered (`replied`), the unanswered first.
+   */
+  replyRate: v.optional(v.boolean()),
 });
 export type RatingDrill = v.InferOutput<typeof RatingDrillSchema>;
 
+/** A 差评 some answered warning names (read-models/rating-replies.ts), as 差评回复率 counts it. */
+const answered = sql`exists (select 1 from app.rating_replies rr where rr.rating_id = rating_facts.rating_id)`;
+
 const drillConditions = (drill: RatingDrill) => {
   const parts = [sql`true`];
+  if (drill.replyRate) {
+    parts.push(sql`negative`);
+    // As rectificationRates leaves them out: the ratings an upheld appeal's warning names (a handful, a partial index).
+    parts.push(sql`rating_facts.rating_id not in (select rating_id from app.warning_ratings where rating_excluded and rating_id is not null)`);
+  }
   if (drill.weekday !== undefined) parts.push(sql`weekday = ${drill.weekday}`);
   if (drill.hour !== undefined) parts.push(sql`hour = ${drill.hour}`);
   if (drill.level !== undefined) parts.push(sql`level = ${drill.level}`);
@@ -189,7 +205,10 @@ const ratedWithin = (filter: RatingFilter, drill: RatingDrill, negativeOnly: boo
   return sql`${ratingConditions(filter, negativeOnly ? { dayColumn: null } : {})} and ${submittedWithin(filter)}`;
 };
 
-/** The ratings behind a number (drill-down), newest first; `negativeOnly` lists the 差评清单. */
+/**
+ * The ratings behind a number (drill-down), newest first; `negativeOnly` lists the 差评清单, and the
+ * `replyRate` drill the 差评 behind 差评回复率, unanswered first.
+ */
 export const ratingList = async (
   db: Kysely<unknown>,
   options: {
@@ -200,6 +219,9 @@ export const ratingList = async (
     readonly offset?: number;
   } = {},
 ): Promise<RatingListItem[]> => {
+  const drill = options.drill ?? {};
+  // Every drill that lists only 差评 states its period as instants only (see below).
+  const negative = options.negativeOnly === true || drill.replyRate === true;
   const { rows } = await sql<{
     rating_id: string;
     submitted_at: string;
@@ -213,17 +235,19 @@ export const ratingList = async (
     reasons: string[];
     comment_masked: string | null;
     attachments: number;
+    replied: boolean | null;
   }>`
     select rating_id, to_json(submitted_at) #>> '{}' as submitted_at, level, negative, department_name, matter_name, hall_name,
-           window_name, channel, reasons, comment_masked, jsonb_array_length(attachments)::int as attachments
+           window_name, channel, reasons, comment_masked, jsonb_array_length(attachments)::int as attachments,
+           ${drill.replyRate ? answered : sql`null::boolean`} as replied
     from app.rating_facts
     -- A 差评 list states its period as instants only: as day keys too, it invites the 差评-by-day
     -- index, whose rows (every 差评 of a year) must all be sorted to find one page, instead of the
     -- 差评-newest-first ones (migration 0510).
-    where ${ratedWithin(options.filter ?? {}, options.drill ?? {}, options.negativeOnly === true)}
-      and ${drillConditions(options.drill ?? {})} ${options.negativeOnly ? sql`and negative` : sql``}
+    where ${ratedWithin(options.filter ?? {}, drill, negative)}
+      and ${drillConditions(drill)} ${options.negativeOnly ? sql`and negative` : sql``}
     -- The column, not the text of the same name in the select list: the newest-first index serves it.
-    order by rating_facts.submitted_at desc, rating_id
+    order by ${drill.replyRate ? sql`${answered}, ` : sql``}rating_facts.submitted_at desc, rating_id
     limit ${Math.min(options.limit ?? 50, 500)} offset ${options.offset ?? 0}`.execute(db);
   return rows.map((row) => ({
     ratingId: row.rating_id,
@@ -238,5 +262,6 @@ export const ratingList = async (
     reasons: row.reasons,
     comment: row.comment_masked,
     attachments: row.attachments,
+    ...(row.replied === null ? {} : { replied: row.replied }),
   }));
 };

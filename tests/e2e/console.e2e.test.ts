@@ -155,6 +155,18 @@ describe.runIf(needs('console end-to-end in Chromium', 'CHROMIUM_PATH'))(
       if (behind.some((warning) => warning.phase === 'closed')) expect(await drawer.innerText()).toContain('已办结');
       await page.keyboard.press('Escape');
       await expect.poll(() => drawer.isVisible()).toBe(false);
+      // 差评回复率 opens onto the 差评 it counts (rated department), each saying whether it was answered.
+      const reply = warnings.negativeReplyRate;
+      await page.locator('.kpi', { has: page.locator('.kpi-label', { hasText: /^差评回复率$/ }) }).click();
+      await drawer.waitFor();
+      await expect.poll(() => drawer.locator('.el-table__body-wrapper tbody tr').count(), { timeout: 20_000 }).toBe(Math.min(reply.denominator, 50));
+      if (reply.denominator <= 50) {
+        expect(await drawer.locator('[data-testid="replied-true"]').count(), '差评 answered').toBe(reply.numerator);
+        expect(await drawer.locator('[data-testid="replied-false"]').count(), '差评 unanswered').toBe(reply.denominator - reply.numerator);
+      }
+      expect(await drawer.locator('.el-drawer__title').innerText()).toContain(`差评 ${reply.denominator} 条,其中已答复 ${reply.numerator} 条`);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => drawer.isVisible()).toBe(false);
       if (!department) {
         // A chart's points as a folded list of buttons: the same drill-down from the keyboard alone.
         const stages = page.locator('section.panel', { has: page.locator('h2', { hasText: STAGE_CHART }) }).locator('[data-testid="chart-points"]');

@@ -8,8 +8,9 @@ import { readModels, scopedFilter } from '../rating-scope.ts';
 import { staffRoute } from '../openapi.ts';
 
 /**
- * GET /ratings: the ratings behind a number (drill-down, 差评清单 with negativeOnly=true), newest
- * first, comments masked, attachments as references the console opens through GET /blobs/:key.
+ * GET /ratings: the ratings behind a number (drill-down, 差评清单 with negativeOnly=true, the 差评
+ * behind 差评回复率 with replyRate=true), newest first, comments masked, attachments as references the
+ * console opens through GET /blobs/:key.
  */
 export const ratingRoutes = (deps: StaffApiDeps) => {
   const app = new Hono<StaffEnv>();
@@ -24,6 +25,7 @@ export const ratingRoutes = (deps: StaffApiDeps) => {
         ? { indicatorLevelAtMost: query.indicatorLevelAtMost }
         : {}),
       ...(query.invited === 'true' ? { invited: true } : {}),
+      ...(query.replyRate === 'true' ? { replyRate: true } : {}),
     };
     const rows = await readModels(deps.queries).ratingList({
       filter: scopedFilter(principalOf(c), query),

@@ -32,6 +32,8 @@ export type DrillRatingFilter = RatingFilter & {
   readonly level?: number;
   /** The response funnel's ratings: period and channel are the invitation's. */
   readonly invited?: boolean;
+  /** The 差评 behind 差评回复率 (by rated department, less those an upheld appeal excludes), each with `replied`. */
+  readonly replyRate?: boolean;
 };
 
 const q = (filter: DrillRatingFilter, extra: Query = {}): Query => ({ ...filter, ...extra });

@@ -114,6 +114,7 @@ export const en: Messages = {
     attribution:
       'Filtered by department: the good, negative, unrated and negative-rating reply rates count the department that handled (and was rated for) the service; the call-back verification and rectification completion rates count the warnings the department leads (on-site warnings are led by the government service department, which may not be the rated one). Warnings closed by an upheld appeal are left out of the rectification rates, and their ratings out of the reply rate.',
     drill: 'Show the records behind {name}',
+    replyDrill: '{name}: {denominator} negative ratings, {numerator} answered (unanswered listed first)',
   },
   dashboard: {
     title: 'Dashboard',
@@ -152,6 +153,9 @@ export const en: Messages = {
   channels: { sms: 'SMS link', qr_case: 'Case QR code', qr_static: 'Window QR code', online: 'Online', offline: 'Offline' },
   levels: { '5': 'Very satisfied', '4': 'Satisfied', '3': 'Fairly satisfied', '2': 'Dissatisfied', '1': 'Very dissatisfied' },
   drill: {
+    replied: 'Reply',
+    repliedYes: 'Answered',
+    repliedNo: 'Unanswered',
     ratingsTitle: 'Ratings',
     warningsTitle: 'Warnings',
     filterSummary: 'Filter: {summary}',

@@ -114,6 +114,7 @@ export const zhCN = {
     basisLabel: '计数(分子 / 分母)',
     attribution: '按部门筛选时:好评率、差评率、未评率、差评回复率按办理(被评价)部门统计;回访整改率、整改完成率按牵头整改部门统计(现场管理类预警由政务服务部门牵头,未必是被评价部门)。申诉成立的预警不计入整改类比率,其差评不计入差评回复率。',
     drill: '查看{name}明细',
+    replyDrill: '{name}明细:差评 {denominator} 条,其中已答复 {numerator} 条(未答复的列在前)',
   },
   dashboard: {
     title: '工作台',
@@ -152,6 +153,9 @@ export const zhCN = {
   channels: { sms: '短信链接', qr_case: '办件二维码', qr_static: '窗口二维码', online: '线上', offline: '线下' },
   levels: { '5': '非常满意', '4': '满意', '3': '基本满意', '2': '不满意', '1': '非常不满意' },
   drill: {
+    replied: '答复',
+    repliedYes: '已答复',
+    repliedNo: '未答复',
     ratingsTitle: '评价明细',
     warningsTitle: '预警明细',
     filterSummary: '筛选:{summary}',
