@@ -124,3 +124,9 @@ export const get = <T>(path: string, query?: Query): Promise<T> => request<T>('G
 
 /** A fresh Idempotency-Key for one submission of a form (kept across its retries). */
 export const newIdempotencyKey = (): string => crypto.randomUUID();
+
+/**
+ * The form's key was already spent on a submission with other content (its answer was lost, then the
+ * form was edited): that submission took effect, so the form takes a new key for this content.
+ */
+export const isIdempotencyKeyReused = (failure: unknown): boolean => failure instanceof ApiError && failure.code === 'IDEMPOTENCY_KEY_REUSED';

@@ -79,6 +79,7 @@ export const en: Messages = {
     loadFailed: 'Could not load: {detail}',
     submitted: 'Submitted',
     duplicate: 'This was submitted before; nothing was done twice',
+    keyReused: 'An earlier submission with different content already took effect: reload to see it; to submit this content as well, submit again',
     required: '{field} is required',
     noSample: '—',
     sample: 'sample {n}',

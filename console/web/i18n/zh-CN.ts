@@ -80,6 +80,7 @@ export const zhCN = {
     loadFailed: '加载失败:{detail}',
     submitted: '已提交',
     duplicate: '该操作此前已提交,未重复执行',
+    keyReused: '此前一次内容不同的提交已经生效:请刷新查看最新状态;如仍需提交本次内容,请再提交一次',
     required: '请填写{field}',
     noSample: '—',
     sample: '样本 {n}',

@@ -1,7 +1,7 @@
 import { ElMessage } from 'element-plus';
 import { ref } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { ApiError, newIdempotencyKey } from '../../../api/http.ts';
+import { ApiError, isIdempotencyKeyReused, newIdempotencyKey } from '../../../api/http.ts';
 import type { ActionAnswer } from '../../../api/types.ts';
 import type { WarningActionPath } from '../../../api/warnings.ts';
 import { actOnWarning } from '../../../api/warnings.ts';
@@ -31,6 +31,11 @@ export const useActionSubmit = (warningId: () => string, action: WarningActionPa
       onDone(answer);
       return true;
     } catch (failure) {
+      if (isIdempotencyKeyReused(failure)) {
+        key.value = newIdempotencyKey();
+        error.value = t('common.keyReused');
+        return false;
+      }
       fields.value = fieldErrorsOf(failure);
       error.value = failure instanceof ApiError ? failure.message : failure instanceof Error ? failure.message : String(failure);
       return false;
