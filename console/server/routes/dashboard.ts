@@ -58,7 +58,11 @@ export const dashboardRoutes = (deps: StaffApiDeps) => {
     return c.json({ rows: await readModels(deps.queries).heatmap(scopedFilter(principalOf(c), query)) });
   });
 
-  app.get('/warnings', staffRoute({ tag: 'dashboard', summary: 'Warning dashboard', query: DashboardQuerySchema }), async (c) => {
+  app.get('/warnings', staffRoute({
+      tag: 'dashboard',
+      summary: 'Warning dashboard: 差评回复率 by the whole filter (rated department); the warning rates by day, lead department, matter and window only (other filters do not apply to them)',
+      query: DashboardQuerySchema,
+    }), async (c) => {
     const query = parseQuery(c, DashboardQuerySchema);
     return c.json(await readModels(deps.queries).warningDashboard(scopedFilter(principalOf(c), query)));
   });
