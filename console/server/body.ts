@@ -48,7 +48,8 @@ export const idempotencyKey = (c: Context): string => {
 /**
  * A staff change's command identity: the Idempotency-Key scoped by account (two officers choosing the
  * same key never collide), with a fingerprint of the request (method, path, validated body), so that
- * the key sent again with a different request is refused (422) rather than answered with the first.
+ * the key sent again on the same warning, account or period with a different request is refused (422)
+ * rather than answered with the first (core/decider/command-handler.ts looks for it there).
  */
 export const staffCommand = (c: Context, accountId: string, key: string, body: unknown = null, scope = 'staff'): CommandRef => ({
   commandId: `${scope}:${accountId}:${key}`,

@@ -1,5 +1,5 @@
 import type { Actor, EventStore, NewEvent, RecordedEvent } from '../eventstore/types.ts';
-import { WrongExpectedVersion } from '../eventstore/types.ts';
+import { PartialDuplicateAppend, WrongExpectedVersion } from '../eventstore/types.ts';
 import type { Decider, DomainEvent } from './decider.ts';
 import { fold } from './decider.ts';
 import { bytesToHex, sha256Bytes } from '../pii/encoding.ts';
@@ -22,7 +22,6 @@ export interface CommandContext {
   readonly traceparent?: string;
 }
 
-/** An event this call appended, with its place in the stream (no second read needed to know it). */
 /** A command's identity as a caller hands it on (the id, and the request's fingerprint when there is one). */
 export type CommandRef = Pick<CommandContext, 'commandId' | 'requestFingerprint'>;
 
@@ -41,7 +40,11 @@ export const idempotencyKeyReused = (): ValidationFailed =>
     { status: 422, code: 'IDEMPOTENCY_KEY_REUSED' },
   );
 
-/** Refuses a retry whose request differs from the one first recorded under the same command id. */
+/**
+ * Refuses a retry whose request differs from the one first recorded under the same command id in
+ * this stream. The key is looked for where the request acts (its warning, account, period): the
+ * same key sent to another stream is not found there and acts as a new command.
+ */
 const assertSameRequest = (recorded: readonly RecordedEvent[], context: CommandContext): void => {
   if (context.requestFingerprint === undefined) return;
   const earlier = recorded.find((event) => event.metadata.commandId === context.commandId);
@@ -49,6 +52,7 @@ const assertSameRequest = (recorded: readonly RecordedEvent[], context: CommandC
   if (typeof fingerprint === 'string' && fingerprint !== context.requestFingerprint) throw idempotencyKeyReused();
 };
 
+/** An event this call appended, with its place in the stream (no second read needed to know it). */
 export interface AppendedEvent<Type extends string = string, Data = unknown> extends NewEvent<Type, Data> {
   readonly streamId: string;
   readonly streamVersion: number;
@@ -134,7 +138,9 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
         streamVersion: result.nextExpectedVersion,
       };
     } catch (error) {
-      if (error instanceof WrongExpectedVersion && attempt < maxAttempts) continue;
+      // A concurrent write, or a concurrent request under the same command id that decided other
+      // events (PartialDuplicateAppend): read again, and judge the command against what is there.
+      if ((error instanceof WrongExpectedVersion || error instanceof PartialDuplicateAppend) && attempt < maxAttempts) continue;
       throw error;
     }
   }

@@ -81,7 +81,7 @@ export const idempotencyKeyHeader = {
   in: 'header' as const,
   required: true,
   description:
-    'The same key from the same account is the same command: a retry acts once. Sent again with a different request (another action, path or body), it is refused with 422 IDEMPOTENCY_KEY_REUSED.',
+    'The same key from the same account is the same command: a retry acts once. Sent again on the same warning, account or period with a different request (another action or body), it is refused with 422 IDEMPOTENCY_KEY_REUSED; use a fresh key for every new action.',
   schema: { type: 'string' as const, pattern: '^[A-Za-z0-9_.:-]{8,128}$' },
 };
 

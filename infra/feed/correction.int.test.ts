@@ -14,6 +14,7 @@ import { warningsProjection } from '../../projections/warnings/projection.ts';
 import type { FeedTransport } from './outbox.ts';
 import { collectFeedRecords, schemaProblems, sendFeed, startFeedCollector } from './outbox.ts';
 import { formatReconciliation, reconcileFeed } from './reconcile.ts';
+import { up as upCollectAgain } from '../db/migrations/0803_feed_collect_corrections.ts';
 
 const MONTH = '2026-10';
 const warningId = 'yj0123456789abcdef012345';
@@ -145,6 +146,19 @@ for (const engine of engines('provincial feed correction')) {
       const after = await reconcileFeed(e.db, MONTH);
       expect([after.balanced, after.delivered]).toEqual([true, true]);
       expect((await reconcileFeed(e.db, '2026-11')).kinds.correction.records).toBe(0);
+    });
+
+    it('after migration 0803, a collector that passed the upheld appeal before corrections existed collects its correction, and nothing else', async () => {
+      // As before this release: the collector's checkpoint is past the review, and no correction exists.
+      await sql`delete from app.feed_outbox where record_id = ${`ZG${warningId}-R2`}`.execute(e.db);
+      const before = await outbox();
+      await catchUp();
+      expect(await outbox()).toEqual(before);
+      await upCollectAgain(e.db);
+      await catchUp();
+      const after = await outbox();
+      expect(after.map((row) => row.record_id)).toEqual([...before.map((row) => row.record_id), `ZG${warningId}-R2`].sort());
+      expect(after.filter((row) => row.record_id !== `ZG${warningId}-R2`)).toEqual(before);
     });
   });
 }

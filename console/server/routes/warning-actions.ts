@@ -39,7 +39,7 @@ interface ActionContext {
  * permission matrix refuses, 400 without an Idempotency-Key, 422 for a bad body, 404 for a warning
  * outside the caller's scope, then the warning decider decides (its refusals keep their codes).
  * The same Idempotency-Key from the same account is the same command: a retry appends nothing, and
- * the key sent with another action or body on the warning is refused (422 IDEMPOTENCY_KEY_REUSED).
+ * the key sent with another action or body on the same warning is refused (422 IDEMPOTENCY_KEY_REUSED).
  */
 export const warningActionRoutes = (deps: StaffApiDeps) => {
   const app = new Hono<StaffEnv>();
