@@ -12,7 +12,7 @@ import { engines } from '../../projections/testing/engines.ts';
 import { appendWarning, rate, rectifiedWarning, subject } from '../../projections/testing/events.ts';
 import { warningsProjection } from '../../projections/warnings/projection.ts';
 import type { FeedTransport } from './outbox.ts';
-import { collectFeedRecords, schemaProblems, sendFeed, startFeedCollector } from './outbox.ts';
+import { collectFeedRecords, feedCollectorId, schemaProblems, sendFeed, startFeedCollector } from './outbox.ts';
 import { formatReconciliation, reconcileFeed } from './reconcile.ts';
 import { up as upCollectAgain } from '../db/migrations/0803_feed_collect_corrections.ts';
 
@@ -148,13 +148,16 @@ for (const engine of engines('provincial feed correction')) {
       expect((await reconcileFeed(e.db, '2026-11')).kinds.correction.records).toBe(0);
     });
 
-    it('after migration 0803, a collector that passed the upheld appeal before corrections existed collects its correction, and nothing else', async () => {
-      // As before this release: the collector's checkpoint is past the review, and no correction exists.
+    it('where the collector before corrections had passed the upheld appeal, the renamed collector collects its correction, and nothing else', async () => {
+      // As before this release: the old collector's checkpoint is past the review, and no correction exists.
+      const { rows } = await sql<{ position: string }>`select position from eventstore.checkpoints where subscriber_id = ${feedCollectorId}`.execute(e.db);
+      await sql`delete from eventstore.checkpoints where subscriber_id = ${feedCollectorId}`.execute(e.db);
+      await sql`insert into eventstore.checkpoints (subscriber_id, position) values ('provincial-feed', ${rows[0]!.position})
+                on conflict (subscriber_id) do update set position = excluded.position`.execute(e.db);
       await sql`delete from app.feed_outbox where record_id = ${`ZG${warningId}-R2`}`.execute(e.db);
       const before = await outbox();
-      await catchUp();
-      expect(await outbox()).toEqual(before);
       await upCollectAgain(e.db);
+      expect((await sql`select 1 from eventstore.checkpoints where subscriber_id = 'provincial-feed'`.execute(e.db)).rows).toEqual([]);
       await catchUp();
       const after = await outbox();
       expect(after.map((row) => row.record_id)).toEqual([...before.map((row) => row.record_id), `ZG${warningId}-R2`].sort());

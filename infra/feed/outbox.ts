@@ -19,7 +19,13 @@ import type { WarningRaised } from '../../core/warning/events.ts';
 import { shanghaiKeys } from '../../projections/time/shanghai.ts';
 import { ratingRecord, rectificationCorrection, rectificationRecord, through } from './map.ts';
 
-export const feedCollectorId = 'provincial-feed';
+/**
+ * The collector's checkpoint. Renamed (it was `provincial-feed`) when corrections came: the collector
+ * with corrections reads the log from its start once, so that appeals upheld after closure before then
+ * get theirs, whatever the collector before it saves while a rollout runs; every record id is fixed by
+ * its source, so reading again adds nothing else. Migration 0803 drops the old checkpoint.
+ */
+export const feedCollectorId = 'provincial-feed-2';
 
 export type FeedAnswer =
   | { readonly recordId: string; readonly status: 'accepted' }
