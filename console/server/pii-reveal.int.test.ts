@@ -14,7 +14,7 @@ const PHONE = '13912345678';
  * Issue 6: revealing a real-name rater's phone (查看完整号码) needs pii.reveal and a reason, answers
  * once with no-store, and leaves a PersonalDataRevealed access event without the value. Anonymous
  * raters have nothing to reveal and are never contacted. A call-back officer may reveal only while
- * the warning awaits its call-back (待回访); an administrator in any phase.
+ * the warning awaits its phone call-back (待回访, the call not yet recorded); an administrator in any phase.
  */
 describe('reveal of a rater’s phone through the staff API', () => {
   let h: StaffApiHarness;
@@ -35,11 +35,14 @@ describe('reveal of a rater’s phone through the staff API', () => {
       );
     }
     // rv-real awaits dispatch, rv-reply awaits the department's reply, rv-callback awaits its call-back.
-    for (const id of ['rv-real', 'rv-reply', 'rv-callback']) await h.raise(id, { ...scjWarning(), citizenContactRef: 'invitation-inv-real' });
+    for (const id of ['rv-real', 'rv-reply', 'rv-callback', 'rv-called']) await h.raise(id, { ...scjWarning(), citizenContactRef: 'invitation-inv-real' });
     await h.raise('rv-anon', { ...scjWarning(), citizenContactRef: null });
     const handler = await h.signIn('handler-scj');
-    for (const id of ['rv-reply', 'rv-callback']) expect((await h.as(s['dispatcher']!, 'POST', `/api/staff/warnings/${id}/dispatch`, {})).status).toBe(200);
-    expect((await h.as(handler, 'POST', '/api/staff/warnings/rv-callback/reply', { text: '已约谈窗口人员并张贴材料清单' })).status).toBe(200);
+    for (const id of ['rv-reply', 'rv-callback', 'rv-called']) expect((await h.as(s['dispatcher']!, 'POST', `/api/staff/warnings/${id}/dispatch`, {})).status).toBe(200);
+    for (const id of ['rv-callback', 'rv-called']) expect((await h.as(handler, 'POST', `/api/staff/warnings/${id}/reply`, { text: '已约谈窗口人员并张贴材料清单' })).status).toBe(200);
+    // rv-called: the phone call-back is recorded; the on-site check still keeps it in 待回访.
+    const called = await h.as(s['callback']!, 'POST', '/api/staff/warnings/rv-called/phone-callback', { calledAt: h.deps.clock.now().toISOString(), satisfied: true, notes: '群众表示满意' });
+    expect(called.status, await called.clone().text()).toBe(200);
   });
   afterAll(async () => h?.close());
 
@@ -58,19 +61,20 @@ describe('reveal of a rater’s phone through the staff API', () => {
     expect(JSON.stringify([events[0]!.data, events[0]!.metadata])).not.toContain(PHONE);
   });
 
-  it('refuses a call-back officer before the warning awaits its call-back (409, in both languages), logging nothing', async () => {
+  it('refuses a call-back officer before the warning awaits its call-back, and once the call is recorded (409, in both languages), logging nothing', async () => {
     const before = (await revealEvents()).length;
-    for (const id of ['rv-real', 'rv-reply']) {
+    expect((await h.store.readStream('warning-rv-called')).map((event) => event.type)).toContain('PhoneCallbackRecorded');
+    for (const id of ['rv-real', 'rv-reply', 'rv-called']) {
       const res = await reveal('callback', id, { reason: '提前核实联系方式' });
       expect(res.status, id).toBe(409);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
       const text = await res.text();
       expect(text).not.toContain(PHONE);
-      expect(JSON.parse(text)).toMatchObject({ code: 'REVEAL_NOT_AWAITING_CALLBACK', detail: '仅在待回访阶段可查看完整号码' });
+      expect(JSON.parse(text)).toMatchObject({ code: 'REVEAL_NOT_AWAITING_CALLBACK', detail: '仅在待电话回访时可查看完整号码' });
     }
     const english = await h.as(s['callback']!, 'POST', '/api/staff/warnings/rv-reply/contact/reveal', { reason: 'checking early' }, { 'accept-language': 'en' });
     expect(english.status).toBe(409);
-    expect(((await english.json()) as { detail: string }).detail).toMatch(/only while the warning awaits its call-back/);
+    expect(((await english.json()) as { detail: string }).detail).toMatch(/only while the warning awaits its phone call-back/);
     expect((await revealEvents()).length).toBe(before);
   });
 

@@ -22,9 +22,9 @@ const anonymous = (): DomainError =>
   });
 
 const notAwaitingCallback = (): DomainError =>
-  new DomainError('REVEAL_NOT_AWAITING_CALLBACK', '仅在待回访阶段可查看完整号码', {
+  new DomainError('REVEAL_NOT_AWAITING_CALLBACK', '仅在待电话回访时可查看完整号码', {
     status: 409,
-    details: { en: 'A call-back officer may see the full number only while the warning awaits its call-back.' },
+    details: { en: 'A call-back officer may see the full number only while the warning awaits its phone call-back.' },
   });
 
 const purged = (): DomainError =>
@@ -35,7 +35,8 @@ const purged = (): DomainError =>
  * Needs pii.reveal (call-back officer, administrator); every reveal is a PersonalDataRevealed event in
  * the access log with who, role, whose, which field and why — never the value. The answer is never
  * cached (no-store, as every staff API answer). A call-back officer needs the number only to make the
- * call, so only while the warning awaits its call-back (待回访, else 409, nothing logged); an
+ * call, so only while the warning awaits its phone call-back (待回访, the call not yet recorded; else
+ * 409, nothing logged); an
  * administrator may reveal in any phase. Anonymous raters have nothing to reveal (409); a
  * crypto-shredded phone answers 410 已按保留期限销毁.
  */
@@ -51,7 +52,8 @@ export const piiRevealRoutes = (deps: StaffApiDeps) => {
       const id = c.req.param('id');
       const { warning } = await loadVisibleWarning(deps.store, principal, id);
       const { reason } = await readBody(c, RevealBody);
-      if (principal.role === 'callback_officer' && warning.phase !== 'awaiting_callback') throw notAwaitingCallback();
+      // The number is for the phone call-back (电话回访): before it is due, and once it is recorded, it is not needed.
+      if (principal.role === 'callback_officer' && (warning.phase !== 'awaiting_callback' || warning.callbacks.phone.satisfied !== null)) throw notAwaitingCallback();
       const ref = warning.citizenContactRef;
       if (ref === null || !ref.startsWith('invitation-')) throw anonymous();
       const rating = (await deps.store.readStream(ref)).find((event) => event.type === 'EvaluationSubmitted');
