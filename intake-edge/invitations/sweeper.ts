@@ -3,7 +3,10 @@ import { handleCommand } from '../../core/decider/command-handler.ts';
 import type { InvitationEvent } from '../../core/invitation/events.ts';
 import { invitationStreamId } from '../../core/invitation/events.ts';
 import { invitationDecider, reminderDue } from '../../core/invitation/decider.ts';
+import type { InvitationState } from '../../core/invitation/decider.ts';
 import type { LinkTokens } from '../../core/invitation/token.ts';
+import { invitationIdFor } from '../../core/invitation/token.ts';
+import type { InvitationTrigger } from '../../core/invitation/types.ts';
 import type { IntakeDeps } from '../deps.ts';
 import { forgetOldNonces } from '../case-api/signature.ts';
 import { forgetOldRateLimits } from '../static-qr/rate-limit.ts';
@@ -65,9 +68,31 @@ export const sweepInvitations = async (deps: IntakeDeps & { tokens: LinkTokens }
   return { reminded, expired, settled, failed };
 };
 
+/** The invitations of the same case at later stages than this trigger's (一事多评), if any. */
+const LATER_TRIGGERS: Partial<Record<InvitationTrigger, readonly InvitationTrigger[]>> = {
+  stage_accepted: ['stage_in_progress', 'case_completed'],
+  stage_in_progress: ['case_completed'],
+};
+
+/**
+ * Whether the citizen has already rated this case at a later stage: an earlier stage's reminder
+ * would then ask again about a case they have just rated. The earlier link itself stays valid.
+ */
+const ratedLater = async (deps: IntakeDeps, state: InvitationState): Promise<boolean> => {
+  const issued = state.issued!;
+  const later = LATER_TRIGGERS[issued.trigger];
+  if (!later || !issued.subject.caseId) return false;
+  const caseId = issued.subject.caseId;
+  const streams = await Promise.all(later.map(async (trigger) => deps.store.readStream(invitationStreamId(await invitationIdFor(caseId, trigger)))));
+  return streams.some((recorded) => recorded.some((event) => event.type === 'EvaluationSubmitted'));
+};
+
 type PendingRow = { readonly invitation_id: string; readonly expires_at: Date };
 
-/** One row: expire it, remind once, or drop it when the invitation is settled. */
+/**
+ * One row: expire it, remind once (not when the case was already rated at a later stage), or drop
+ * it when the invitation is settled.
+ */
 const sweepRow = async (deps: IntakeDeps & { tokens: LinkTokens }, row: PendingRow, now: Date): Promise<'reminded' | 'expired' | 'settled' | 'waiting'> => {
   const streamId = invitationStreamId(row.invitation_id);
   const state = fold(invitationDecider, (await deps.store.readStream(streamId)) as unknown as InvitationEvent[]);
@@ -76,7 +101,7 @@ const sweepRow = async (deps: IntakeDeps & { tokens: LinkTokens }, row: PendingR
   if (state.status === 'issued' && new Date(state.issued!.expiresAt) <= now) {
     await handleCommand(deps.store, streamId, invitationDecider, { type: 'ExpireInvitation', now: now.toISOString() }, context('expire'));
     expired = true;
-  } else if (reminderDue(state, now.toISOString())) {
+  } else if (reminderDue(state, now.toISOString()) && !(await ratedLater(deps, state))) {
     const link = `${deps.config.publicBaseUrl}/e/${await deps.tokens.issue(row.invitation_id)}`;
     const sent = await sendInvitationSms(deps, state.issued!, link, 'remind');
     if (sent?.status === 'sent') {

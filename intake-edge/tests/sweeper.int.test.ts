@@ -5,6 +5,7 @@ import { invitationStreamId } from '../../core/invitation/events.ts';
 import { createTestPglite } from '../../tests/support/databases.ts';
 import { sweepInvitations } from '../invitations/sweeper.ts';
 import { completeCaseAndGetToken } from './cases.ts';
+import { caseEvent, form, tokenFromSms } from './fixtures.ts';
 import type { IntakeBackend } from './harness.ts';
 import { createHarness, testConfig } from './harness.ts';
 
@@ -49,6 +50,40 @@ describe('the invitation sweeper (PGlite)', () => {
       expect(report).toMatchObject({ reminded: 1, failed: 1 });
       const row = await h.services.db.selectFrom('app.pending_invitations').select('next_due_at').where('invitation_id', '=', 'inv-sweep-bad').executeTakeFirstOrThrow();
       expect(new Date(row.next_due_at).getTime()).toBe(h.clock.now().getTime() + 10 * 60_000);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('一事多评: an earlier stage is not reminded once the case is rated at completion; unrated, both are', async () => {
+    const h = await createHarness(backend, { config: { ...testConfig, invitations: { ...testConfig.invitations, alsoAtStages: ['accepted'] } } });
+    try {
+      /** A case registered at 受理 and completed at once: two invitations; the completion's token is returned. */
+      const stagedCase = async () => {
+        const registered = caseEvent({ type: 'registered', sequence: 1, stage: 'accepted' });
+        expect((await h.postCaseEvents(registered)).status).toBe(200);
+        expect((await h.postCaseEvents(caseEvent({ caseId: registered.caseId, sequence: 2 }))).status).toBe(200);
+        await h.react();
+        const sms = (await h.outbox()).filter((row) => row.purpose === 'invitation');
+        expect(sms.map((row) => row.template_code).slice(-2)).toEqual(['invitation_stage', 'invitation']);
+        return tokenFromSms(sms.at(-1)!.text);
+      };
+      const ratedToken = await stagedCase();
+      await stagedCase();
+      const rated = await h.app.request(`/e/${ratedToken}`, { method: 'POST', body: form({ overall: '5' }), headers: { accept: 'application/json' } });
+      expect(rated.status).toBe(201);
+
+      h.clock.advanceHours(25);
+      const report = await sweepInvitations(h.services);
+      // The unrated case's two invitations are reminded; of the rated case, neither is.
+      expect(report).toMatchObject({ reminded: 2, settled: 1, failed: 0 });
+      const reminded = (await h.eventsOfType('InvitationReminded')).map((event) => event.streamId);
+      const issued = (await h.eventsOfType('InvitationIssued')).slice(-4).map((event) => event.data as InvitationIssued['data']);
+      expect(issued.map((data) => data.trigger)).toEqual(['stage_accepted', 'case_completed', 'stage_accepted', 'case_completed']);
+      expect(reminded.slice(-2).sort()).toEqual([invitationStreamId(issued[2]!.invitationId), invitationStreamId(issued[3]!.invitationId)].sort());
+      // The rated case's earlier-stage link still works until it expires: its row waits for the expiry.
+      const row = await h.services.db.selectFrom('app.pending_invitations').select('next_due_at').where('invitation_id', '=', issued[0]!.invitationId).executeTakeFirstOrThrow();
+      expect(new Date(row.next_due_at).toISOString()).toBe(issued[0]!.expiresAt);
     } finally {
       await h.close();
     }
