@@ -1,28 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
-import type { Kysely } from 'kysely';
-import { NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadWorkingCalendar } from '../core/calendar/load.ts';
 import { handleCommand } from '../core/decider/command-handler.ts';
 import { createPgliteEventStore } from '../core/eventstore/pglite.ts';
 import type { EventStore, RecordedEvent, Subscription } from '../core/eventstore/types.ts';
-import { generatePiiKeyring } from '../core/pii/keyring.ts';
-import { createPiiVault } from '../core/pii/vault.ts';
-import { createOutboxSmsGateway } from '../core/sms/outbox.ts';
-import type { SmsDatabase } from '../core/sms/send-log.ts';
 import type { WarningCommand } from '../core/warning/commands.ts';
 import { warningDecider } from '../core/warning/decider.ts';
 import { warningStreamId } from '../core/warning/stream.ts';
 import { actors, evidence, raiseCommand } from '../core/warning/testing.ts';
 import { createTestPglite } from '../tests/support/databases.ts';
 import { needs, testEnv } from '../tests/support/env.ts';
-import { createWarningActivities } from './activities.ts';
 import type { SignalOutcome } from './client.ts';
 import { startWarningForwarder } from './forwarder.ts';
-import { recipients } from './lifecycle-harness.ts';
-import { createWarningWorker } from './worker.ts';
+import { startDevServerLifecycle } from './testing/dev-server-lifecycle.ts';
 
 /**
  * The same lifecycle on the Temporal dev server (real clock, so only the staff-driven path): the
@@ -33,28 +23,16 @@ describe.runIf(needs('warning lifecycle on the Temporal dev server', 'TEMPORAL_A
   let store: EventStore;
   let close: () => Promise<void>;
   let client: Client;
-  let worker: Worker;
-  let running: Promise<void>;
   let forwarder: Subscription;
   const taskQueue = `warnings-dev-${randomUUID()}`;
 
   beforeAll(async () => {
     const { pglite, db } = await createTestPglite();
     store = createPgliteEventStore({ pglite, db });
-    const sms = createOutboxSmsGateway({ db: db as unknown as Kysely<SmsDatabase>, vault: createPiiVault({ keyring: generatePiiKeyring() }) });
-    const address = testEnv('TEMPORAL_ADDRESS')!;
-    const connection = await NativeConnection.connect({ address });
-    client = new Client({ connection: await Connection.connect({ address }) });
-    const activities = createWarningActivities({ store, sms, recipients, calendar: () => loadWorkingCalendar(store), clock: () => new Date(), log: () => {} });
-    worker = await createWarningWorker({ connection, taskQueue, activities });
-    running = worker.run();
-    forwarder = startWarningForwarder({ store, client, taskQueue, pollIntervalMs: 20 });
+    const lifecycle = await startDevServerLifecycle({ address: testEnv('TEMPORAL_ADDRESS')!, taskQueue, store, db });
+    ({ client, forwarder } = lifecycle);
     close = async () => {
-      await forwarder.stop();
-      worker.shutdown();
-      await running;
-      await connection.close();
-      await client.connection.close();
+      await lifecycle.close();
       await store.close();
       await pglite.close();
     };

@@ -1,17 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
-import { NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadWorkingCalendar } from '../../core/calendar/load.ts';
 import { handleCommand } from '../../core/decider/command-handler.ts';
 import { createPgliteEventStore } from '../../core/eventstore/pglite.ts';
 import type { EventStore, RecordedEvent, Subscription } from '../../core/eventstore/types.ts';
-import { generatePiiKeyring } from '../../core/pii/keyring.ts';
-import { createPiiVault } from '../../core/pii/vault.ts';
-import { createOutboxSmsGateway } from '../../core/sms/outbox.ts';
-import type { SmsDatabase } from '../../core/sms/send-log.ts';
 import { warningDecider } from '../../core/warning/decider.ts';
 import { warningStreamId } from '../../core/warning/stream.ts';
 import { raiseCommand } from '../../core/warning/testing.ts';
@@ -19,13 +12,10 @@ import type { Projections } from '../../projections/index.ts';
 import { projectionRegistry, startProjections } from '../../projections/index.ts';
 import { createTestPglite } from '../../tests/support/databases.ts';
 import { needs, testEnv } from '../../tests/support/env.ts';
-import { createWarningActivities } from '../../workflows/activities.ts';
 import { signalWarningEvent } from '../../workflows/client.ts';
 import { defaultLifecycleConfig } from '../../workflows/config.ts';
-import { startWarningForwarder } from '../../workflows/forwarder.ts';
-import { recipients } from '../../workflows/lifecycle-harness.ts';
 import { progressQuery } from '../../workflows/signals.ts';
-import { createWarningWorker } from '../../workflows/worker.ts';
+import { startDevServerLifecycle } from '../../workflows/testing/dev-server-lifecycle.ts';
 import { lifecyclesUsageProblem, runLifecyclesCommand } from './lifecycles-command.ts';
 
 describe('npm run ops -- --lifecycles: arguments', () => {
@@ -47,7 +37,6 @@ describe.runIf(needs('warning lifecycle repair on the Temporal dev server', 'TEM
   let store: EventStore;
   let db: Kysely<unknown>;
   let client: Client;
-  let worker: Worker;
   let forwarder: Subscription;
   let projections: Projections;
   let close: () => Promise<void>;
@@ -60,23 +49,13 @@ describe.runIf(needs('warning lifecycle repair on the Temporal dev server', 'TEM
     const test = await createTestPglite();
     db = test.db;
     store = createPgliteEventStore(test);
-    const sms = createOutboxSmsGateway({ db: db as Kysely<SmsDatabase>, vault: createPiiVault({ keyring: generatePiiKeyring() }) });
-    const address = testEnv('TEMPORAL_ADDRESS')!;
-    const connection = await NativeConnection.connect({ address });
-    client = new Client({ connection: await Connection.connect({ address }) });
-    const activities = createWarningActivities({ store, sms, recipients, calendar: () => loadWorkingCalendar(store), clock: () => new Date(), log: () => {} });
-    worker = await createWarningWorker({ connection, taskQueue, activities });
-    const running = worker.run();
-    forwarder = startWarningForwarder({ store, client, taskQueue, config: startedWith, pollIntervalMs: 20 });
+    const lifecycle = await startDevServerLifecycle({ address: testEnv('TEMPORAL_ADDRESS')!, taskQueue, store, db, config: startedWith });
+    ({ client, forwarder } = lifecycle);
     projections = await startProjections({ store, db }, projectionRegistry, { log: () => {} });
     close = async () => {
       for (const id of started) await client.workflow.getHandle(id).terminate('test over').catch(() => {});
       await projections.stop();
-      await forwarder.stop();
-      worker.shutdown();
-      await running;
-      await connection.close();
-      await client.connection.close();
+      await lifecycle.close();
       await store.close();
       await test.pglite.close();
     };
