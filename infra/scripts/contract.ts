@@ -11,12 +11,12 @@
  * Environment: SCHEMATHESIS (the command, default `python3 -m schemathesis.cli`), CONTRACT_MAX_EXAMPLES (default 25).
  */
 import { spawn } from 'node:child_process';
-import { generate } from 'otplib';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { demoIntakeHalls } from '../demo/world.ts';
 import { startConsoleStack } from '../../tests/support/console-stack.ts';
+import { signInStaff } from '../../tests/support/staff-sign-in.ts';
 
 // The module, not the `schemathesis` script: a pip --user install need not be on PATH.
 const [command, ...commandArgs] = (process.env['SCHEMATHESIS'] ?? 'python3 -m schemathesis.cli').split(' ') as [string, ...string[]];
@@ -91,11 +91,9 @@ const excluded = {
   ],
 } as const;
 
-const cookiesOf = (headers: Headers): string[] => headers.getSetCookie().map((line) => line.split(';')[0]!);
-
 /**
- * Signs in as a demo account: the password, then, when the sign-in asks for it, the TOTP step (an
- * administrator enrols on first sign-in; the code comes from the secret the answer shows).
+ * Signs in as a demo account as a browser would (tests/support/staff-sign-in.ts: the password, then
+ * the TOTP step when the sign-in asks for it), and gives the session as schemathesis's header options.
  */
 const signInAs = async (origin: string, username: string): Promise<string[]> => {
   const post = (body: unknown, cookie?: string) =>
@@ -104,16 +102,8 @@ const signInAs = async (origin: string, username: string): Promise<string[]> => 
       headers: { 'content-type': 'application/json', origin, ...(cookie ? { cookie } : {}) },
       body: JSON.stringify(body),
     });
-  let response = await post({ username, password });
-  let answer = (await response.json()) as { csrfToken?: string; stage?: string; enrolment?: { secret: string } };
-  if (response.ok && answer.enrolment) {
-    const code = await generate({ secret: answer.enrolment.secret, epoch: Math.floor(Date.now() / 1000), period: 30 });
-    response = await post({ code }, cookiesOf(response.headers).join('; '));
-    answer = (await response.json()) as typeof answer;
-  }
-  if (!response.ok || !answer.csrfToken) throw new Error(`signing in as ${username} failed: ${response.status} ${JSON.stringify(answer)}`);
-  const cookie = cookiesOf(response.headers).join('; ');
-  return ['-H', `Cookie: ${cookie}`, '-H', `X-CSRF-Token: ${answer.csrfToken}`, '-H', `Origin: ${origin}`];
+  const session = await signInStaff(post, username, password);
+  return ['-H', `Cookie: ${session.cookie}`, '-H', `X-CSRF-Token: ${session.csrfToken}`, '-H', `Origin: ${origin}`];
 };
 
 const stack = await startConsoleStack({ days: 2, seed: 'contract', password });
