@@ -8,7 +8,7 @@ import { assertNever } from './decider.ts';
 import { deriveEventId, handleCommand } from './command-handler.ts';
 
 // A tally small enough to read at a glance: it exists to exercise the handling cycle.
-type TallyCommand = { type: 'Add'; amount: number } | { type: 'Close' };
+type TallyCommand = { type: 'Add'; amount: number } | { type: 'AddEach'; amounts: number[] } | { type: 'Close' };
 type TallyEvent = { type: 'Added'; data: { amount: number } } | { type: 'Closed'; data: Record<string, never> };
 type TallyState = { total: number; closed: boolean };
 
@@ -20,6 +20,8 @@ const tally: Decider<TallyCommand, TallyEvent, TallyState> = {
     switch (command.type) {
       case 'Add':
         return [{ type: 'Added', data: { amount: command.amount } }];
+      case 'AddEach':
+        return command.amounts.map((amount) => ({ type: 'Added', data: { amount } }) as const);
       case 'Close':
         return [{ type: 'Closed', data: {} }];
       default:
@@ -87,6 +89,25 @@ describe('handleCommand on the embedded store', () => {
     await handleCommand(store, 'tally-g', tally, { type: 'Add', amount: 1 }, context('key-2'));
     expect(await handleCommand(store, 'tally-g', tally, { type: 'Add', amount: 1 }, { ...context('key-2'), requestFingerprint: 'request-c' })).toMatchObject({ alreadyHandled: true });
     expect((await store.readStream('tally-f')).map((event) => event.data)).toEqual([{ amount: 5 }]);
+  });
+
+  it('judges a request that raced another under the same key once the other has landed: refused if it differs, answered from the record if not', async () => {
+    const asSent = (fingerprint: string) => ({ ...context('key-3'), requestFingerprint: fingerprint });
+    // Each late request decided on the stream as it was before the first one landed (`read: []`), as
+    // a request running alongside it would; its append then meets the first request's events.
+    const late = { read: [] };
+    await handleCommand(store, 'tally-h', tally, { type: 'AddEach', amounts: [1, 2] }, asSent('request-a'));
+    const refused = { code: 'IDEMPOTENCY_KEY_REUSED', status: 422 };
+    // Another request under that key, whether it decided more events, fewer or as many (the store
+    // meets the same event ids; with more, some of its ids are new): refused, not a 409 and not applied.
+    await expect(handleCommand(store, 'tally-h', tally, { type: 'AddEach', amounts: [3, 4, 5] }, asSent('request-b'), late)).rejects.toMatchObject(refused);
+    await expect(handleCommand(store, 'tally-h', tally, { type: 'AddEach', amounts: [3] }, asSent('request-b'), late)).rejects.toMatchObject(refused);
+    await expect(handleCommand(store, 'tally-h', tally, { type: 'AddEach', amounts: [4, 5] }, asSent('request-b'), late)).rejects.toMatchObject(refused);
+    // The same request, however many events it decided on the state it read: answered as handled.
+    for (const amounts of [[1, 2, 9], [1], [1, 2]]) {
+      expect(await handleCommand(store, 'tally-h', tally, { type: 'AddEach', amounts }, asSent('request-a'), late)).toMatchObject({ alreadyHandled: true, appended: [] });
+    }
+    expect((await store.readStream('tally-h')).map((event) => event.data)).toEqual([{ amount: 1 }, { amount: 2 }]);
   });
 
   it('re-decides on the latest state when writers race, so every command lands exactly once', async () => {
