@@ -284,15 +284,36 @@ describe.runIf(needs('console end-to-end in Chromium', 'CHROMIUM_PATH'))(
         await form.locator('[data-testid="override-submit"]').click();
         await form.getByText('请填写调整理由').first().waitFor();
         await form.locator('textarea').fill('评价含误点击,经核实调整');
-        await form.locator('[data-testid="override-submit"]').click();
-        await expect.poll(() => cell(target.unit, 'good_rate').locator('.override-value').count(), { timeout: 20_000 }).toBe(1);
-        expect(await cell(target.unit, 'good_rate').locator('.override-value').innerText()).toBe('88.8%');
+        const overridePost = (request: { method(): string; url(): string }) => request.method() === 'POST' && /\/scorecards\/department\/[^/]+\/overrides$/.test(request.url());
+        const [firstOverride] = await Promise.all([page.waitForRequest(overridePost), form.locator('[data-testid="override-submit"]').click()]);
+        const firstKey = (await firstOverride.allHeaders())['idempotency-key']!;
+        expect(firstKey).toBeTruthy();
+        // (Another account may have overridden this line already, in its own pass of this test.)
+        await expect.poll(() => cell(target.unit, 'good_rate').locator('.override-value').allInnerTexts(), { timeout: 20_000 }).toEqual(['88.8%']);
         expect(await cell(target.unit, 'good_rate').locator('.value').innerText()).toBe(percent(target.goodRate));
         const after = await apiJson<Scorecard>(page, `/scorecards/department/${period}`);
         const overridden = after.rows.find((row) => row.unit === target.unit)!.overrides.good_rate!;
         expect(overridden.value).toBeCloseTo(0.888, 6);
         expect(overridden.computed).toBe(target.goodRate.value);
         expect(overridden.reason).toBe('评价含误点击,经核实调整');
+        // A different override sent under the first one's Idempotency-Key (as a client that reused a
+        // key would): refused, and the form says the earlier submission took effect. Sent again, with
+        // the new key the form then takes, it is applied.
+        await expect.poll(() => page.locator('.el-message').count(), { timeout: 20_000 }).toBe(0);
+        await page.locator(`[data-testid="override-${target.unit}"]`).click();
+        await form.waitFor();
+        await form.locator('[data-testid="override-value"] input').fill('77.7');
+        await form.locator('[data-testid="override-value"] input').press('Tab');
+        await form.locator('textarea').fill('复核后再次调整');
+        await page.route(/\/scorecards\/department\/[^/]+\/overrides$/, (route) => route.continue({ headers: { ...route.request().headers(), 'idempotency-key': firstKey } }), { times: 1 });
+        const [reused] = await Promise.all([page.waitForResponse((response) => overridePost(response.request())), form.locator('[data-testid="override-submit"]').click()]);
+        expect(reused.status()).toBe(422);
+        await form.getByText('此前一次内容不同的提交已经生效').waitFor();
+        expect(await cell(target.unit, 'good_rate').locator('.override-value').innerText()).toBe('88.8%');
+        const [again] = await Promise.all([page.waitForResponse((response) => overridePost(response.request())), form.locator('[data-testid="override-submit"]').click()]);
+        expect(again.status()).toBe(200);
+        expect((await again.request().allHeaders())['idempotency-key']).not.toBe(firstKey);
+        await expect.poll(() => cell(target.unit, 'good_rate').locator('.override-value').innerText(), { timeout: 20_000 }).toBe('77.7%');
         // The success notice fades out before axe looks at the page.
         await expect.poll(() => page.locator('.el-message').count(), { timeout: 20_000 }).toBe(0);
         await page.mouse.move(0, 0);
