@@ -15,6 +15,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { fold } from '../../core/decider/decider.ts';
 import type { EventStore, LogPosition, RecordedEvent } from '../../core/eventstore/types.ts';
+import { inLanes } from '../../core/shared/lanes.ts';
 import { warningDecider } from '../../core/warning/decider.ts';
 import type { WarningEvent } from '../../core/warning/events.ts';
 import type { WarningPhase } from '../../core/warning/state.ts';
@@ -57,6 +58,8 @@ export interface LifecyclesDeps {
   /** The clocks when the last run's input cannot be read (the forwarder's; default: the workflow's own). */
   readonly config?: LifecycleConfig;
   readonly forwarderId?: string;
+  /** Warnings looked up at a time (default 8). */
+  readonly lanes?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -88,23 +91,28 @@ export const checkLifecycles = async (deps: LifecyclesDeps): Promise<LifecyclesR
   const forwarded: LogPosition | null = await deps.store.checkpoints.load(deps.forwarderId ?? warningForwarderId);
   log(`检查 ${rows.length} 个未关闭预警的流程 checking the workflows of ${rows.length} open warnings (task queue ${deps.taskQueue})`);
 
-  let open = 0;
-  const stopped: StoppedLifecycle[] = [];
-  const awaitingForwarder: string[] = [];
-  for (const { warning_id: warningId } of rows) {
+  // Each warning is one stream read and one describe call: a few at a time, the report in raised order.
+  type Found = { readonly kind: 'running' | 'closed' } | { readonly kind: 'awaiting'; readonly warningId: string } | { readonly kind: 'stopped'; readonly gap: StoppedLifecycle };
+  const found: Found[] = [];
+  await inLanes(rows, deps.lanes ?? 8, async ({ warning_id: warningId }, index) => {
     const events = await deps.store.readStream(warningStreamId(warningId));
     const state = openState(events);
-    if (!state) continue; // closed in the store; the read model has not caught up
-    open++;
-    const workflow = await describeWarningWorkflow(deps.client, warningId);
-    if (workflow.status === 'RUNNING') continue;
-    const raisedAt = events[0]?.logPosition;
-    if (workflow.status === 'NOT_FOUND' && (forwarded === null || (raisedAt !== undefined && raisedAt > forwarded))) {
-      awaitingForwarder.push(warningId);
-      continue;
+    if (!state) {
+      found[index] = { kind: 'closed' }; // closed in the store; the read model has not caught up
+      return;
     }
-    stopped.push({ warningId, workflow: workflow.status, closedAt: workflow.closedAt, phase: state.phase, streamVersion: events.at(-1)?.streamVersion ?? 0 });
-  }
+    const workflow = await describeWarningWorkflow(deps.client, warningId);
+    const raisedAt = events[0]?.logPosition;
+    found[index] =
+      workflow.status === 'RUNNING'
+        ? { kind: 'running' }
+        : workflow.status === 'NOT_FOUND' && (forwarded === null || (raisedAt !== undefined && raisedAt > forwarded))
+          ? { kind: 'awaiting', warningId }
+          : { kind: 'stopped', gap: { warningId, workflow: workflow.status, closedAt: workflow.closedAt, phase: state.phase, streamVersion: events.at(-1)?.streamVersion ?? 0 } };
+  });
+  const open = found.filter((item) => item.kind !== 'closed').length;
+  const stopped = found.flatMap((item) => (item.kind === 'stopped' ? [item.gap] : []));
+  const awaitingForwarder = found.flatMap((item) => (item.kind === 'awaiting' ? [item.warningId] : []));
 
   const restarted: { warningId: string; runId: string | null }[] = [];
   const notRestarted: { warningId: string; reason: string }[] = [];

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { EventStore, LogPosition, RecordedEvent } from '../../core/eventstore/types.ts';
+import { inLanes } from '../../core/shared/lanes.ts';
 import { advanceCheckpoint, applyBatch, lockCheckpoint } from './checkpoints.ts';
 import { activateVersion, prepareVersion } from './schema.ts';
 import type { AnyProjection } from './types.ts';
@@ -134,26 +135,6 @@ const deferIndexes = async (db: Db, schema: string, appendOnly: readonly string[
       await sql`alter table ${sql.id(schema, key.table)} drop constraint ${sql.id(key.name)}`.execute(trx);
     }
   });
-};
-
-/**
- * Runs `work` on each item, `lanes` at a time, in the items' order. After a failure nothing more
- * starts, and the error surfaces once the work under way has ended (settled, not raced).
- */
-const inLanes = async <T>(items: readonly T[], lanes: number, work: (item: T) => Promise<void>): Promise<void> => {
-  const queue = [...items];
-  const failures: unknown[] = [];
-  const lane = async () => {
-    for (let item = queue.shift(); item !== undefined && failures.length === 0; item = queue.shift()) {
-      try {
-        await work(item);
-      } catch (error) {
-        failures.push(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, lanes) }, lane));
-  if (failures.length > 0) throw failures[0];
 };
 
 /**
