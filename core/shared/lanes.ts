@@ -18,6 +18,6 @@ export const inLanes = async <T>(items: readonly T[], lanes: number, work: (item
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, lanes) }, lane));
+  await Promise.all(Array.from({ length: Math.max(1, Math.floor(lanes) || 1) }, lane));
   if (failures.length > 0) throw failures[0];
 };

@@ -33,12 +33,13 @@ describe('inLanes', () => {
     expect(ended).toEqual([0]);
   });
 
-  it('does nothing for no items, and takes at least one lane', async () => {
+  it('does nothing for no items, and takes at least one lane (also for 0 or NaN)', async () => {
     await inLanes([], 4, async () => {
       throw new Error('not called');
     });
     const done: number[] = [];
     await inLanes([1, 2], 0, async (item) => void done.push(item));
-    expect(done).toEqual([1, 2]);
+    await inLanes([3], Number.NaN, async (item) => void done.push(item));
+    expect(done).toEqual([1, 2, 3]);
   });
 });
