@@ -7,10 +7,11 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { loadWorkingCalendar } from '../../core/calendar/load.ts';
 import type { Coverage } from '../../core/calendar/working-calendar.ts';
-import type { EventStore, LogPosition } from '../../core/eventstore/types.ts';
-import { parseLogPosition } from '../../core/eventstore/postgres/positions.ts';
+import type { EventStore } from '../../core/eventstore/types.ts';
 import type { AnyProjection, ProjectorFailure, ProjectorLag } from '../../projections/index.ts';
 import { projectorFailures, projectorLag } from '../../projections/index.ts';
+import type { SubscriberLag } from './subscriber-lag.ts';
+import { BEHIND_CAP, subscriberLags } from './subscriber-lag.ts';
 
 export interface DeadLetter {
   readonly id: string;
@@ -26,7 +27,7 @@ export interface OpsReport {
   /** Projector versions that cannot apply an event: their read models stop just before it. */
   readonly stuck: readonly ProjectorFailure[];
   /** Reactors and other checkpointed subscribers: how many events wait behind each checkpoint. */
-  readonly subscribers: readonly { readonly id: string; readonly behindEvents: number }[];
+  readonly subscribers: readonly SubscriberLag[];
   readonly sms: Readonly<Record<string, number>>;
   readonly feed: Readonly<Record<string, number>>;
   readonly webhooks: Readonly<Record<string, number>>;
@@ -40,8 +41,6 @@ const countsBy = async (db: Kysely<unknown>, table: 'sms_outbox' | 'feed_outbox'
   return Object.fromEntries(rows.map((row) => [row.status, row.n]));
 };
 
-const BEHIND_CAP = 100_000;
-
 export const opsReport = async (deps: {
   readonly db: Kysely<unknown>;
   readonly store: EventStore;
@@ -54,17 +53,7 @@ export const opsReport = async (deps: {
   const projectors = [];
   for (const projection of deps.projections) projectors.push(await projectorLag(db, projection, now));
 
-  const { rows: checkpoints } = await sql<{ subscriber_id: string; position: string }>`
-    select subscriber_id, position from eventstore.checkpoints order by subscriber_id`.execute(db);
-  const subscribers = [];
-  for (const row of checkpoints) {
-    if (row.subscriber_id.startsWith('projection:')) continue; // shown above, with their lag in seconds
-    const from = parseLogPosition(row.position as LogPosition);
-    const { rows } = await sql<{ n: number }>`
-      select count(*)::int as n from (select 1 from eventstore.events
-        where (transaction_id, global_position) > (${from.transactionId}::xid8, ${from.globalPosition}::bigint) limit ${BEHIND_CAP}) b`.execute(db);
-    subscribers.push({ id: row.subscriber_id, behindEvents: rows[0]?.n ?? 0 });
-  }
+  const subscribers = await subscriberLags(db);
 
   const { rows: sms } = await sql<{ id: string; purpose: string; attempts: number; reason: string | null; at: Date }>`
     select idempotency_key as id, purpose, attempts, coalesce(error_code || ': ', '') || coalesce(error_message, '') as reason, updated_at as at

@@ -1,6 +1,7 @@
 /**
  * Prometheus metrics at `/metrics`: HTTP requests by route and status (intake rate and errors),
- * event append latency, projector lag and a projector stuck on one event, open warnings by stage with SLA breaches, deadlines missed,
+ * event append latency, projector lag and a projector stuck on one event, the lag of reactors and the
+ * warning workflow forwarder, open warnings by stage with SLA breaches, deadlines missed,
  * and SMS sent / failed. Request and append figures are counted as they happen; the others are read
  * from the read models and the SMS outbox at scrape time, so every process reports the same truth.
  */
@@ -13,6 +14,7 @@ import type { AppendOutcome, GroupCommitReport } from '../../core/eventstore/ins
 import type { AnyProjection } from '../../projections/index.ts';
 import { projectorFailures, projectorLag } from '../../projections/index.ts';
 import { warningsByPhase } from '../../projections/queries/warnings.ts';
+import { BEHIND_CAP, subscriberLags } from '../ops/subscriber-lag.ts';
 
 export interface MetricsSources {
   /** The read models' database (with app.warnings and app.sms_outbox). */
@@ -91,6 +93,17 @@ export const createMetrics = (sources: MetricsSources): Metrics => {
     async collect() {
       this.reset();
       for (const lag of await lags()) this.set({ projection: lag.projection, version: String(lag.version) }, lag.behindSeconds);
+    },
+  });
+
+  new Gauge({
+    name: 'pinggai_subscriber_lag_events',
+    help: `Events committed after the checkpoint of a subscriber that is not a projector (reactors, the warning workflow forwarder, the feed collector, webhooks), counted up to ${BEHIND_CAP}.`,
+    labelNames: ['subscriber'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const lag of await subscriberLags(sources.db)) this.set({ subscriber: lag.id }, lag.behindEvents);
     },
   });
 

@@ -181,7 +181,7 @@ describe.runIf(needs('tracing one rating from the edge into its workflow', 'TEMP
     expect(missing(), `spans of trace ${traceId}: ${names.join(', ')}`).toEqual([]);
   });
 
-  it('/metrics exposes intake rate and errors, append latency, projector lag and failures, warnings by stage, missed deadlines and SMS', async () => {
+  it('/metrics exposes intake rate and errors, append latency, projector and subscriber lag, projector failures, warnings by stage, missed deadlines and SMS', async () => {
     expect((await request('/e/not-a-token')).status).toBeGreaterThanOrEqual(400);
     const response = await request('/metrics');
     expect(response.status).toBe(200);
@@ -199,6 +199,9 @@ describe.runIf(needs('tracing one rating from the edge into its workflow', 'TEMP
     expect(value(/^pinggai_projector_lag_seconds\{projection="warnings"/)).toBeGreaterThanOrEqual(0);
     expect(value(/^pinggai_projector_failing_seconds\{projection="ratings"/), 'no projector is stuck').toBe(0);
     expect(value(/^pinggai_projector_failed_attempts\{projection="warnings"/)).toBe(0);
+    // The forwarder started the warning's workflow and the reactor sent the invitation: both have checkpoints.
+    expect(value(/^pinggai_subscriber_lag_events\{subscriber="warning-workflow-forwarder"\}/)).toBeGreaterThanOrEqual(0);
+    expect(value(/^pinggai_subscriber_lag_events\{subscriber="intake-invitation-reactor"\}/)).toBeGreaterThanOrEqual(0);
     expect(value(/^pinggai_warnings_open\{stage="awaiting_dispatch"\}/)).toBe(1);
     expect(value(/^pinggai_warnings_overdue\{stage="awaiting_dispatch"\}/)).toBe(0);
     expect(value(/^pinggai_warning_deadlines_missed\{deadline="dispatch"\}/)).toBe(0);
