@@ -12,8 +12,8 @@ export const projectionRegistry: readonly AnyProjection[] = [ratingsProjection, 
 
 export { ratingsProjection } from './ratings/projection.ts';
 export { warningsProjection } from './warnings/projection.ts';
-export { projectorLag } from './runtime/lag.ts';
-export type { ProjectorLag } from './runtime/lag.ts';
+export { projectorLag, SUBSCRIBER_COUNT_CAP, subscriberLags } from './runtime/lag.ts';
+export type { ProjectorLag, SubscriberLag } from './runtime/lag.ts';
 export { projectorFailures } from './runtime/failures.ts';
 export type { ProjectorFailure } from './runtime/failures.ts';
 export { startProjector } from './runtime/projector.ts';

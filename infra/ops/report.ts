@@ -8,10 +8,8 @@ import type { Kysely } from 'kysely';
 import { loadWorkingCalendar } from '../../core/calendar/load.ts';
 import type { Coverage } from '../../core/calendar/working-calendar.ts';
 import type { EventStore } from '../../core/eventstore/types.ts';
-import type { AnyProjection, ProjectorFailure, ProjectorLag } from '../../projections/index.ts';
-import { projectorFailures, projectorLag } from '../../projections/index.ts';
-import type { SubscriberLag } from './subscriber-lag.ts';
-import { BEHIND_CAP, subscriberLags } from './subscriber-lag.ts';
+import type { AnyProjection, ProjectorFailure, ProjectorLag, SubscriberLag } from '../../projections/index.ts';
+import { projectorFailures, projectorLag, SUBSCRIBER_COUNT_CAP, subscriberLags } from '../../projections/index.ts';
 
 export interface DeadLetter {
   readonly id: string;
@@ -107,7 +105,7 @@ export const formatOpsReport = (report: OpsReport): string => {
   }
   lines.push('', '反应器 reactors and subscribers:');
   if (report.subscribers.length === 0) lines.push('  — (none has started yet)');
-  for (const s of report.subscribers) lines.push(`  ${s.id.padEnd(28)} ${s.behindEvents === 0 ? '已追平 caught up' : `落后 behind ${s.behindEvents}${s.behindEvents >= BEHIND_CAP ? '+' : ''} events`}`);
+  for (const s of report.subscribers) lines.push(`  ${s.id.padEnd(28)} ${s.behindEvents === 0 ? '已追平 caught up' : `落后 behind ${s.behindEvents}${s.behindEvents >= SUBSCRIBER_COUNT_CAP ? '+' : ''} events`}`);
   lines.push('', `短信发件箱 SMS outbox:       ${counts(report.sms)}`, `省级上报 provincial feed:     ${counts(report.feed)}`, `Webhook 投递 deliveries:      ${counts(report.webhooks)}`);
   const sections: [string, readonly DeadLetter[], string?][] = [
     ['短信 SMS (failed / in doubt)', report.deadLetters.sms],

@@ -12,9 +12,8 @@ import { sql } from 'kysely';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppendOutcome, GroupCommitReport } from '../../core/eventstore/instrumented.ts';
 import type { AnyProjection } from '../../projections/index.ts';
-import { projectorFailures, projectorLag } from '../../projections/index.ts';
+import { projectorFailures, projectorLag, SUBSCRIBER_COUNT_CAP, subscriberLags } from '../../projections/index.ts';
 import { warningsByPhase } from '../../projections/queries/warnings.ts';
-import { BEHIND_CAP, subscriberLags } from '../ops/subscriber-lag.ts';
 
 export interface MetricsSources {
   /** The read models' database (with app.warnings and app.sms_outbox). */
@@ -98,7 +97,7 @@ export const createMetrics = (sources: MetricsSources): Metrics => {
 
   new Gauge({
     name: 'pinggai_subscriber_lag_events',
-    help: `Events committed after the checkpoint of a subscriber that is not a projector (reactors, the warning workflow forwarder, the feed collector, webhooks), counted up to ${BEHIND_CAP}.`,
+    help: `Events committed after the checkpoint of a subscriber that is not a projector (reactors, the warning workflow forwarder, the feed collector, webhooks), counted up to ${SUBSCRIBER_COUNT_CAP}.`,
     labelNames: ['subscriber'] as const,
     registers: [registry],
     async collect() {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import { parseLogPosition } from '../../core/eventstore/postgres/positions.ts';
 import type { LogPosition } from '../../core/eventstore/types.ts';
@@ -19,6 +19,18 @@ export interface ProjectorLag {
 
 const COUNT_CAP = 1_000_000;
 
+/** The events committed after a checkpoint (a condition on eventstore.events). */
+const afterCheckpoint = (checkpoint: LogPosition | null) => {
+  const from = parseLogPosition(checkpoint);
+  return sql`(transaction_id, global_position) > (${from.transactionId}::xid8, ${from.globalPosition}::bigint)`;
+};
+
+/** How many events meet `where`, counted up to `cap` (past it, far behind is all one needs to know). */
+const countEvents = async (db: Kysely<unknown>, where: RawBuilder<unknown>, cap: number): Promise<number> => {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from (select 1 from eventstore.events where ${where} limit ${cap}) b`.execute(db);
+  return rows[0]?.n ?? 0;
+};
+
 /**
  * How far a projector is behind the head of the log, for the metrics endpoint
  * (`pinggai_projector_lag_events`, `pinggai_projector_lag_seconds`). Reads the event store's table
@@ -30,14 +42,9 @@ export const projectorLag = async (
   now: Date = new Date(),
 ): Promise<ProjectorLag> => {
   const checkpoint = await loadCheckpoint(db, projection);
-  const from = parseLogPosition(checkpoint);
   const categories = [...projection.categories];
-  const after = sql`stream_category = any(${categories}::text[])
-    and (transaction_id, global_position) > (${from.transactionId}::xid8, ${from.globalPosition}::bigint)`;
-  const { rows: behind } = await sql<{ n: number }>`
-    select count(*)::int as n from (select 1 from eventstore.events where ${after} limit ${COUNT_CAP}) b`.execute(
-    db,
-  );
+  const after = sql`stream_category = any(${categories}::text[]) and ${afterCheckpoint(checkpoint)}`;
+  const behindEvents = await countEvents(db, after, COUNT_CAP);
   const { rows: oldest } = await sql<{ recorded_at: string }>`
     select to_json(recorded_at) #>> '{}' as recorded_at from eventstore.events where ${after}
     order by events.transaction_id, events.global_position limit 1`.execute(db);
@@ -45,7 +52,6 @@ export const projectorLag = async (
     select events_applied::int as n from app.projection_checkpoints where projection = ${projection.name} and version = ${projection.version}`.execute(
     db,
   );
-  const behindEvents = behind[0]?.n ?? 0;
   const applied = done[0]?.n ?? 0;
   const first = oldest[0]?.recorded_at;
   return {
@@ -56,4 +62,26 @@ export const projectorLag = async (
     behindSeconds: first ? Math.max(0, (now.getTime() - Date.parse(first)) / 1000) : 0,
     applied: applied + behindEvents === 0 ? 1 : applied / (applied + behindEvents),
   };
+};
+
+/** Counting stops here for subscribers: one this far behind is simply far behind. */
+export const SUBSCRIBER_COUNT_CAP = 100_000;
+
+export interface SubscriberLag {
+  readonly id: string;
+  /** Events committed after the subscriber's checkpoint, up to SUBSCRIBER_COUNT_CAP. */
+  readonly behindEvents: number;
+}
+
+/**
+ * How many events wait behind each checkpointed subscriber that is not a projector (reactors, the
+ * warning workflow forwarder, the feed collector, webhooks), in id order; for `npm run ops` and the
+ * metrics endpoint (`pinggai_subscriber_lag_events`). Projectors have projectorLag.
+ */
+export const subscriberLags = async (db: Kysely<unknown>): Promise<SubscriberLag[]> => {
+  const { rows: checkpoints } = await sql<{ subscriber_id: string; position: LogPosition }>`
+    select subscriber_id, position from eventstore.checkpoints where subscriber_id not like 'projection:%' order by subscriber_id`.execute(db);
+  const lags: SubscriberLag[] = [];
+  for (const row of checkpoints) lags.push({ id: row.subscriber_id, behindEvents: await countEvents(db, afterCheckpoint(row.position), SUBSCRIBER_COUNT_CAP) });
+  return lags;
 };
