@@ -27,6 +27,10 @@ export interface RatingSubject {
 /** Why the invitation was issued: a case reaching a stage configuration enables (一事多评), or a window QR scan. */
 export type InvitationTrigger = 'case_completed' | 'stage_accepted' | 'stage_in_progress' | 'static_qr';
 
+/** The trigger of the invitation a case issues on reaching `stage`: completion, or an earlier stage (一事多评). */
+export const stageTrigger = (stage: CaseStage): InvitationTrigger =>
+  stage === 'concluded' ? 'case_completed' : stage === 'accepted' ? 'stage_accepted' : 'stage_in_progress';
+
 /** A picture, voice or video the citizen attached, stored in the blob store by content hash. */
 export interface AttachmentRef {
   readonly sha256: string;

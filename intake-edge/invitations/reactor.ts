@@ -10,6 +10,7 @@ import { invitationStreamId } from '../../core/invitation/events.ts';
 import type { LinkTokens } from '../../core/invitation/token.ts';
 import { invitationIdFor } from '../../core/invitation/token.ts';
 import type { InvitationTrigger, RatingSubject } from '../../core/invitation/types.ts';
+import { stageTrigger } from '../../core/invitation/types.ts';
 import type { IntakeDeps } from '../deps.ts';
 import type { QuestionnaireSource } from '../questionnaires.ts';
 import { issueInvitation } from './issue.ts';
@@ -26,7 +27,7 @@ const triggerOf = (event: RecordedEvent, alsoAtStages: readonly string[]): Invit
   // A stage is reached by a change, or by registration at that stage (受理 is usually where a case starts).
   const reached = caseEvent.type === 'CaseStageChanged' ? caseEvent.data.to : caseEvent.type === 'CaseRegistered' ? caseEvent.data.stage : null;
   if (reached === null || reached === 'concluded' || !alsoAtStages.includes(reached)) return null;
-  return reached === 'accepted' ? 'stage_accepted' : 'stage_in_progress';
+  return stageTrigger(reached);
 };
 
 export const subjectOfCase = (state: CaseState): RatingSubject => {

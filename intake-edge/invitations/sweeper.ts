@@ -6,7 +6,8 @@ import { invitationDecider, reminderDue } from '../../core/invitation/decider.ts
 import type { InvitationState } from '../../core/invitation/decider.ts';
 import type { LinkTokens } from '../../core/invitation/token.ts';
 import { invitationIdFor } from '../../core/invitation/token.ts';
-import type { InvitationTrigger } from '../../core/invitation/types.ts';
+import { stageTrigger } from '../../core/invitation/types.ts';
+import { caseStages } from '../../core/case/types.ts';
 import type { IntakeDeps } from '../deps.ts';
 import { forgetOldNonces } from '../case-api/signature.ts';
 import { forgetOldRateLimits } from '../static-qr/rate-limit.ts';
@@ -68,21 +69,17 @@ export const sweepInvitations = async (deps: IntakeDeps & { tokens: LinkTokens }
   return { reminded, expired, settled, failed };
 };
 
-/** The invitations of the same case at later stages than this trigger's (一事多评), if any. */
-const LATER_TRIGGERS: Partial<Record<InvitationTrigger, readonly InvitationTrigger[]>> = {
-  stage_accepted: ['stage_in_progress', 'case_completed'],
-  stage_in_progress: ['case_completed'],
-};
-
 /**
  * Whether the citizen has already rated this case at a later stage: an earlier stage's reminder
  * would then ask again about a case they have just rated. The earlier link itself stays valid.
  */
 const ratedLater = async (deps: IntakeDeps, state: InvitationState): Promise<boolean> => {
   const issued = state.issued!;
-  const later = LATER_TRIGGERS[issued.trigger];
-  if (!later || !issued.subject.caseId) return false;
   const caseId = issued.subject.caseId;
+  // The stage this invitation stands for (none for a static QR scan), then the triggers of the stages after it.
+  const stage = caseStages.findIndex((candidate) => stageTrigger(candidate) === issued.trigger);
+  if (stage < 0 || !caseId) return false;
+  const later = caseStages.slice(stage + 1).map(stageTrigger);
   const streams = await Promise.all(later.map(async (trigger) => deps.store.readStream(invitationStreamId(await invitationIdFor(caseId, trigger)))));
   return streams.some((recorded) => recorded.some((event) => event.type === 'EvaluationSubmitted'));
 };
