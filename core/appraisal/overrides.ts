@@ -105,7 +105,8 @@ export const appraisalDecider: Decider<AppraisalCommand, AppraisalEvent, Apprais
 };
 
 export const ScoreOverrideBodySchema = v.object({
-  unit: v.pipe(v.string(), v.trim(), v.minLength(1, '请指明考核对象'), v.maxLength(64)),
+  // A department's or staff member's code, or a window's key ('SMZJ/W07': two codes and a '/').
+  unit: v.pipe(v.string(), v.trim(), v.minLength(1, '请指明考核对象'), v.maxLength(129)),
   metric: v.picklist(overridableMetrics, '该指标不可调整'),
   value: v.pipe(v.number(), v.finite()),
   // Masked (脱敏) before it is recorded, as all staff free text is.

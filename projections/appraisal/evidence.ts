@@ -4,7 +4,15 @@ import * as v from 'valibot';
 import { assertNever } from '../../core/decider/decider.ts';
 import type { AppraisalRules } from '../../core/appraisal/rules.ts';
 import type { AppraisalUnit, RectificationStatus } from '../queries/scorecards.ts';
-import { appraisedWarnings, awardEligibility, periodDays, scorecardAsOf, warningFiguresAsOf } from '../queries/scorecards.ts';
+import { keyEquals } from '../queries/filters.ts';
+import {
+  appraisalUnitColumns,
+  appraisedWarnings,
+  awardEligibility,
+  periodDays,
+  scorecardAsOf,
+  warningFiguresAsOf,
+} from '../queries/scorecards.ts';
 
 /** The scorecard numbers one can open to see what is behind them (可解释, PIPL Art. 24). */
 export const evidenceMetrics = [
@@ -30,6 +38,8 @@ export interface RatingEvidence {
   readonly submittedAt: string;
   readonly level: number;
   readonly channel: string;
+  /** The window's hall: every hall has a 1号窗口. */
+  readonly hallName: string;
   readonly windowName: string;
   readonly matterName: string;
   /** Masked at projection time (core/pii never lets plain personal data into read models). */
@@ -69,8 +79,6 @@ export interface ScorecardEvidence {
   readonly warnings: readonly WarningEvidence[];
 }
 
-const ratingColumn = { department: 'department_code', window: 'window_code', staff: 'staff_id' } as const;
-const warningColumn = { department: 'lead_department', window: 'window_code', staff: 'staff_id' } as const;
 
 const ratingCounts = (metric: EvidenceMetric, level: number, excluded: boolean): [number, number] | null => {
   switch (metric) {
@@ -166,16 +174,17 @@ export const scorecardEvidence = async (
       submitted_ms: number;
       level: number;
       channel: string;
+      hall_name: string;
       window_name: string;
       matter_name: string;
       comment_masked: string | null;
       excluded: boolean;
     }>`
       select r.rating_id, (extract(epoch from r.submitted_at) * 1000)::float8 as submitted_ms, r.level, r.channel,
-             r.window_name, r.matter_name, r.comment_masked,
+             r.hall_name, r.window_name, r.matter_name, r.comment_masked,
              exists (select 1 from app.warnings w where w.rating_id = r.rating_id and w.rating_excluded) as excluded
       from app.rating_facts r
-      where r.day_key between ${from} and ${to} and ${sql.ref(`r.${ratingColumn[options.unit]}`)} = ${options.code}
+      where r.day_key between ${from} and ${to} and ${keyEquals(appraisalUnitColumns[options.unit].rating, options.code, 'r')}
       order by r.submitted_at, r.rating_id`.execute(db);
     const ratings: RatingEvidence[] = [];
     for (const row of rows) {
@@ -186,6 +195,7 @@ export const scorecardEvidence = async (
         submittedAt: iso(row.submitted_ms)!,
         level: row.level,
         channel: row.channel,
+        hallName: row.hall_name,
         windowName: row.window_name,
         matterName: row.matter_name,
         comment: row.comment_masked,
@@ -216,7 +226,7 @@ export const scorecardEvidence = async (
            phase, outcome, rating_excluded, dispatch_on_time, replies, replies_on_time, reopen_count, appeal_status,
            ${warningFiguresAsOf(scorecardAsOf(options.period, options.now))}
     from app.warnings
-    where raised_day_key between ${from} and ${to} and ${sql.ref(warningColumn[options.unit])} = ${options.code}
+    where raised_day_key between ${from} and ${to} and ${keyEquals(appraisalUnitColumns[options.unit].warning, options.code)}
     order by raised_at, warning_id`.execute(db);
   const warnings: WarningEvidence[] = [];
   for (const row of rows) {

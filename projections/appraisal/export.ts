@@ -156,7 +156,7 @@ export const evidenceTable = (evidence: ScorecardEvidence, lang: ExportLang = 'z
         r.submittedAt,
         r.level,
         label(lang, channelNames, r.channel),
-        r.windowName,
+        `${r.hallName} · ${r.windowName}`,
         r.matterName,
         r.comment,
         r.excludedByAppeal ? t(lang, '是', 'yes') : t(lang, '否', 'no'),

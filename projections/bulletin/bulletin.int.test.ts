@@ -64,8 +64,8 @@ for (const engine of engines('monthly bulletin')) {
         byDepartment.map((row) => [row.key, row.rated, row.negativeRate.numerator]),
       );
       expect(bulletin.figures.windows.map((w) => [w.code, w.hall, w.department, w.summary.rated, w.rank])).toEqual([
-        ['W-12', '市民之家', '市场监管局', 10, 1],
-        ['W-3', '市民之家', '税务局', 8, 2],
+        ['H-SMZJ/W-12', '市民之家', '市场监管局', 10, 1],
+        ['H-SMZJ/W-3', '市民之家', '税务局', 8, 2],
       ]);
       expect(bulletin.figures.daily).toHaveLength(31);
       expect(bulletin.figures.daily.reduce((sum, d) => sum + d.rated, 0)).toBe(18);
@@ -156,8 +156,8 @@ for (const engine of engines('monthly bulletin')) {
     it('a window below the minimum sample is listed after the ranking, unranked', async () => {
       const strict = await buildMonthlyBulletin(e.db, { month: MONTH, clock, windowMinSample: 9 });
       expect(strict.figures.windows.map((w) => [w.code, w.rank])).toEqual([
-        ['W-12', 1],
-        ['W-3', null],
+        ['H-SMZJ/W-12', 1],
+        ['H-SMZJ/W-3', null],
       ]);
       expect(unpackDocx(strict.docx).text).toContain('评价数少于9条的窗口样本不足');
     });

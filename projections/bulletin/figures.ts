@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import { defaultQuestionnaireConfig } from '../../core/questionnaire/default-config.ts';
 import type { Rate } from '../metrics/definitions.ts';
 import { RANKING_MIN_RATINGS, rate } from '../metrics/definitions.ts';
+import { keySql, ratingDimensions } from '../queries/filters.ts';
 import type { FunnelRow } from '../queries/funnel.ts';
 import { responseFunnel, unratedCases } from '../queries/funnel.ts';
 import type { RecurringProblem } from '../queries/problems.ts';
@@ -164,12 +165,13 @@ const departmentNames = async (db: Kysely<unknown>, codes: readonly string[]): P
   return new Map(rows.map((row) => [row.code, row.name]));
 };
 
-/** The hall and department of each window rated in the month (the rollup carries only the window's name). */
+/** Each window rated in the month: its own name, hall and department, by its key ('H-SMZJ/W07', as the rollup by window gives it). */
 const windowPlaces = async (db: Kysely<unknown>, from: string, to: string) => {
-  const { rows } = await sql<{ window_code: string; hall: string; department: string }>`
-    select window_code, max(hall_name) as hall, max(department_name) as department
+  const { rows } = await sql<{ key: string; name: string; hall: string; department: string }>`
+    select ${keySql(ratingDimensions.window.key)} as key, max(window_name) as name, max(hall_name) as hall,
+           max(department_name) as department
     from app.rating_facts where day_key between ${from} and ${to} group by 1`.execute(db);
-  return new Map(rows.map((row) => [row.window_code, { hall: row.hall, department: row.department }]));
+  return new Map(rows.map((row) => [row.key, row]));
 };
 
 const reasonText = (code: string): string =>
@@ -217,13 +219,17 @@ export const bulletinFigures = async (db: Kysely<unknown>, options: FigureOption
     (b.summary.goodRate.value ?? -1) - (a.summary.goodRate.value ?? -1) ||
     b.summary.rated - a.summary.rated ||
     a.code.localeCompare(b.code);
-  const windowRows = (await ratingRollup(db, { filter, by: 'window' })).map((row) => ({
-    code: row.key ?? '',
-    name: row.label ?? row.key ?? '',
-    hall: places.get(row.key ?? '')?.hall ?? '',
-    department: places.get(row.key ?? '')?.department ?? '',
-    summary: row as RatingSummary,
-  }));
+  const windowRows = (await ratingRollup(db, { filter, by: 'window' })).map((row) => {
+    const place = places.get(row.key ?? '');
+    return {
+      code: row.key ?? '',
+      // The table has a column for the hall: the window's own name here, not the rollup's label.
+      name: place?.name ?? row.label ?? row.key ?? '',
+      hall: place?.hall ?? '',
+      department: place?.department ?? '',
+      summary: row as RatingSummary,
+    };
+  });
   const ranked = windowRows.filter((w) => w.summary.rated >= windowMinSample).sort(byRate);
   const unranked = windowRows.filter((w) => w.summary.rated < windowMinSample).sort(byRate);
   const windows: WindowFigures[] = [

@@ -18,6 +18,9 @@ const DAY = v.pipe(
  */
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 export const CodeSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(64), v.regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters'));
+/** A code, or a window's key: its hall's code and its own ('SMZJ/W07', `keySql`), up to 129 characters. */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+export const KeySchema = v.pipe(v.string(), v.minLength(1), v.maxLength(129), v.regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters'));
 
 /**
  * What a dashboard may filter ratings by. Days are Beijing-time calendar days, both ends included.
@@ -30,7 +33,8 @@ export const RatingFilterSchema = v.strictObject({
   department: v.optional(CodeSchema),
   matter: v.optional(CodeSchema),
   hall: v.optional(CodeSchema),
-  window: v.optional(CodeSchema),
+  /** A window's key ('SMZJ/W07'), or a bare window code for that window in every hall. */
+  window: v.optional(KeySchema),
   staff: v.optional(CodeSchema),
   channel: v.optional(v.picklist(['sms', 'qr_case', 'qr_static'])),
   channelGroup: v.optional(v.picklist(['online', 'offline'])),
@@ -40,12 +44,77 @@ export const RatingFilterSchema = v.strictObject({
 });
 export type RatingFilter = v.InferOutput<typeof RatingFilterSchema>;
 
-/** Dimensions ratings roll up by, and the column (and display-name column) behind each. */
+type Columns = string | readonly string[];
+
+/**
+ * The SQL of a key of one column, or of several joined by '/'. A window's key is its hall's code and
+ * its own, 'SMZJ/W07': window codes repeat across halls (every hall has a W01). Hall codes never hold
+ * a '/' (the case API's code pattern and the static-QR halls' configuration), so a key splits at its
+ * first one (`windowOf`).
+ */
+export const keySql = (columns: Columns, alias?: string): RawBuilder<string> => {
+  const list = typeof columns === 'string' ? [columns] : columns;
+  return sql<string>`${sql.join(
+    list.map((column) => sql.ref(alias ? `${alias}.${column}` : column)),
+    sql` || '/' || `,
+  )}`;
+};
+
+/**
+ * The SQL that a key of those columns equals `value`, column by column so that their indexes serve it.
+ * A value with fewer parts than columns (a bare window code) names its last columns only: that window
+ * in every hall, as the window filter reads it.
+ */
+export const keyEquals = (columns: Columns, value: string, alias?: string): RawBuilder<unknown> => {
+  const list = typeof columns === 'string' ? [columns] : columns;
+  const parts = list.length === 1 ? [value] : splitKey(value, list.length);
+  const named = list.slice(list.length - parts.length);
+  return sql.join(
+    named.map((column, index) => sql`${sql.ref(alias ? `${alias}.${column}` : column)} = ${parts[index]!}`),
+    sql` and `,
+  );
+};
+
+/** A key split at its first `count - 1` slashes (the last part keeps any further ones). */
+const splitKey = (value: string, count: number): string[] => {
+  const parts: string[] = [];
+  let rest = value;
+  while (parts.length < count - 1) {
+    const slash = rest.indexOf('/');
+    if (slash < 0) break;
+    parts.push(rest.slice(0, slash));
+    rest = rest.slice(slash + 1);
+  }
+  return [...parts, rest];
+};
+
+/** The SQL of a group's display name: one column's, or several joined by ' · ' ('市民之家 · 7号窗口'). */
+export const labelSql = (columns: Columns): RawBuilder<string> => {
+  const list = typeof columns === 'string' ? [columns] : columns;
+  return list.length === 1
+    ? sql<string>`max(${sql.ref(list[0]!)})`
+    : sql<string>`concat_ws(' · ', ${sql.join(list.map((column) => sql`max(${sql.ref(column)})`))})`;
+};
+
+/**
+ * What a window filter names: a window key ('SMZJ/W07') is that hall's window; a bare window code
+ * ('W07') is the window of that code in every hall (filters written before windows had keys).
+ */
+export const windowOf = (value: string): { readonly hall: string | null; readonly window: string } => {
+  const [first, second] = splitKey(value, 2);
+  return second === undefined ? { hall: null, window: first! } : { hall: first!, window: second };
+};
+
+/**
+ * Dimensions ratings roll up by, and the columns behind each: the key's (a window's: its hall's and
+ * its own) and the display name's (a window's: its hall's before its own, so that two halls' 7号窗口
+ * do not look alike in one ranking).
+ */
 export const ratingDimensions = {
   department: { key: 'department_code', label: 'department_name' },
   matter: { key: 'matter_code', label: 'matter_name' },
   hall: { key: 'hall_code', label: 'hall_name' },
-  window: { key: 'window_code', label: 'window_name' },
+  window: { key: ['hall_code', 'window_code'], label: ['hall_name', 'window_name'] },
   staff: { key: 'staff_id', label: 'staff_name' },
   channel: { key: 'channel', label: 'channel' },
   channelGroup: { key: 'channel_group', label: 'channel_group' },
@@ -77,7 +146,8 @@ const columnOf: Record<Exclude<keyof RatingFilter, 'from' | 'to'>, string> = {
 
 /**
  * The WHERE conditions of a rating filter over a table with the given day column; `only` limits it
- * to the dimensions that table has. Column names come from the fixed map above, values are parameters.
+ * to the dimensions that table has (a table with windows has their halls too: a window key filters
+ * both). Column names come from the fixed map above, values are parameters.
  */
 export const ratingConditions = (
   filter: RatingFilter,
@@ -93,7 +163,7 @@ export const ratingConditions = (
     const value = filter[name];
     if (value === undefined) continue;
     if (options.only && !options.only.includes(name)) continue;
-    parts.push(sql`${ref(column)} = ${value}`);
+    parts.push(name === 'window' ? keyEquals(ratingDimensions.window.key, value, options.alias) : sql`${ref(column)} = ${value}`);
   }
   return sql.join(parts, sql` and `);
 };

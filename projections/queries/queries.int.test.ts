@@ -187,9 +187,9 @@ for (const engine of engines('dashboard queries')) {
       expect(
         await ratingRollup(e.db, {
           by: 'window',
-          filter: { window: 'W-3', from: '2025-10-08', to: '2025-10-08' },
+          filter: { window: 'H-SMZJ/W-3', from: '2025-10-08', to: '2025-10-08' },
         }),
-      ).toMatchObject([{ key: 'W-3', rated: 1 }]);
+      ).toMatchObject([{ key: 'H-SMZJ/W-3', label: '市民之家 · 3号窗口', rated: 1 }]);
     });
 
     it('negative-rating list (差评清单) with masked comments, newest first', async () => {

@@ -5,7 +5,7 @@ import type { SatisfactionLevel } from '../../core/questionnaire/types.ts';
 import type { LevelCounts, Rate } from '../metrics/definitions.ts';
 import { goodRate, negativeRate, ratedCount, satisfiedRate } from '../metrics/definitions.ts';
 import type { Period, RatingDimension, RatingFilter } from './filters.ts';
-import { filterWithin, periods, ratingConditions, ratingDimensions } from './filters.ts';
+import { filterWithin, keySql, labelSql, periods, ratingConditions, ratingDimensions } from './filters.ts';
 import type { FilterDimension } from './filters.ts';
 
 export interface RatingSummary {
@@ -78,8 +78,8 @@ export const ratingRollup = async (
   const filter = options.filter ?? {};
   const dimension = options.by ? ratingDimensions[options.by] : null;
   const period = options.period ? sql.ref(periods[options.period]) : sql`null::text`;
-  const key = dimension ? sql.ref(dimension.key) : sql`null::text`;
-  const label = dimension ? sql`max(${sql.ref(dimension.label)})` : sql`null::text`;
+  const key = dimension ? keySql(dimension.key) : sql`null::text`;
+  const label = dimension ? labelSql(dimension.label) : sql`null::text`;
   // A day rollup holding every dimension filtered and grouped by gives the same counts from far fewer rows.
   const rollup = dayRollups.find(
     (candidate) =>

@@ -153,7 +153,7 @@ for (const engine of engines('scorecards')) {
             now: new Date('2025-12-01T00:00:00Z'),
           })
         ).map((row) => [row.unit, row.rated]),
-      ).toEqual([['W-12', 1]]);
+      ).toEqual([['H-SMZJ/W-12', 1]]);
     });
   });
 }

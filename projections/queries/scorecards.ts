@@ -6,6 +6,7 @@ import type { AppraisalRules } from '../../core/appraisal/rules.ts';
 import type { Rate } from '../metrics/definitions.ts';
 import { onTimeDispatchRate, onTimeReplyRate, RANKING_MIN_RATINGS, rectificationCompletionRate } from '../metrics/definitions.ts';
 import type { RatingSummary } from './ratings.ts';
+import { keyEquals, keySql, labelSql, windowOf } from './filters.ts';
 import { summarise } from './ratings.ts';
 
 /**
@@ -32,12 +33,18 @@ export const periodDays = (period: string): { from: string; to: string } => {
   return { from: `${year}-${pad(firstMonth)}-01`, to: `${year}-${pad(lastMonth)}-${pad(lastDay)}` };
 };
 
-const units = {
-  department: { rating: 'department_code', warning: 'lead_department' },
-  window: { rating: 'window_code', warning: 'window_code' },
-  staff: { rating: 'staff_id', warning: 'staff_id' },
+/**
+ * The columns that name an appraised unit in the ratings and in the warnings, and its display name in
+ * the ratings. A department is appraised on the warnings it leads; a window by its key, its hall's code
+ * and its own ('SMZJ/W07', filters.ts `keySql`), since every hall has a 1号窗口.
+ */
+export const appraisalUnitColumns = {
+  department: { rating: 'department_code', warning: 'lead_department', label: 'department_name' },
+  window: { rating: ['hall_code', 'window_code'], warning: ['hall_code', 'window_code'], label: ['hall_name', 'window_name'] },
+  staff: { rating: 'staff_id', warning: 'staff_id', label: 'staff_name' },
 } as const;
-export type AppraisalUnit = keyof typeof units;
+export type AppraisalUnit = keyof typeof appraisalUnitColumns;
+const units = appraisalUnitColumns;
 
 export interface ScorecardRow extends RatingSummary {
   readonly unit: string;
@@ -101,13 +108,13 @@ export const scorecardRows = async (
     l5: number;
     excluded: number;
   }>`
-    select ${sql.ref(`r.${column.rating}`)} as unit,
+    select ${keySql(column.rating, 'r')} as unit,
            count(*) filter (where not x.excluded and r.level = 1)::int as l1, count(*) filter (where not x.excluded and r.level = 2)::int as l2,
            count(*) filter (where not x.excluded and r.level = 3)::int as l3, count(*) filter (where not x.excluded and r.level = 4)::int as l4,
            count(*) filter (where not x.excluded and r.level = 5)::int as l5, count(*) filter (where x.excluded)::int as excluded
     from app.rating_facts r
     cross join lateral (select exists (select 1 from app.warnings w where w.rating_id = r.rating_id and w.rating_excluded) as excluded) x
-    where r.day_key between ${from} and ${to} and ${sql.ref(`r.${column.rating}`)} is not null
+    where r.day_key between ${from} and ${to} and ${keySql(column.rating, 'r')} is not null
     group by 1`.execute(db);
   const { rows: warnings } = await sql<{
     unit: string;
@@ -129,9 +136,9 @@ export const scorecardRows = async (
            coalesce(sum(reply_on_time_as_of) filter (where not rating_excluded), 0)::int as reply_on_time,
            coalesce(sum(reopenings_as_of) filter (where not rating_excluded), 0)::int as reopenings,
            count(*) filter (where appeal_status = 'upheld')::int as appeals_upheld
-    from (select ${sql.ref(column.warning)} as unit, rating_excluded, appeal_status, ${warningFiguresAsOf(asOf)}
+    from (select ${keySql(column.warning)} as unit, rating_excluded, appeal_status, ${warningFiguresAsOf(asOf)}
           from app.warnings
-          where raised_day_key between ${from} and ${to} and ${sql.ref(column.warning)} is not null) w
+          where raised_day_key between ${from} and ${to} and ${keySql(column.warning)} is not null) w
     group by 1`.execute(db);
   const byUnit = new Map(warnings.map((row) => [row.unit, row]));
   const keys = [...new Set([...ratings.map((row) => row.unit), ...warnings.map((row) => row.unit)])].sort();
@@ -239,7 +246,7 @@ export const awardEligibility = (warnings: readonly AppraisedWarning[], rules: A
   return { eligible: causes.length === 0, limit, longestRun, causes };
 };
 
-const unitRef = (unit: AppraisalUnit) => sql.ref(units[unit].warning);
+const unitRef = (unit: AppraisalUnit) => keySql(units[unit].warning);
 
 /** The unit's warnings of the period with their 未整改 status, in raise order; 申诉成立 ones left out. */
 export const appraisedWarnings = async (
@@ -260,7 +267,7 @@ export const appraisedWarnings = async (
     from app.warnings
     where raised_day_key between ${from} and ${to} and ${unitRef(options.unit)} is not null
       and not rating_excluded and appeal_status <> 'upheld'
-      ${options.only === undefined ? sql`` : sql`and ${unitRef(options.unit)} = ${options.only}`}
+      ${options.only === undefined ? sql`` : sql`and ${keyEquals(units[options.unit].warning, options.only)}`}
     order by raised_at, warning_id`.execute(db);
   const byUnit = new Map<string, AppraisedWarning[]>();
   for (const row of rows) {
@@ -280,13 +287,23 @@ export const appraisedWarnings = async (
   return byUnit;
 };
 
-/** The name of each unit as the rating subjects give it (departments, windows, staff display names). */
+/** The name of each unit as the rating subjects give it (departments, halls' windows, staff display names). */
 const unitLabels = async (db: Kysely<unknown>, unit: AppraisalUnit): Promise<Map<string, string>> => {
-  const label = { department: 'department_name', window: 'window_name', staff: 'staff_name' }[unit];
   const { rows } = await sql<{ unit: string; label: string | null }>`
-    select ${sql.ref(units[unit].rating)} as unit, max(${sql.ref(label)}) as label
-    from app.rating_facts where ${sql.ref(units[unit].rating)} is not null group by 1`.execute(db);
+    select ${keySql(units[unit].rating)} as unit, ${labelSql(units[unit].label)} as label
+    from app.rating_facts where ${keySql(units[unit].rating)} is not null group by 1`.execute(db);
   return new Map(rows.filter((row) => row.label !== null).map((row) => [row.unit, row.label!]));
+};
+
+/**
+ * The scorecard row an override belongs to. Overrides of windows recorded before windows had keys
+ * name a bare window code ('W07'): such an override belongs to the period's one window of that code,
+ * and to none when several halls have one (the override stays in its stream for the audit trail).
+ */
+export const overriddenUnit = (kind: AppraisalUnit, unit: string, units: readonly string[]): string | null => {
+  if (kind !== 'window' || windowOf(unit).hall !== null) return unit;
+  const matches = units.filter((candidate) => windowOf(candidate).window === unit);
+  return matches.length === 1 ? matches[0]! : null;
 };
 
 /** A scorecard line: the computed figures, 评先资格 with the warnings behind a loss, and the overrides in force. */
@@ -337,6 +354,7 @@ export const appraisalScorecard = async (
     unitLabels(db, options.unit),
   ]);
   const overrides = Object.values(options.overrides ?? {});
+  const units = rows.map((row) => row.unit);
   return {
     unitKind: options.unit,
     period: options.period,
@@ -350,7 +368,9 @@ export const appraisalScorecard = async (
       ...row,
       label: labels.get(row.unit) ?? null,
       eligibility: awardEligibility(warnings.get(row.unit) ?? [], options.rules.value),
-      overrides: Object.fromEntries(overrides.filter((o) => o.unit === row.unit).map((o) => [o.metric, o])),
+      overrides: Object.fromEntries(
+        overrides.filter((o) => overriddenUnit(options.unit, o.unit, units) === row.unit).map((o) => [o.metric, o]),
+      ),
     })),
   };
 };

@@ -34,6 +34,8 @@ export interface InboxItem {
   readonly leadDepartment: string;
   readonly cooperatingDepartments: readonly string[];
   readonly matterCode: string | null;
+  /** The rated service's hall: its window code alone names a window of every hall. */
+  readonly hallCode: string | null;
   readonly windowCode: string | null;
   readonly raisedAt: string;
   /** The deadline in force for the phase (派单 1 h / 答复 3 working days / 回访), null when closed. */
@@ -88,6 +90,7 @@ const warningItems = async (
     lead_department: string;
     cooperating_departments: string[];
     matter_code: string | null;
+    hall_code: string | null;
     window_code: string | null;
     raised_at: string;
     due_at: string | null;
@@ -97,7 +100,7 @@ const warningItems = async (
     department_code: string | null;
   }>`
     select * from (
-      select warning_id, kind, severity, phase, round, lead_department, cooperating_departments, matter_code, window_code,
+      select warning_id, kind, severity, phase, round, lead_department, cooperating_departments, matter_code, hall_code, window_code,
              to_json(raised_at) #>> '{}' as raised_at, to_json(${dueAt}) #>> '{}' as due_at,
              coalesce(${dueAt} < ${now}::timestamptz, false) as overdue,
              greatest(dispatch_escalation, reply_escalation) as escalation, appeal_status, department_code
@@ -115,6 +118,7 @@ const warningItems = async (
     leadDepartment: row.lead_department,
     cooperatingDepartments: row.cooperating_departments,
     matterCode: row.matter_code,
+    hallCode: row.hall_code,
     windowCode: row.window_code,
     raisedAt: new Date(row.raised_at).toISOString(),
     dueAt: row.due_at === null ? null : new Date(row.due_at).toISOString(),
@@ -145,8 +149,8 @@ export const warningInbox = async (
   });
 
 /**
- * A dashboard filter over the warnings: the raise day, the rated service's matter and window, and the
- * department as the lead department (牵头整改部门). The rectification figures belong to the department
+ * A dashboard filter over the warnings: the raise day, the rated service's matter, hall, window and
+ * staff member, and the department as the lead department (牵头整改部门). The rectification figures belong to the department
  * that must rectify, as in the appraisal scorecard (scorecards.ts), not to the department whose
  * service was rated: a rating of 市场监管局 citing 等候时间长 (an on-site matter) raises a warning that
  * the government service department leads (the routing table, core/warning-policy/routing.ts).
@@ -155,7 +159,7 @@ const warningConditions = (filter: RatingFilter): RawBuilder<unknown> => {
   const { department, ...rest } = filter;
   return sql.join(
     [
-      ratingConditions(rest, { dayColumn: 'raised_day_key', only: ['matter', 'window'] }),
+      ratingConditions(rest, { dayColumn: 'raised_day_key', only: ['matter', 'hall', 'window', 'staff'] }),
       department === undefined ? sql`true` : sql`lead_department = ${department}`,
     ],
     sql` and `,
@@ -165,7 +169,7 @@ const warningConditions = (filter: RatingFilter): RawBuilder<unknown> => {
 /**
  * The warnings behind a number of the warning dashboard, in every phase (closed ones too): the
  * dashboard's filter as the rates apply it (`warningConditions`: raise day, lead department, matter,
- * window), or, for the counts by phase, the lead department; then a phase and the overdue flag.
+ * hall, window, staff member), or, for the counts by phase, the lead department; then a phase and the overdue flag.
  * Newest first.
  */
 export const dashboardWarnings = async (

@@ -18,7 +18,11 @@ export interface WarningsByDayTable {
   /** '' when the warning names none (a filter never asks for ''). */
   department_code: string;
   matter_code: string;
+  /** The rated service's hall: with the window code, the window's key (every hall has a W01). */
+  hall_code: string;
   window_code: string;
+  /** The rated service's staff member (public id), for the staff filter. */
+  staff_id: string;
   lead_department: string;
   phase: string;
   /** Every warning, for the warnings by phase. */
@@ -35,7 +39,16 @@ export interface WarningsByDayTable {
   replies_on_time: number;
 }
 
-export const warningsByDayKey = ['raised_day_key', 'department_code', 'matter_code', 'window_code', 'lead_department', 'phase'] as const;
+export const warningsByDayKey = [
+  'raised_day_key',
+  'department_code',
+  'matter_code',
+  'hall_code',
+  'window_code',
+  'staff_id',
+  'lead_department',
+  'phase',
+] as const;
 const counts = [
   'raised',
   'counted',
@@ -63,7 +76,9 @@ export const warningPart = (row: WarningRowDraft): Part => {
     raised_day_key: row.raised_day_key,
     department_code: row.department_code ?? '',
     matter_code: row.matter_code ?? '',
+    hall_code: row.hall_code ?? '',
     window_code: row.window_code ?? '',
+    staff_id: row.staff_id ?? '',
     lead_department: row.lead_department,
     phase: row.phase,
     raised: 1,

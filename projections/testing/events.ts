@@ -210,7 +210,9 @@ export const warningRaised = (
     ratingEventId?: string;
     department?: string;
     matterCode?: string;
+    hallId?: string;
     windowId?: string;
+    staffId?: string;
     caseId?: string;
   } = {},
 ): WarningEvent => {
@@ -227,9 +229,9 @@ export const warningRaised = (
     subject: {
       department: options.department ?? 'D-MKT',
       matterCode: options.matterCode ?? 'M-LIC',
-      hallId: 'H-SMZJ',
+      hallId: options.hallId ?? 'H-SMZJ',
       windowId: options.windowId ?? 'W-12',
-      staffId: 'S-7',
+      staffId: options.staffId ?? 'S-7',
     },
     leadDepartment: options.department ?? 'D-MKT',
     cooperatingDepartments: [],

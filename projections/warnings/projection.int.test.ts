@@ -188,19 +188,20 @@ for (const engine of engines('warnings projection')) {
       expect(await rollup()).toEqual(await rollupFromRows());
     });
 
-    // The day roll-up, and the same counts grouped from the warning rows (as migration 0509 fills it).
+    // The day roll-up, and the same counts grouped from the warning rows (as migration 0514 fills it).
     const rollup = async () =>
       (
         await sql`
-          select raised_day_key, department_code, matter_code, window_code, lead_department, phase, raised, counted, verified,
-                 rectified, callbacks, callbacks_satisfied, dispatched, dispatched_on_time, replies, replies_on_time
-          from app.warnings_by_day where raised > 0 order by 1, 2, 3, 4, 5, 6`.execute(e.db)
+          select raised_day_key, department_code, matter_code, hall_code, window_code, staff_id, lead_department, phase, raised, counted,
+                 verified, rectified, callbacks, callbacks_satisfied, dispatched, dispatched_on_time, replies, replies_on_time
+          from app.warnings_by_day where raised > 0 order by 1, 2, 3, 4, 5, 6, 7, 8`.execute(e.db)
       ).rows;
     const rollupFromRows = async () =>
       (
         await sql`
           select raised_day_key, coalesce(department_code, '') as department_code, coalesce(matter_code, '') as matter_code,
-                 coalesce(window_code, '') as window_code, lead_department, phase, count(*)::int as raised,
+                 coalesce(hall_code, '') as hall_code, coalesce(window_code, '') as window_code, coalesce(staff_id, '') as staff_id,
+                 lead_department, phase, count(*)::int as raised,
                  count(*) filter (where counted)::int as counted,
                  count(*) filter (where counted and (outcome = 'rectified' or (phone_satisfied is not null and on_site_satisfied is not null)))::int as verified,
                  count(*) filter (where counted and outcome = 'rectified')::int as rectified,
@@ -211,15 +212,17 @@ for (const engine of engines('warnings projection')) {
                  coalesce(sum(replies) filter (where counted), 0)::int as replies,
                  coalesce(sum(replies_on_time) filter (where counted), 0)::int as replies_on_time
           from (select *, not (appeal_status = 'upheld' or coalesce(outcome, '') = 'appeal_upheld') as counted from app.warnings) w
-          group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`.execute(e.db)
+          group by 1, 2, 3, 4, 5, 6, 7, 8 order by 1, 2, 3, 4, 5, 6, 7, 8`.execute(e.db)
       ).rows;
 
     it('the day roll-up holds exactly the counts of its warnings, through every phase and the upheld appeal', async () => {
       // Two more still open: one awaiting dispatch, one dispatched and awaiting its reply.
-      await appendWarning(e.store, 'w-new', [warningRaised('w-new', at('07T02:00:00'), { department: 'D-TAX' })]);
+      // The first at another hall's 12号窗口, served by another staff member: a row of its own.
+      await appendWarning(e.store, 'w-new', [warningRaised('w-new', at('07T02:00:00'), { department: 'D-TAX', hallId: 'H-YAJD', staffId: 'S-9' })]);
       await appendWarning(e.store, 'w-open', rectifiedWarning('w-open', at('07T03:00:00')).slice(0, 3));
       await project(2);
       const rows = await rollup();
+      expect(rows.filter((row) => (row as { hall_code: string }).hall_code === 'H-YAJD')).toMatchObject([{ staff_id: 'S-9', window_code: 'W-12', raised: 1 }]);
       expect(new Set(rows.map((row) => (row as { phase: string }).phase)).size).toBeGreaterThan(1);
       expect(rows.some((row) => (row as { counted: number; raised: number }).counted < (row as { raised: number }).raised)).toBe(true);
       expect(rows).toEqual(await rollupFromRows());

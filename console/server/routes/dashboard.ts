@@ -60,7 +60,7 @@ export const dashboardRoutes = (deps: StaffApiDeps) => {
 
   app.get('/warnings', staffRoute({
       tag: 'dashboard',
-      summary: 'Warning dashboard: 差评回复率 by the whole filter (rated department); the warning rates by day, lead department, matter and window only (other filters do not apply to them)',
+      summary: 'Warning dashboard: 差评回复率 by the whole filter (rated department); the warning rates by day, lead department, matter, hall, window (a window key such as SMZJ/W07 names the window of one hall) and staff member only (other filters do not apply to them)',
       query: DashboardQuerySchema,
     }), async (c) => {
     const query = parseQuery(c, DashboardQuerySchema);

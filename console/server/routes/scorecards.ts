@@ -28,7 +28,7 @@ import {
 } from '../../../projections/appraisal/index.ts';
 import type { Rate } from '../../../projections/metrics/definitions.ts';
 import type { ScorecardLine } from '../../../projections/queries/scorecards.ts';
-import { CodeSchema } from '../../../projections/queries/filters.ts';
+import { KeySchema } from '../../../projections/queries/filters.ts';
 import { AppraisalPeriodSchema } from '../../../projections/queries/scorecards.ts';
 import { idempotencyKey, readBody, staffCommand } from '../body.ts';
 import type { StaffApiDeps } from '../deps.ts';
@@ -43,7 +43,7 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
 const lang = { lang: v.optional(v.pipe(v.string(), v.maxLength(16))) };
 const EvidenceQuerySchema = v.strictObject({
   ...lang,
-  unit: CodeSchema,
+  unit: KeySchema,
   metric: EvidenceMetricSchema,
   format: v.optional(v.picklist(['json', 'csv', 'xlsx']), 'json'),
 });
