@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { subscribers } from '../core/eventstore/subscribers.ts';
 import type { EventStore, RecordedEvent, Subscription } from '../core/eventstore/types.ts';
 import { inSpan } from '../core/telemetry/trace.ts';
 import { warningIdOf } from '../core/warning/stream.ts';
@@ -6,7 +7,7 @@ import type { SignalOutcome } from './client.ts';
 import { signalWarningEvent } from './client.ts';
 import type { LifecycleConfig } from './config.ts';
 
-export const warningForwarderId = 'warning-workflow-forwarder';
+export const warningForwarderId = subscribers.warningForwarder.id;
 
 /**
  * The checkpointed forwarder: follows every `warning-…` stream and signals each event to its
@@ -26,7 +27,7 @@ export const startWarningForwarder = (options: {
 }): Subscription =>
   options.store.subscribe({
     subscriberId: options.subscriberId ?? warningForwarderId,
-    categories: ['warning'],
+    categories: [...subscribers.warningForwarder.categories],
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
     ...(options.onError ? { onError: options.onError } : {}),

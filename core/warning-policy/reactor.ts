@@ -25,6 +25,7 @@ import { matchRule } from './rules.ts';
 import { currentTraceparent, inSpan } from '../telemetry/trace.ts';
 import { isBackfilled } from '../case/backfill.ts';
 import { sha256Hex } from '../pii/encoding.ts';
+import { subscribers } from '../eventstore/subscribers.ts';
 
 export const warningPolicyActor: Actor = { id: 'system:warning-policy', role: 'system' };
 
@@ -161,8 +162,8 @@ export interface WarningPolicyReactorDeps {
 
 export const startWarningPolicy = (deps: WarningPolicyReactorDeps): Subscription =>
   deps.store.subscribe({
-    subscriberId: 'warning-policy',
-    categories: ['invitation', 'case'],
+    subscriberId: subscribers.warningPolicy.id,
+    categories: [...subscribers.warningPolicy.categories],
     handle: async (events) => {
       const relevant = events.filter((event) => (event.type === 'EvaluationSubmitted' || event.type === 'CaseOverdue') && !isBackfilled(event));
       if (relevant.length === 0) return;

@@ -18,6 +18,7 @@ import { retryDelayMs } from '../../core/shared/backoff.ts';
 import type { WarningRaised } from '../../core/warning/events.ts';
 import { shanghaiKeys } from '../../projections/time/shanghai.ts';
 import { ratingRecord, rectificationCorrection, rectificationRecord, through } from './map.ts';
+import { subscribers } from '../../core/eventstore/subscribers.ts';
 
 /**
  * The collector's checkpoint. Renamed (it was `provincial-feed`) when corrections came: the collector
@@ -25,7 +26,7 @@ import { ratingRecord, rectificationCorrection, rectificationRecord, through } f
  * get theirs, whatever the collector before it saves while a rollout runs; every record id is fixed by
  * its source, so reading again adds nothing else. Migration 0803 drops the old checkpoint.
  */
-export const feedCollectorId = 'provincial-feed-2';
+export const feedCollectorId = subscribers.feedCollector.id;
 
 export type FeedAnswer =
   | { readonly recordId: string; readonly status: 'accepted' }
@@ -96,7 +97,7 @@ export const collectFeedRecords =
 export const startFeedCollector = (deps: { readonly store: EventStore; readonly db: Kysely<unknown>; readonly onError?: (error: unknown) => void }): Subscription =>
   deps.store.subscribe({
     subscriberId: feedCollectorId,
-    categories: ['invitation', 'warning'],
+    categories: [...subscribers.feedCollector.categories],
     handle: collectFeedRecords(deps),
     ...(deps.onError ? { onError: deps.onError } : {}),
   });

@@ -20,7 +20,9 @@ describe('npm run ops reports what is behind and what is stuck, and why', () => 
     const event = (n: number) => ({ id: crypto.randomUUID(), type: 'Noted', schemaVersion: 1, data: { n }, metadata: { actor: { id: 'ops-test' }, occurredAt: new Date().toISOString() } });
     const first = await store.append('note-1', [event(1), event(2), event(3)], { expectedVersion: 'no_stream' });
     await store.checkpoints.save('warning-policy', first.lastLogPosition);
+    await store.checkpoints.save('retired-collector', first.lastLogPosition);
     await store.append('note-1', [event(4), event(5)], { expectedVersion: 3 });
+    await store.append('case-hall-C-1', [event(6), event(7)], { expectedVersion: 'no_stream' });
     await sql`insert into app.sms_outbox (idempotency_key, provider, purpose, template_code, phone_sealed, phone_masked, phone_index, text, status, attempts, error_code, error_message)
       values ('inv-1', 'aliyun', 'invitation', 'SMS_1', '{}'::jsonb, '138****0000', 'idx', '…', 'failed', 3, 'isv.MOBILE_NUMBER_ILLEGAL', '号码格式错误'),
              ('inv-2', 'aliyun', 'invitation', 'SMS_1', '{}'::jsonb, '138****0001', 'idx', '…', 'sent', 1, null, null)`.execute(setup.db);
@@ -30,7 +32,12 @@ describe('npm run ops reports what is behind and what is stuck, and why', () => 
       values ('d-1', 'oa', 'warning.raised', 'e-2', '{}'::jsonb, 'failed', 8, 503, null)`.execute(setup.db);
 
     const report = await opsReport({ db: setup.db, store, projections: projectionRegistry, now: new Date('2026-11-28T12:00:00Z') });
-    expect(report.subscribers).toEqual([{ id: 'warning-policy', behindEvents: 2 }]);
+    // The policy reads cases and invitations: the notes after its checkpoint are not behind it. A
+    // checkpoint no subscriber of the system owns counts every event.
+    expect(report.subscribers).toEqual([
+      { id: 'retired-collector', behindEvents: 4, known: false },
+      { id: 'warning-policy', behindEvents: 2, known: true },
+    ]);
     expect(report.sms).toEqual({ failed: 1, sent: 1 });
     expect(report.feed).toEqual({ rejected: 1 });
     expect(report.deadLetters.sms).toMatchObject([{ id: 'inv-1', attempts: 3, reason: 'isv.MOBILE_NUMBER_ILLEGAL: 号码格式错误' }]);
@@ -42,6 +49,7 @@ describe('npm run ops reports what is behind and what is stuck, and why', () => 
 
     const text = formatOpsReport(report);
     expect(text).toContain('warning-policy');
+    expect(text).toMatch(/retired-collector +落后 behind 4 events \(非本系统订阅者/);
     expect(text).toContain('E102 事项编码不存在');
     expect(text).toContain('HTTP 503');
     expect(text, 'the dead letters say how to send them again').toContain('npm run ops -- --retry-webhooks');

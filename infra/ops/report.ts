@@ -105,7 +105,10 @@ export const formatOpsReport = (report: OpsReport): string => {
   }
   lines.push('', '反应器 reactors and subscribers:');
   if (report.subscribers.length === 0) lines.push('  — (none has started yet)');
-  for (const s of report.subscribers) lines.push(`  ${s.id.padEnd(28)} ${s.behindEvents === 0 ? '已追平 caught up' : `落后 behind ${s.behindEvents}${s.behindEvents >= SUBSCRIBER_COUNT_CAP ? '+' : ''} events`}`);
+  for (const s of report.subscribers) {
+    const behind = s.behindEvents === 0 ? '已追平 caught up' : `落后 behind ${s.behindEvents}${s.behindEvents >= SUBSCRIBER_COUNT_CAP ? '+' : ''} events`;
+    lines.push(`  ${s.id.padEnd(28)} ${behind}${s.known ? '' : ' (非本系统订阅者 not a subscriber of this system)'}`);
+  }
   lines.push('', `短信发件箱 SMS outbox:       ${counts(report.sms)}`, `省级上报 provincial feed:     ${counts(report.feed)}`, `Webhook 投递 deliveries:      ${counts(report.webhooks)}`);
   const sections: [string, readonly DeadLetter[], string?][] = [
     ['短信 SMS (failed / in doubt)', report.deadLetters.sms],

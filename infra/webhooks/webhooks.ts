@@ -16,6 +16,7 @@ import type { EvaluationSubmitted } from '../../core/invitation/events.ts';
 import { retryDelayMs } from '../../core/shared/backoff.ts';
 import type { WarningEvent } from '../../core/warning/events.ts';
 import { warningIdOf } from '../../core/warning/stream.ts';
+import { subscribers } from '../../core/eventstore/subscribers.ts';
 
 export const webhookEventTypes = ['rating.submitted', 'warning.raised', 'warning.overdue', 'warning.closed'] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
@@ -192,8 +193,8 @@ export const startWebhooks = (deps: {
 }): { readonly collector: Subscription | null; stop(): Promise<void> } => {
   if (deps.endpoints.length === 0) return { collector: null, stop: async () => {} };
   const collector = deps.store.subscribe({
-    subscriberId: 'webhooks',
-    categories: ['invitation', 'warning'],
+    subscriberId: subscribers.webhooks.id,
+    categories: [...subscribers.webhooks.categories],
     handle: collect(deps.db, deps.endpoints),
     onError: (error) => deps.log(`webhook collector: ${String(error)} (retrying)`),
   });

@@ -15,8 +15,9 @@ import type { IntakeDeps } from '../deps.ts';
 import type { QuestionnaireSource } from '../questionnaires.ts';
 import { issueInvitation } from './issue.ts';
 import { sendInvitationSms } from './send.ts';
+import { subscribers } from '../../core/eventstore/subscribers.ts';
 
-export const invitationReactorId = 'intake-invitation-reactor';
+export const invitationReactorId = subscribers.invitationReactor.id;
 
 type ReactorDeps = IntakeDeps & { tokens: LinkTokens; questionnaires: QuestionnaireSource };
 
@@ -90,7 +91,7 @@ export const reactToCaseEvent = async (deps: ReactorDeps, event: RecordedEvent):
 export const startInvitationReactor = (deps: ReactorDeps): Subscription =>
   deps.store.subscribe({
     subscriberId: invitationReactorId,
-    categories: ['case'],
+    categories: [...subscribers.invitationReactor.categories],
     handle: async (events) => {
       for (const event of events) await reactToCaseEvent(deps, event);
     },

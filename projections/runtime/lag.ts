@@ -1,6 +1,7 @@
 import type { Kysely, RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import { parseLogPosition } from '../../core/eventstore/postgres/positions.ts';
+import { subscriberCategories } from '../../core/eventstore/subscribers.ts';
 import type { LogPosition } from '../../core/eventstore/types.ts';
 import { loadCheckpoint } from './checkpoints.ts';
 import type { AnyProjection } from './types.ts';
@@ -69,19 +70,31 @@ export const SUBSCRIBER_COUNT_CAP = 100_000;
 
 export interface SubscriberLag {
   readonly id: string;
-  /** Events committed after the subscriber's checkpoint, up to SUBSCRIBER_COUNT_CAP. */
+  /**
+   * Events of the subscriber's categories committed after its checkpoint, up to
+   * SUBSCRIBER_COUNT_CAP; of every category for a checkpoint no subscriber of the system owns.
+   */
   readonly behindEvents: number;
+  /** False: the checkpoint is no running subscriber's (a test's, or one a rollout left behind). */
+  readonly known: boolean;
 }
 
 /**
  * How many events wait behind each checkpointed subscriber that is not a projector (reactors, the
- * warning workflow forwarder, the feed collector, webhooks), in id order; for `npm run ops` and the
- * metrics endpoint (`pinggai_subscriber_lag_events`). Projectors have projectorLag.
+ * warning workflow forwarder, the feed collector, webhooks: core/eventstore/subscribers.ts), in id
+ * order, counted in the categories it reads; for `npm run ops` and the metrics endpoint
+ * (`pinggai_subscriber_lag_events`). Projectors have projectorLag.
  */
 export const subscriberLags = async (db: Kysely<unknown>): Promise<SubscriberLag[]> => {
   const { rows: checkpoints } = await sql<{ subscriber_id: string; position: LogPosition }>`
     select subscriber_id, position from eventstore.checkpoints where subscriber_id not like 'projection:%' order by subscriber_id`.execute(db);
   const lags: SubscriberLag[] = [];
-  for (const row of checkpoints) lags.push({ id: row.subscriber_id, behindEvents: await countEvents(db, afterCheckpoint(row.position), SUBSCRIBER_COUNT_CAP) });
+  for (const row of checkpoints) {
+    const categories = subscriberCategories(row.subscriber_id);
+    const after = categories
+      ? sql`stream_category = any(${[...categories]}::text[]) and ${afterCheckpoint(row.position)}`
+      : afterCheckpoint(row.position);
+    lags.push({ id: row.subscriber_id, behindEvents: await countEvents(db, after, SUBSCRIBER_COUNT_CAP), known: categories !== null });
+  }
   return lags;
 };
