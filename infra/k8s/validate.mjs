@@ -7,13 +7,18 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parser as promql } from '@prometheus-io/lezer-promql';
+import { parse as parseYaml } from 'yaml';
 
 const KUBERNETES_VERSION = '1.30.0';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const skipped = new Map([
   ['references/temporal-values.yaml', 'values for the Temporal Helm chart, not a Kubernetes resource'],
 ]);
-const crdKinds = new Map([['postgresql.cnpg.io/v1 Cluster', 'CloudNativePG CRD: its schema ships with the operator, not with Kubernetes']]);
+const crdKinds = new Map([
+  ['postgresql.cnpg.io/v1 Cluster', 'CloudNativePG CRD: its schema ships with the operator, not with Kubernetes'],
+  ['monitoring.coreos.com/v1 PrometheusRule', 'Prometheus Operator CRD: its rules are checked below instead'],
+]);
 
 const files = readdirSync(here, { recursive: true })
   .map(String)
@@ -74,6 +79,33 @@ const groups = kinds.filter((k) => k.kind === 'Deployment' && k.name?.startsWith
 const groupNames = groups.map((k) => /PINGGAI_PROJECTOR_GROUP, value: (\S+) }/.exec(k.doc)?.[1]);
 if (groupNames.length === 0 || new Set(groupNames).size !== groupNames.length || groupNames.includes(undefined))
   problems.push(`projector Deployments must name distinct read-model groups, found ${JSON.stringify(groupNames)}`);
+
+// Alert rules: every expression parses under Prometheus's own PromQL grammar (the one its web UI uses),
+// every pinggai_* series it reads is one the services register (infra/telemetry/metrics.ts), and every
+// alert says how bad it is and what happened, in Chinese first.
+const registered = new Set(
+  [...readFileSync(join(here, '..', 'telemetry', 'metrics.ts'), 'utf8').matchAll(/name: '(pinggai_[a-z_]+)'/g)].map((m) => m[1]),
+);
+const unparsable = (expr) => {
+  let broken = false;
+  promql.parse(expr).iterate({ enter: (node) => void (node.type.isError && (broken = true)) });
+  return broken;
+};
+// As above: the check must catch a broken expression, or a passing run proves nothing.
+if (!unparsable('sum(rate(x[5m])') || unparsable('sum by (a) (rate(x[5m])) > 1'))
+  problems.push('the PromQL grammar does not tell a broken expression from a sound one');
+for (const { file, doc } of kinds.filter((k) => k.kind === 'PrometheusRule')) {
+  for (const group of parseYaml(doc).spec.groups) {
+    for (const rule of group.rules) {
+      const where = `${file} ${group.name}/${rule.alert ?? rule.record}`;
+      if (unparsable(String(rule.expr))) problems.push(`${where}: the expression does not parse as PromQL: ${rule.expr}`);
+      for (const [series] of String(rule.expr).matchAll(/\bpinggai_[a-z_]+/g))
+        if (!registered.has(series)) problems.push(`${where}: ${series} is not a metric the services export`);
+      if (rule.alert && !['critical', 'warning', 'info'].includes(rule.labels?.severity)) problems.push(`${where}: no severity label`);
+      if (rule.alert && !/[\u4e00-\u9fff]/.test(rule.annotations?.summary ?? '')) problems.push(`${where}: no Chinese summary`);
+    }
+  }
+}
 
 // Entry points the containers run: said aloud when one is not in the repository yet.
 const root = join(here, '..', '..');

@@ -35,6 +35,9 @@ export interface Metrics {
   readonly handler: (c: Context) => Promise<Response>;
 }
 
+/** A send that began this long ago with no answer recorded will not get one: its sender stopped. */
+const SENDING_STALE_MINUTES = 5;
+
 /** `load`, shared by every caller while one call is in flight; the next call after it settles loads afresh. */
 const sharedWhileRunning = <T>(load: () => Promise<T>): (() => Promise<T>) => {
   let running: Promise<T> | null = null;
@@ -102,7 +105,7 @@ export const createMetrics = (sources: MetricsSources): Metrics => {
     registers: [registry],
     async collect() {
       this.reset();
-      for (const lag of await subscriberLags(sources.db)) this.set({ subscriber: lag.id }, lag.behindEvents);
+      for (const lag of await subscriberLags(sources.db)) if (lag.known) this.set({ subscriber: lag.id }, lag.behindEvents);
     },
   });
 
@@ -182,6 +185,17 @@ export const createMetrics = (sources: MetricsSources): Metrics => {
       this.reset();
       for (const status of ['sent', 'failed']) this.set({ status }, 0);
       for (const row of rows) this.set({ status: row.status }, row.count);
+    },
+  });
+  new Gauge({
+    name: 'pinggai_sms_in_doubt',
+    help: `Messages that may or may not have gone out and wait for a person (never resent automatically): in doubt, or sending for over ${SENDING_STALE_MINUTES} minutes (the sender stopped mid-send).`,
+    registers: [registry],
+    async collect() {
+      const { rows } = await sql<{ count: number }>`
+        select count(*)::int as count from app.sms_outbox
+        where status = 'in_doubt' or (status = 'sending' and updated_at < now() - make_interval(mins => ${SENDING_STALE_MINUTES}))`.execute(sources.db);
+      this.set(rows[0]?.count ?? 0);
     },
   });
 

@@ -209,6 +209,25 @@ describe.runIf(needs('tracing one rating from the edge into its workflow', 'TEMP
     expect(value(/^pinggai_sms_messages\{status="failed"\}/)).toBe(0);
   });
 
+  it('counts the SMS waiting for a person: in doubt, or sending with no answer for over 5 minutes', async () => {
+    const probe = await createTestPglite();
+    try {
+      const probeMetrics = createMetrics({ db: probe.db, projections: [], now: () => new Date() });
+      const inDoubt = async () =>
+        Number((await probeMetrics.registry.metrics()).split('\n').find((line) => line.startsWith('pinggai_sms_in_doubt '))?.split(' ')[1]);
+      expect(await inDoubt()).toBe(0);
+      await sql`insert into app.sms_outbox (idempotency_key, provider, purpose, template_code, phone_sealed, phone_masked, phone_index, text, status, attempts, updated_at)
+        values ('a', 'aliyun', 'invitation', 'SMS_1', '{}'::jsonb, '138****0000', 'idx', '…', 'in_doubt', 1, now()),
+               ('b', 'aliyun', 'invitation', 'SMS_1', '{}'::jsonb, '138****0001', 'idx', '…', 'sending', 1, now() - interval '6 minutes'),
+               ('c', 'aliyun', 'invitation', 'SMS_1', '{}'::jsonb, '138****0002', 'idx', '…', 'sending', 1, now()),
+               ('d', 'aliyun', 'invitation', 'SMS_1', '{}'::jsonb, '138****0003', 'idx', '…', 'failed', 3, now() - interval '1 hour')`.execute(probe.db);
+      // The send under way now is not in doubt yet; the one that began six minutes ago is.
+      expect(await inDoubt()).toBe(2);
+    } finally {
+      await probe.pglite.close();
+    }
+  });
+
   it('metrics count group-commit statements, and those redone append by append with the SQLSTATE that failed them', async () => {
     // Metrics of their own, so that the application's appends running beside this test do not count.
     const probeMetrics = createMetrics({ db, projections: [], now: () => new Date() });
