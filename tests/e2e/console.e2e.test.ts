@@ -10,7 +10,7 @@ import { scopeOf } from '../../core/access/scope.ts';
 import { demoAccounts } from '../../core/access/seed.ts';
 import { projectionQueries } from '../../console/server/index.ts';
 import type { RatingFilter } from '../../projections/queries/filters.ts';
-import { ratingSummary } from '../../projections/queries/ratings.ts';
+import { ratingRollup, ratingSummary } from '../../projections/queries/ratings.ts';
 import { unratedCases } from '../../projections/queries/funnel.ts';
 import { dashboardWarnings, warningDashboard } from '../../projections/queries/warnings.ts';
 import type { Rate } from '../../projections/metrics/definitions.ts';
@@ -178,6 +178,26 @@ describe.runIf(needs('console end-to-end in Chromium', 'CHROMIUM_PATH'))(
         await page.keyboard.press('Enter');
         await drawer.waitFor();
         await expect.poll(() => drawer.locator('.el-table__body-wrapper tbody tr').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+        await page.keyboard.press('Escape');
+        await expect.poll(() => drawer.isVisible()).toBe(false);
+        // 按窗口: every hall has a 1号窗口, so each bar names its hall, and its drill-down lists the
+        // ratings of that hall's window alone.
+        const windows = await ratingRollup(stack.db, { filter, by: 'window' });
+        const ranking = page.locator('section.panel', { has: page.locator('h2', { hasText: /^排名$/ }) });
+        await ranking.locator('.el-radio-button', { hasText: '按窗口' }).click();
+        const points = ranking.locator('[data-testid="chart-points"]');
+        await points.locator('summary').click();
+        const labels = await points.locator('button').allInnerTexts();
+        expect(labels.length).toBe(Math.min(windows.length, 20));
+        for (const text of labels) expect(text).toMatch(/^\S+ · \d+号窗口:/);
+        const shown = windows.find((row) => labels[0]!.startsWith(`${row.label}:`))!;
+        expect(shown, labels[0]).toBeDefined();
+        expect(windows.filter((row) => row.label === shown.label)).toHaveLength(1);
+        await points.locator('button').first().click();
+        await drawer.waitFor();
+        await expect
+          .poll(() => drawer.locator('.el-table__body-wrapper tbody tr').count(), { timeout: 20_000 })
+          .toBe(Math.min(shown.rated, 50));
         await page.keyboard.press('Escape');
         await expect.poll(() => drawer.isVisible()).toBe(false);
       }
