@@ -58,6 +58,11 @@ describe('appraisal scorecards in the staff API (考核表)', () => {
     const nul = await h.as(officer, 'GET', `${base}/department/2026-02/evidence?unit=%00&metric=good_rate`);
     expect(nul.status).toBe(422);
     expect(JSON.stringify(await nul.json())).toContain('query.unit');
+    // A window is named with its hall: a bare window code would mix every hall's window of that code.
+    const bare = await h.as(officer, 'GET', `${base}/window/2026-02/evidence?unit=W07&metric=rated`);
+    expect(bare.status).toBe(422);
+    expect(JSON.stringify(await bare.json())).toContain('大厅代码/窗口代码');
+    expect((await h.as(officer, 'GET', `${base}/window/2026-02/evidence?unit=${encodeURIComponent('H-SMZJ/W07')}&metric=rated`)).status).toBe(200);
   });
 
   it('records an override with its reason beside the computed value; refuses an empty reason, other roles and a missing CSRF token', async () => {

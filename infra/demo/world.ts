@@ -98,8 +98,10 @@ const staffNames = [
 ];
 // 工号 from 0411, so the demo account staff-0412 (rated_staff, SCJ: core/access/seed.ts) is a real window officer.
 let staffSeq = 410;
-const window = (hall: string, n: number, department: string, staffCount = 2): DemoWindow => ({
-  code: `${hall}-W${String(n).padStart(2, '0')}`,
+// Window codes repeat across halls, as a hall's own numbering does (every hall has a W01): a window
+// is known by its hall's code and its own (projections/queries/filters.ts keySql).
+const window = (n: number, department: string, staffCount = 2): DemoWindow => ({
+  code: `W${String(n).padStart(2, '0')}`,
   name: `${n}号窗口`,
   department,
   staff: Array.from({ length: staffCount }, () => {
@@ -115,33 +117,33 @@ export const halls: readonly DemoHall[] = [
     name: '市民之家',
     share: 0.55,
     windows: [
-      window('H01', 1, 'SCJ'),
-      window('H01', 2, 'SCJ'),
-      window('H01', 3, 'SWJ'),
-      window('H01', 4, 'SWJ'),
-      window('H01', 5, 'RSJ'),
-      window('H01', 6, 'ZGJ'),
-      window('H01', 7, 'WJJ'),
-      window('H01', 8, 'YBJ'),
+      window(1, 'SCJ'),
+      window(2, 'SCJ'),
+      window(3, 'SWJ'),
+      window(4, 'SWJ'),
+      window(5, 'RSJ'),
+      window(6, 'ZGJ'),
+      window(7, 'WJJ'),
+      window(8, 'YBJ'),
     ],
   },
   {
     code: 'H02',
     name: '温泉街道便民服务中心',
     share: 0.17,
-    windows: [window('H02', 1, 'RSJ'), window('H02', 2, 'YBJ'), window('H02', 3, 'SCJ', 1)],
+    windows: [window(1, 'RSJ'), window(2, 'YBJ'), window(3, 'SCJ', 1)],
   },
   {
     code: 'H03',
     name: '浮山街道便民服务中心',
     share: 0.15,
-    windows: [window('H03', 1, 'RSJ'), window('H03', 2, 'YBJ'), window('H03', 3, 'WJJ', 1)],
+    windows: [window(1, 'RSJ'), window(2, 'YBJ'), window(3, 'WJJ', 1)],
   },
   {
     code: 'H04',
     name: '永安街道便民服务中心',
     share: 0.13,
-    windows: [window('H04', 1, 'RSJ'), window('H04', 2, 'YBJ', 1), window('H04', 3, 'SCJ', 1)],
+    windows: [window(1, 'RSJ'), window(2, 'YBJ', 1), window(3, 'SCJ', 1)],
   },
 ];
 

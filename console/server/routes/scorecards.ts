@@ -28,7 +28,7 @@ import {
 } from '../../../projections/appraisal/index.ts';
 import type { Rate } from '../../../projections/metrics/definitions.ts';
 import type { ScorecardLine } from '../../../projections/queries/scorecards.ts';
-import { KeySchema } from '../../../projections/queries/filters.ts';
+import { KeySchema, windowOf } from '../../../projections/queries/filters.ts';
 import { AppraisalPeriodSchema } from '../../../projections/queries/scorecards.ts';
 import { idempotencyKey, readBody, staffCommand } from '../body.ts';
 import type { StaffApiDeps } from '../deps.ts';
@@ -233,6 +233,13 @@ export const scorecardRoutes = (deps: StaffApiDeps) => {
       if (query.format !== 'json') requireExport(c);
       const unitKind = unitKindOf(c);
       const period = periodOf(c, c.req.param('period'));
+      // A window is appraised by its key: a bare window code names a window of every hall.
+      if (unitKind === 'window' && windowOf(query.unit).hall === null) {
+        throw invalidField(
+          'query.unit',
+          { 'zh-CN': '窗口须写作“大厅代码/窗口代码”,如 H-SMZJ/W07', en: 'a window as <hall code>/<window code>, such as H-SMZJ/W07' },
+        );
+      }
       const rules = await loadAppraisalRules(deps.store);
       const evidence = await appraisalOf(deps).evidence({
         unit: unitKind,

@@ -8,7 +8,9 @@ import { sql } from 'kysely';
 // transaction commits (kysely runs them in one on Postgres): the warnings projector waits for it. A projector still running the code from before this
 // migration writes rows without the hall, which the new key refuses: its batch fails, is recorded in
 // projection_failures and retried, and succeeds once the new code runs (nothing is lost; the
-// checkpoint does not move past a failed batch).
+// checkpoint does not move past a failed batch). Like 0509 it changes the serving version only: a
+// version already prepared for a rebuild and not yet serving keeps the old roll-up (a rebuild only
+// empties existing tables): drop it (`npm run projections -- drop warnings --version N`) and rebuild.
 
 const serving = async (db: Kysely<unknown>): Promise<string> => {
   const { rows } = await sql<{ version: number }>`
