@@ -18,6 +18,7 @@ const skipped = new Map([
 const crdKinds = new Map([
   ['postgresql.cnpg.io/v1 Cluster', 'CloudNativePG CRD: its schema ships with the operator, not with Kubernetes'],
   ['monitoring.coreos.com/v1 PrometheusRule', 'Prometheus Operator CRD: its rules are checked below instead'],
+  ['monitoring.coreos.com/v1 PodMonitor', 'Prometheus Operator CRD: its schema ships with the operator'],
 ]);
 
 const files = readdirSync(here, { recursive: true })
