@@ -137,7 +137,8 @@ export const createCitizens = (deps: {
 
     /** A window's static QR code: one tap on the matter, then the questionnaire. */
     async scanWindowQr(hallCode: string, windowCode: string): Promise<void> {
-      const random = deps.random.fork(`scan:${deps.now()}:${windowCode}`);
+      // Every hall has a W01: the hall keeps two halls' scans in one minute from choosing alike.
+      const random = deps.random.fork(`scan:${deps.now()}:${hallCode}/${windowCode}`);
       const hall = deps.services.config.halls.find((candidate) => candidate.code === hallCode);
       const window = hall?.windows.find((candidate) => candidate.code === windowCode);
       if (!window) throw new Error(`demo window ${hallCode}/${windowCode} is not configured`);
