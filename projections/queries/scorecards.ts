@@ -44,7 +44,6 @@ export const appraisalUnitColumns = {
   staff: { rating: 'staff_id', warning: 'staff_id', label: 'staff_name' },
 } as const;
 export type AppraisalUnit = keyof typeof appraisalUnitColumns;
-const units = appraisalUnitColumns;
 
 export interface ScorecardRow extends RatingSummary {
   readonly unit: string;
@@ -97,7 +96,7 @@ export const scorecardRows = async (
   options: { readonly unit: AppraisalUnit; readonly period: string; readonly now: Date },
 ): Promise<ScorecardRow[]> => {
   const { from, to } = periodDays(options.period);
-  const column = units[options.unit];
+  const column = appraisalUnitColumns[options.unit];
   const asOf = scorecardAsOf(options.period, options.now);
   const { rows: ratings } = await sql<{
     unit: string;
@@ -246,7 +245,7 @@ export const awardEligibility = (warnings: readonly AppraisedWarning[], rules: A
   return { eligible: causes.length === 0, limit, longestRun, causes };
 };
 
-const unitRef = (unit: AppraisalUnit) => keySql(units[unit].warning);
+const unitRef = (unit: AppraisalUnit) => keySql(appraisalUnitColumns[unit].warning);
 
 /** The unit's warnings of the period with their 未整改 status, in raise order; 申诉成立 ones left out. */
 export const appraisedWarnings = async (
@@ -267,7 +266,7 @@ export const appraisedWarnings = async (
     from app.warnings
     where raised_day_key between ${from} and ${to} and ${unitRef(options.unit)} is not null
       and not rating_excluded and appeal_status <> 'upheld'
-      ${options.only === undefined ? sql`` : sql`and ${keyEquals(units[options.unit].warning, options.only)}`}
+      ${options.only === undefined ? sql`` : sql`and ${keyEquals(appraisalUnitColumns[options.unit].warning, options.only)}`}
     order by raised_at, warning_id`.execute(db);
   const byUnit = new Map<string, AppraisedWarning[]>();
   for (const row of rows) {
@@ -290,8 +289,8 @@ export const appraisedWarnings = async (
 /** The name of each unit as the rating subjects give it (departments, halls' windows, staff display names). */
 const unitLabels = async (db: Kysely<unknown>, unit: AppraisalUnit): Promise<Map<string, string>> => {
   const { rows } = await sql<{ unit: string; label: string | null }>`
-    select ${keySql(units[unit].rating)} as unit, ${labelSql(units[unit].label)} as label
-    from app.rating_facts where ${keySql(units[unit].rating)} is not null group by 1`.execute(db);
+    select ${keySql(appraisalUnitColumns[unit].rating)} as unit, ${labelSql(appraisalUnitColumns[unit].label)} as label
+    from app.rating_facts where ${keySql(appraisalUnitColumns[unit].rating)} is not null group by 1`.execute(db);
   return new Map(rows.filter((row) => row.label !== null).map((row) => [row.unit, row.label!]));
 };
 
@@ -300,9 +299,9 @@ const unitLabels = async (db: Kysely<unknown>, unit: AppraisalUnit): Promise<Map
  * name a bare window code ('W07'): such an override belongs to the period's one window of that code,
  * and to none when several halls have one (the override stays in its stream for the audit trail).
  */
-export const overriddenUnit = (kind: AppraisalUnit, unit: string, units: readonly string[]): string | null => {
+export const overriddenUnit = (kind: AppraisalUnit, unit: string, rowUnits: readonly string[]): string | null => {
   if (kind !== 'window' || windowOf(unit).hall !== null) return unit;
-  const matches = units.filter((candidate) => windowOf(candidate).window === unit);
+  const matches = rowUnits.filter((candidate) => windowOf(candidate).window === unit);
   return matches.length === 1 ? matches[0]! : null;
 };
 
@@ -354,7 +353,7 @@ export const appraisalScorecard = async (
     unitLabels(db, options.unit),
   ]);
   const overrides = Object.values(options.overrides ?? {});
-  const units = rows.map((row) => row.unit);
+  const rowUnits = rows.map((row) => row.unit);
   return {
     unitKind: options.unit,
     period: options.period,
@@ -369,7 +368,7 @@ export const appraisalScorecard = async (
       label: labels.get(row.unit) ?? null,
       eligibility: awardEligibility(warnings.get(row.unit) ?? [], options.rules.value),
       overrides: Object.fromEntries(
-        overrides.filter((o) => overriddenUnit(options.unit, o.unit, units) === row.unit).map((o) => [o.metric, o]),
+        overrides.filter((o) => overriddenUnit(options.unit, o.unit, rowUnits) === row.unit).map((o) => [o.metric, o]),
       ),
     })),
   };

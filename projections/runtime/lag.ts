@@ -20,10 +20,14 @@ export interface ProjectorLag {
 
 const COUNT_CAP = 1_000_000;
 
-/** The events committed after a checkpoint (a condition on eventstore.events). */
-const afterCheckpoint = (checkpoint: LogPosition | null) => {
+/**
+ * The events committed after a checkpoint (a condition on eventstore.events), in the given
+ * categories, or in all of them (null).
+ */
+const afterCheckpoint = (checkpoint: LogPosition | null, categories: readonly string[] | null) => {
   const from = parseLogPosition(checkpoint);
-  return sql`(transaction_id, global_position) > (${from.transactionId}::xid8, ${from.globalPosition}::bigint)`;
+  const after = sql`(transaction_id, global_position) > (${from.transactionId}::xid8, ${from.globalPosition}::bigint)`;
+  return categories ? sql`stream_category = any(${[...categories]}::text[]) and ${after}` : after;
 };
 
 /** How many events meet `where`, counted up to `cap` (past it, far behind is all one needs to know). */
@@ -43,8 +47,7 @@ export const projectorLag = async (
   now: Date = new Date(),
 ): Promise<ProjectorLag> => {
   const checkpoint = await loadCheckpoint(db, projection);
-  const categories = [...projection.categories];
-  const after = sql`stream_category = any(${categories}::text[]) and ${afterCheckpoint(checkpoint)}`;
+  const after = afterCheckpoint(checkpoint, projection.categories);
   const behindEvents = await countEvents(db, after, COUNT_CAP);
   const { rows: oldest } = await sql<{ recorded_at: string }>`
     select to_json(recorded_at) #>> '{}' as recorded_at from eventstore.events where ${after}
@@ -91,10 +94,8 @@ export const subscriberLags = async (db: Kysely<unknown>): Promise<SubscriberLag
   const lags: SubscriberLag[] = [];
   for (const row of checkpoints) {
     const categories = subscriberCategories(row.subscriber_id);
-    const after = categories
-      ? sql`stream_category = any(${[...categories]}::text[]) and ${afterCheckpoint(row.position)}`
-      : afterCheckpoint(row.position);
-    lags.push({ id: row.subscriber_id, behindEvents: await countEvents(db, after, SUBSCRIBER_COUNT_CAP), known: categories !== null });
+    const behindEvents = await countEvents(db, afterCheckpoint(row.position, categories), SUBSCRIBER_COUNT_CAP);
+    lags.push({ id: row.subscriber_id, behindEvents, known: categories !== null });
   }
   return lags;
 };
