@@ -29,6 +29,17 @@ export interface SmsDatabase {
 
 export type SmsOutboxRow = Selectable<SmsOutboxTable>;
 
+/** A send that began this long ago with no answer recorded will not get one: its sender stopped. */
+export const SENDING_STALE_MINUTES = 5;
+
+/**
+ * The rows that wait for a person (never resent automatically): `in_doubt`, or `sending` for over
+ * SENDING_STALE_MINUTES before `now`. Either may or may not have reached the phone; the provider's
+ * delivery report tells.
+ */
+export const inDoubtAt = (now: Date | 'now') =>
+  sql<boolean>`(status = 'in_doubt' or (status = 'sending' and updated_at < ${now === 'now' ? sql`now()` : sql`${now}::timestamptz`} - make_interval(mins => ${SENDING_STALE_MINUTES})))`;
+
 /**
  * A message's text with the token of a rating link (`…/e/<token>`) hidden: the token is a bearer
  * credential, with which anyone could rate in the citizen's place. A provider's send log keeps the

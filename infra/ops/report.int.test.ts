@@ -26,6 +26,12 @@ describe('npm run ops reports what is behind and what is stuck, and why', () => 
     await sql`insert into app.sms_outbox (idempotency_key, provider, purpose, template_code, phone_sealed, phone_masked, phone_index, text, status, attempts, error_code, error_message)
       values ('inv-1', 'aliyun', 'invitation', 'SMS_1', '{}'::jsonb, '138****0000', 'idx', '…', 'failed', 3, 'isv.MOBILE_NUMBER_ILLEGAL', '号码格式错误'),
              ('inv-2', 'aliyun', 'invitation', 'SMS_1', '{}'::jsonb, '138****0001', 'idx', '…', 'sent', 1, null, null)`.execute(setup.db);
+    // In doubt: the gateway gave no definite answer, or a sender stopped mid-send an hour ago. A send
+    // begun two minutes ago is still under way.
+    await sql`insert into app.sms_outbox (idempotency_key, provider, purpose, template_code, phone_sealed, phone_masked, phone_index, text, status, attempts, error_code, error_message, updated_at)
+      values ('w-1:dispatch-alert:0@d-1', 'aliyun', 'warning_alert', 'SMS_2', '{}'::jsonb, '138****0002', 'idx', '…', 'in_doubt', 1, 'HTTP_502', 'Aliyun gave no readable answer', '2026-11-28T11:30:00Z'),
+             ('w-2:dispatch-alert:0@d-1', 'aliyun', 'warning_alert', 'SMS_2', '{}'::jsonb, '138****0003', 'idx', '…', 'sending', 1, null, null, '2026-11-28T11:00:00Z'),
+             ('w-3:dispatch-alert:0@d-1', 'aliyun', 'warning_alert', 'SMS_2', '{}'::jsonb, '138****0004', 'idx', '…', 'sending', 1, null, null, '2026-11-28T11:58:00Z')`.execute(setup.db);
     await sql`insert into app.feed_outbox (record_id, kind, source_event_id, month_key, payload, status, attempts, reason)
       values ('r-1', 'rating', 'e-1', '2026-11', '{}'::jsonb, 'rejected', 1, 'E102 事项编码不存在')`.execute(setup.db);
     await sql`insert into app.webhook_deliveries (delivery_id, endpoint_id, event_type, source_event_id, payload, status, attempts, last_status, last_error)
@@ -38,9 +44,13 @@ describe('npm run ops reports what is behind and what is stuck, and why', () => 
       { id: 'retired-collector', behindEvents: 4, known: false },
       { id: 'warning-policy', behindEvents: 2, known: true },
     ]);
-    expect(report.sms).toEqual({ failed: 1, sent: 1 });
+    expect(report.sms).toEqual({ failed: 1, in_doubt: 1, sending: 2, sent: 1 });
     expect(report.feed).toEqual({ rejected: 1 });
-    expect(report.deadLetters.sms).toMatchObject([{ id: 'inv-1', attempts: 3, reason: 'isv.MOBILE_NUMBER_ILLEGAL: 号码格式错误' }]);
+    expect(report.deadLetters.sms).toMatchObject([
+      { id: 'inv-1', attempts: 3, reason: 'isv.MOBILE_NUMBER_ILLEGAL: 号码格式错误' },
+      { id: 'w-1:dispatch-alert:0@d-1', reason: expect.stringMatching(/^未确认 in doubt: HTTP_502: Aliyun gave no readable answer; check the provider's delivery report/) },
+      { id: 'w-2:dispatch-alert:0@d-1', reason: expect.stringMatching(/^未确认:发送中途中断 in doubt: the send began and its sender stopped/) },
+    ]);
     expect(report.deadLetters.feed).toMatchObject([{ id: 'r-1', reason: 'E102 事项编码不存在' }]);
     expect(report.deadLetters.webhooks).toMatchObject([{ id: 'd-1', what: 'warning.raised → oa', reason: 'HTTP 503' }]);
     expect(report.calendar.map((year) => year.year)).toEqual([2025, 2026, 2027]);

@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { loadWorkingCalendar } from '../../core/calendar/load.ts';
+import { inDoubtAt, SENDING_STALE_MINUTES } from '../../core/sms/send-log.ts';
 import type { Coverage } from '../../core/calendar/working-calendar.ts';
 import type { EventStore } from '../../core/eventstore/types.ts';
 import type { AnyProjection, ProjectorFailure, ProjectorLag, SubscriberLag } from '../../projections/index.ts';
@@ -39,6 +40,15 @@ const countsBy = async (db: Kysely<unknown>, table: 'sms_outbox' | 'feed_outbox'
   return Object.fromEntries(rows.map((row) => [row.status, row.n]));
 };
 
+/** Why an SMS waits for a person. In doubt: it may have reached the phone, so only a person resends it. */
+const smsReason = (row: { status: string; reason: string | null }): string => {
+  if (row.status === 'sending') {
+    return `未确认:发送中途中断 in doubt: the send began and its sender stopped before the provider answered (over ${SENDING_STALE_MINUTES} min); check the provider's delivery report before sending again`;
+  }
+  if (row.status === 'in_doubt') return `未确认 in doubt: ${row.reason || 'the gateway did not answer'}; check the provider's delivery report before sending again`;
+  return row.reason ?? '';
+};
+
 export const opsReport = async (deps: {
   readonly db: Kysely<unknown>;
   readonly store: EventStore;
@@ -53,9 +63,9 @@ export const opsReport = async (deps: {
 
   const subscribers = await subscriberLags(db);
 
-  const { rows: sms } = await sql<{ id: string; purpose: string; attempts: number; reason: string | null; at: Date }>`
-    select idempotency_key as id, purpose, attempts, coalesce(error_code || ': ', '') || coalesce(error_message, '') as reason, updated_at as at
-      from app.sms_outbox where status in ('failed', 'in_doubt') order by updated_at desc limit ${limit}`.execute(db);
+  const { rows: sms } = await sql<{ id: string; purpose: string; status: string; attempts: number; reason: string | null; at: Date }>`
+    select idempotency_key as id, purpose, status, attempts, coalesce(error_code || ': ', '') || coalesce(error_message, '') as reason, updated_at as at
+      from app.sms_outbox where status = 'failed' or ${inDoubtAt(now)} order by updated_at desc limit ${limit}`.execute(db);
   const { rows: feed } = await sql<{ id: string; kind: string; status: string; attempts: number; reason: string | null; at: Date }>`
     select record_id as id, kind, status, attempts, reason, coalesce(sent_at, created_at) as at
       from app.feed_outbox where status in ('rejected', 'failed') order by coalesce(sent_at, created_at) desc limit ${limit}`.execute(db);
@@ -74,7 +84,7 @@ export const opsReport = async (deps: {
     feed: await countsBy(db, 'feed_outbox'),
     webhooks: await countsBy(db, 'webhook_deliveries'),
     deadLetters: {
-      sms: sms.map((row) => ({ id: row.id, what: row.purpose, attempts: row.attempts, reason: row.reason || 'in doubt: the gateway did not answer', at: new Date(row.at) })),
+      sms: sms.map((row) => ({ id: row.id, what: row.purpose, attempts: row.attempts, reason: smsReason(row), at: new Date(row.at) })),
       feed: feed.map((row) => ({ id: row.id, what: `${row.kind} ${row.status}`, attempts: row.attempts, reason: row.reason ?? '', at: new Date(row.at) })),
       webhooks: hooks.map((row) => ({ id: row.id, what: `${row.type} → ${row.endpoint}`, attempts: row.attempts, reason: row.reason ?? (row.status ? `HTTP ${row.status}` : ''), at: new Date(row.at) })),
     },

@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppendOutcome, GroupCommitReport } from '../../core/eventstore/instrumented.ts';
+import { inDoubtAt, SENDING_STALE_MINUTES } from '../../core/sms/send-log.ts';
 import type { AnyProjection } from '../../projections/index.ts';
 import { projectorFailures, projectorLag, SUBSCRIBER_COUNT_CAP, subscriberLags } from '../../projections/index.ts';
 import { warningsByPhase } from '../../projections/queries/warnings.ts';
@@ -34,9 +35,6 @@ export interface Metrics {
   /** The GET /metrics handler (Prometheus text format). */
   readonly handler: (c: Context) => Promise<Response>;
 }
-
-/** A send that began this long ago with no answer recorded will not get one: its sender stopped. */
-const SENDING_STALE_MINUTES = 5;
 
 /** `load`, shared by every caller while one call is in flight; the next call after it settles loads afresh. */
 const sharedWhileRunning = <T>(load: () => Promise<T>): (() => Promise<T>) => {
@@ -193,8 +191,7 @@ export const createMetrics = (sources: MetricsSources): Metrics => {
     registers: [registry],
     async collect() {
       const { rows } = await sql<{ count: number }>`
-        select count(*)::int as count from app.sms_outbox
-        where status = 'in_doubt' or (status = 'sending' and updated_at < now() - make_interval(mins => ${SENDING_STALE_MINUTES}))`.execute(sources.db);
+        select count(*)::int as count from app.sms_outbox where ${inDoubtAt('now')}`.execute(sources.db);
       this.set(rows[0]?.count ?? 0);
     },
   });
