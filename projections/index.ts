@@ -16,6 +16,7 @@ export { projectorLag, SUBSCRIBER_COUNT_CAP, subscriberLags } from './runtime/la
 export type { ProjectorLag, SubscriberLag } from './runtime/lag.ts';
 export { projectorFailures } from './runtime/failures.ts';
 export type { ProjectorFailure } from './runtime/failures.ts';
+export { servingCheckpoint } from './runtime/checkpoints.ts';
 export { startProjector } from './runtime/projector.ts';
 export type { Projector } from './runtime/projector.ts';
 export { rebuildProjection, formatProgress } from './runtime/rebuild.ts';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleCommand } from '../../core/decider/command-handler.ts';
 import { createPgliteEventStore } from '../../core/eventstore/pglite.ts';
@@ -139,5 +140,34 @@ describe.runIf(needs('warning lifecycle repair on the Temporal dev server', 'TEM
     expect(again.code).toBe(0);
     expect(again.text).toContain('全部正常 every open warning has a running workflow');
     expect(again.text).not.toContain(id);
+  });
+
+  it('finds a stopped workflow of a warning the read model has not reached (its projector stopped)', async () => {
+    await projections.stop();
+    try {
+      const id = `w-ops-unprojected-${randomUUID()}`;
+      started.push(id);
+      const command = raiseCommand(id);
+      await handleCommand(store, warningStreamId(id), warningDecider, command, { commandId: randomUUID(), actor: command.actor, now: command.at });
+      await until(id, 'DispatchersAlerted');
+      await forwarder.caughtUp();
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from app.warnings where warning_id = ${id}`.execute(db);
+      expect(rows[0]?.n, 'the read model has not seen it').toBe(0);
+      await client.workflow.getHandle(id).terminate('operator: stuck worker drained');
+
+      const check = await ops(false);
+      expect(check.code).toBe(1);
+      expect(check.text).toContain(`${id}  awaiting_dispatch  流程 workflow 已终止 terminated`);
+      expect(check.text).toContain('1 not yet in the read model, read from the log');
+
+      const repair = await ops(true);
+      expect(repair.text).toContain(`已重启 restarted ${id}`);
+      expect(repair.code).toBe(0);
+      expect((await client.workflow.getHandle(id).describe()).status.name).toBe('RUNNING');
+    } finally {
+      projections = await startProjections({ store, db }, projectionRegistry, { log: () => {} });
+    }
+    await projections.caughtUp();
+    expect(await ops(false), 'once projected, it is checked from the read model').toMatchObject({ code: 0, text: expect.not.stringContaining('not yet in the read model') });
   });
 });

@@ -4,7 +4,9 @@
  * operator terminated, or that failed or timed out, is never started again by the forwarder: its
  * signalWithStart refuses a closed workflow id and drops the event ('workflow_closed').
  *
- * Open means open in the event store: app.warnings (phase ≠ closed) only says which streams to read.
+ * Open means open in the event store: app.warnings (phase ≠ closed), and the warnings raised in the log
+ * after the read model's checkpoint (a projector behind, or stuck, must not hide them), only say which
+ * streams to read.
  * The repair goes the forwarder's way (signalWarningEvent) with the stream's last event, allowing a new
  * run under the closed id; the new run sees the gap before that event and reads the whole stream
  * (readWarningEvents), so it resumes from the warning's current state and runs the deadlines still
@@ -15,11 +17,13 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { fold } from '../../core/decider/decider.ts';
 import type { EventStore, LogPosition, RecordedEvent } from '../../core/eventstore/types.ts';
+import { streamCategory } from '../../core/eventstore/types.ts';
 import { inLanes } from '../../core/shared/lanes.ts';
 import { warningDecider } from '../../core/warning/decider.ts';
 import type { WarningEvent } from '../../core/warning/events.ts';
 import type { WarningPhase } from '../../core/warning/state.ts';
-import { warningStreamId } from '../../core/warning/stream.ts';
+import { warningIdOf, warningStreamId } from '../../core/warning/stream.ts';
+import { servingCheckpoint, warningsProjection } from '../../projections/index.ts';
 import type { WarningWorkflowStatus } from '../../workflows/client.ts';
 import { describeWarningWorkflow, lifecycleConfigOf, signalWarningEvent } from '../../workflows/client.ts';
 import type { LifecycleConfig } from '../../workflows/config.ts';
@@ -36,8 +40,10 @@ export interface StoppedLifecycle {
 
 export interface LifecyclesReport {
   readonly at: Date;
-  /** Open warnings checked (app.warnings, confirmed by their streams). */
+  /** Open warnings checked (app.warnings and the log beyond it, confirmed by their streams). */
   readonly open: number;
+  /** Of the warnings checked, those raised after the read model's checkpoint (read from the log). */
+  readonly beyondReadModel: number;
   readonly stopped: readonly StoppedLifecycle[];
   /** Raised after the forwarder's checkpoint: the forwarder starts their workflows itself. */
   readonly awaitingForwarder: readonly string[];
@@ -83,13 +89,35 @@ const restart = async (deps: LifecyclesDeps, warningId: string): Promise<{ runId
   return now.status === 'RUNNING' ? { runId: now.runId } : { reason: `仍未运行 still ${now.status}` };
 };
 
+const PAGE = 1_000;
+const warningCategory = streamCategory(warningStreamId('x'));
+
+/** The warnings raised after the serving warnings read model's checkpoint, in log order. */
+const raisedBeyondReadModel = async (deps: LifecyclesDeps): Promise<string[]> => {
+  const ids: string[] = [];
+  let after = await servingCheckpoint(deps.db, warningsProjection.name);
+  for (;;) {
+    const page = await deps.store.readAll({ after, limit: PAGE, categories: [warningCategory] });
+    for (const event of page) {
+      const warningId = event.type === 'WarningRaised' ? warningIdOf(event.streamId) : null;
+      if (warningId) ids.push(warningId);
+    }
+    if (page.length < PAGE) return ids;
+    after = page.at(-1)!.logPosition;
+  }
+};
+
 /** Finds open warnings without a running workflow and, with `repair`, starts each again. */
 export const checkLifecycles = async (deps: LifecyclesDeps): Promise<LifecyclesReport> => {
   const log = deps.log ?? (() => {});
-  const { rows } = await sql<{ warning_id: string }>`
+  const { rows: projected } = await sql<{ warning_id: string }>`
     select warning_id from app.warnings where phase <> 'closed' order by raised_at, warning_id`.execute(deps.db);
+  const inReadModel = new Set(projected.map((row) => row.warning_id));
+  const beyond = (await raisedBeyondReadModel(deps)).filter((id) => !inReadModel.has(id));
+  const rows = [...projected, ...beyond.map((warning_id) => ({ warning_id }))];
   const forwarded: LogPosition | null = await deps.store.checkpoints.load(deps.forwarderId ?? warningForwarderId);
-  log(`检查 ${rows.length} 个未关闭预警的流程 checking the workflows of ${rows.length} open warnings (task queue ${deps.taskQueue})`);
+  const unprojected = beyond.length > 0 ? `, ${beyond.length} of them not yet in the read model` : '';
+  log(`检查 ${rows.length} 个未关闭预警的流程 checking the workflows of ${rows.length} open warnings${unprojected} (task queue ${deps.taskQueue})`);
 
   // Each warning is one stream read and one describe call: a few at a time, the report in raised order.
   type Found = { readonly kind: 'running' | 'closed' } | { readonly kind: 'awaiting'; readonly warningId: string } | { readonly kind: 'stopped'; readonly gap: StoppedLifecycle };
@@ -111,6 +139,7 @@ export const checkLifecycles = async (deps: LifecyclesDeps): Promise<LifecyclesR
           : { kind: 'stopped', gap: { warningId, workflow: workflow.status, closedAt: workflow.closedAt, phase: state.phase, streamVersion: events.at(-1)?.streamVersion ?? 0 } };
   });
   const open = found.filter((item) => item.kind !== 'closed').length;
+  const beyondReadModel = found.filter((item, index) => item.kind !== 'closed' && index >= projected.length).length;
   const stopped = found.flatMap((item) => (item.kind === 'stopped' ? [item.gap] : []));
   const awaitingForwarder = found.flatMap((item) => (item.kind === 'awaiting' ? [item.warningId] : []));
 
@@ -135,7 +164,7 @@ export const checkLifecycles = async (deps: LifecyclesDeps): Promise<LifecyclesR
       }
     }
   }
-  return { at: deps.now, open, stopped, awaitingForwarder, restarted, notRestarted, closedMeanwhile };
+  return { at: deps.now, open, beyondReadModel, stopped, awaitingForwarder, restarted, notRestarted, closedMeanwhile };
 };
 
 /** 0: every open warning has a running workflow (or all stopped ones were started again); 1: some still have none. */
@@ -155,7 +184,8 @@ const local = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString()
 
 /** The report as lines for a terminal, Chinese first with English beside it. */
 export const formatLifecycles = (report: LifecyclesReport): string[] => {
-  const lines = [`${report.open} 个未关闭预警 open warnings; 流程未运行 without a running workflow: ${report.stopped.length}`];
+  const beyond = report.beyondReadModel > 0 ? ` (其中 ${report.beyondReadModel} 个尚未进入读模型,从事件日志读取 ${report.beyondReadModel} not yet in the read model, read from the log)` : '';
+  const lines = [`${report.open} 个未关闭预警 open warnings${beyond}; 流程未运行 without a running workflow: ${report.stopped.length}`];
   for (const gap of report.stopped) {
     const closed = gap.closedAt ? ` since ${local(gap.closedAt)}` : '';
     lines.push(`  ${gap.warningId}  ${gap.phase}  流程 workflow ${statusText[gap.workflow] ?? gap.workflow}${closed}`);

@@ -13,6 +13,18 @@ export const loadCheckpoint = async (db: Db, projection: AnyProjection): Promise
   return (rows[0]?.position as LogPosition | undefined) ?? null;
 };
 
+/**
+ * The checkpoint of the version that serves a projection's tables (app.projection_active): how far the
+ * read model people see has read the log. Null when none serves yet.
+ */
+export const servingCheckpoint = async (db: Db, name: string): Promise<LogPosition | null> => {
+  const { rows } = await sql<{ position: string }>`
+    select c.position from app.projection_checkpoints c
+      join app.projection_active a on a.projection = c.projection and a.version = c.version
+    where c.projection = ${name}`.execute(db);
+  return (rows[0]?.position as LogPosition | undefined) ?? null;
+};
+
 /** Another projector of the same version moved the checkpoint: this one stops rather than apply twice. */
 export class ProjectorConflict extends DomainError {
   constructor(projection: AnyProjection, expected: LogPosition | null, found: LogPosition | null) {
