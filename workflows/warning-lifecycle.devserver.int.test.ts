@@ -10,6 +10,7 @@ import { warningStreamId } from '../core/warning/stream.ts';
 import { actors, evidence, raiseCommand } from '../core/warning/testing.ts';
 import { createTestPglite } from '../tests/support/databases.ts';
 import { needs, testEnv } from '../tests/support/env.ts';
+import { workflowActor } from './activities.ts';
 import type { SignalOutcome } from './client.ts';
 import { startWarningForwarder } from './forwarder.ts';
 import { startDevServerLifecycle } from './testing/dev-server-lifecycle.ts';
@@ -70,6 +71,11 @@ describe.runIf(needs('warning lifecycle on the Temporal dev server', 'TEMPORAL_A
     const events = await until(id, 'CitizenNotified', 3);
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
     await forwarder.caughtUp();
+    // The forwarder signals what people and the policy did; the workflow's own facts come back from its activities.
+    const signalled = ((await client.workflow.getHandle(id).fetchHistory()).events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes);
+    const byOthers = events.filter((e) => e.streamVersion === 1 || e.metadata.actor?.id !== workflowActor.id);
+    expect(byOthers.length, 'the workflow appended facts of its own').toBeLessThan(events.length);
+    expect(signalled).toHaveLength(byOthers.length);
 
     const outcomes: SignalOutcome[] = [];
     const again = startWarningForwarder({
