@@ -27,7 +27,7 @@ const nothing: WarningEvent[] = [];
  * decides nothing, and the escalation speaks instead. A policy with no lead time (reminder at the
  * deadline itself) still reminds at that instant.
  */
-const tooLateToRemind = (at: Date, deadline: Deadline): boolean => {
+export const tooLateToRemind = (at: Date, deadline: Deadline): boolean => {
   const due = Date.parse(deadline.dueAt);
   return at.getTime() > due || (at.getTime() === due && Date.parse(deadline.reminderAt) < due);
 };

@@ -89,7 +89,7 @@ export const runWarningWorker = async (
   };
 };
 
-/** The checkpointed forwarder that starts each warning's workflow and signals every warning event to it. */
+/** The checkpointed forwarder that starts each warning's workflow and signals it the warning's events (but its own). */
 export const forwardWarnings = (
   deps: Pick<WarningLifecycleDeps, 'store' | 'client' | 'taskQueue' | 'config' | 'log'>,
 ): Subscription =>

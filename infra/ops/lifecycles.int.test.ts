@@ -10,7 +10,7 @@ import { warningDecider } from '../../core/warning/decider.ts';
 import { warningStreamId } from '../../core/warning/stream.ts';
 import { raiseCommand } from '../../core/warning/testing.ts';
 import type { Projections } from '../../projections/index.ts';
-import { projectionRegistry, startProjections } from '../../projections/index.ts';
+import { projectionRegistry, servingCheckpoint, startProjections } from '../../projections/index.ts';
 import { createTestPglite } from '../../tests/support/databases.ts';
 import { needs, testEnv } from '../../tests/support/env.ts';
 import { signalWarningEvent } from '../../workflows/client.ts';
@@ -168,6 +168,12 @@ describe.runIf(needs('warning lifecycle repair on the Temporal dev server', 'TEM
       projections = await startProjections({ store, db }, projectionRegistry, { log: () => {} });
     }
     await projections.caughtUp();
-    expect(await ops(false), 'once projected, it is checked from the read model').toMatchObject({ code: 0, text: expect.not.stringContaining('not yet in the read model') });
+    const checkpoint = await servingCheckpoint(db, 'warnings');
+    expect(checkpoint, 'the serving read model has a checkpoint').not.toBeNull();
+    const beyond = await store.readAll({ after: checkpoint, limit: 100, categories: ['warning'] });
+    expect(beyond.filter((e) => e.type === 'WarningRaised'), 'and it lies past every raised warning').toEqual([]);
+    const last = await ops(false);
+    expect(last, 'once projected, it is checked from the read model').toMatchObject({ code: 0, text: expect.not.stringContaining('not yet in the read model') });
+    expect(last.text).not.toContain("raised after the read model's checkpoint");
   });
 });

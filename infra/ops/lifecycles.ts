@@ -93,9 +93,9 @@ const PAGE = 1_000;
 const warningCategory = streamCategory(warningStreamId('x'));
 
 /** The warnings raised after the serving warnings read model's checkpoint, in log order. */
-const raisedBeyondReadModel = async (deps: LifecyclesDeps): Promise<string[]> => {
+const raisedBeyondReadModel = async (deps: LifecyclesDeps, checkpoint: LogPosition | null): Promise<string[]> => {
   const ids: string[] = [];
-  let after = await servingCheckpoint(deps.db, warningsProjection.name);
+  let after = checkpoint;
   for (;;) {
     const page = await deps.store.readAll({ after, limit: PAGE, categories: [warningCategory] });
     for (const event of page) {
@@ -110,14 +110,16 @@ const raisedBeyondReadModel = async (deps: LifecyclesDeps): Promise<string[]> =>
 /** Finds open warnings without a running workflow and, with `repair`, starts each again. */
 export const checkLifecycles = async (deps: LifecyclesDeps): Promise<LifecyclesReport> => {
   const log = deps.log ?? (() => {});
+  // The checkpoint first: a warning the projector applies meanwhile is then read twice, not missed.
+  const checkpoint = await servingCheckpoint(deps.db, warningsProjection.name);
   const { rows: projected } = await sql<{ warning_id: string }>`
     select warning_id from app.warnings where phase <> 'closed' order by raised_at, warning_id`.execute(deps.db);
   const inReadModel = new Set(projected.map((row) => row.warning_id));
-  const beyond = (await raisedBeyondReadModel(deps)).filter((id) => !inReadModel.has(id));
+  const beyond = (await raisedBeyondReadModel(deps, checkpoint)).filter((id) => !inReadModel.has(id));
   const rows = [...projected, ...beyond.map((warning_id) => ({ warning_id }))];
   const forwarded: LogPosition | null = await deps.store.checkpoints.load(deps.forwarderId ?? warningForwarderId);
-  const unprojected = beyond.length > 0 ? `, ${beyond.length} of them not yet in the read model` : '';
-  log(`检查 ${rows.length} 个未关闭预警的流程 checking the workflows of ${rows.length} open warnings${unprojected} (task queue ${deps.taskQueue})`);
+  const unprojected = beyond.length > 0 ? ` and ${beyond.length} raised after the read model's checkpoint (open or not: their streams tell)` : '';
+  log(`检查 ${rows.length} 个预警的流程 checking the workflows of ${projected.length} open warnings${unprojected} (task queue ${deps.taskQueue})`);
 
   // Each warning is one stream read and one describe call: a few at a time, the report in raised order.
   type Found = { readonly kind: 'running' | 'closed' } | { readonly kind: 'awaiting'; readonly warningId: string } | { readonly kind: 'stopped'; readonly gap: StoppedLifecycle };
