@@ -7,6 +7,7 @@ import { generatePiiKeyring } from '../pii/keyring.ts';
 import { createPiiVault } from '../pii/vault.ts';
 import { SmsProviderConfigSchema, smsGatewayOf } from './from-config.ts';
 import type { SmsDatabase } from './send-log.ts';
+import { settleInDoubtSms } from './send-log.ts';
 import type { ProviderEmulator } from './testing/emulators.ts';
 import { startAliyunEmulator, startTencentEmulator } from './testing/emulators.ts';
 import type { SmsGateway, SmsMessage } from './types.ts';
@@ -85,6 +86,28 @@ const providerContract = (name: 'aliyun' | 'tencent', setUp: () => Promise<Harne
       const before = h.emulator.accepted.length;
       expect(await h.gateway().send(message(key('e')))).toMatchObject({ status: 'in_doubt', duplicate: true });
       expect(h.emulator.accepted.length).toBe(before);
+    });
+
+    it("an operator's answer settles a message in doubt: delivered is sent, not delivered goes once more; others are left alone", async () => {
+      h.emulator.mode = 'server_error';
+      for (const suffix of ['doubt-delivered', 'doubt-lost']) expect((await h.gateway().send(message(key(suffix)))).status).toBe('in_doubt');
+      h.emulator.mode = 'ok';
+      const before = h.emulator.accepted.length;
+      const at = new Date();
+
+      const delivered = await settleInDoubtSms(db, key('doubt-delivered'), { delivered: true, checkedBy: 'ops.wang', at });
+      expect(delivered).toMatchObject({ status: 'sent', error_code: 'CHECKED_BY_OPERATOR' });
+      expect(delivered?.error_message).toMatch(/^服务商回执:已送达 delivered, checked by ops\.wang at .+ \(was in_doubt, InternalError: /);
+      expect(await h.gateway().send(message(key('doubt-delivered'))), 'a retry sends nothing').toMatchObject({ status: 'sent', duplicate: true });
+
+      const lost = await settleInDoubtSms(db, key('doubt-lost'), { delivered: false, checkedBy: 'ops.wang', at });
+      expect(lost).toMatchObject({ status: 'failed', error_code: 'CHECKED_BY_OPERATOR' });
+      expect(await h.gateway().send(message(key('doubt-lost'))), 'the next send goes').toMatchObject({ status: 'sent', duplicate: false });
+      expect(h.emulator.accepted.length - before, 'one message reached the provider').toBe(1);
+
+      expect(await settleInDoubtSms(db, key('doubt-lost'), { delivered: false, checkedBy: 'ops.wang', at }), 'a sent message is not in doubt').toBeUndefined();
+      expect(await settleInDoubtSms(db, key('never-sent'), { delivered: true, checkedBy: 'ops.wang', at }), 'nor an unknown key').toBeUndefined();
+      await expect(settleInDoubtSms(db, key('doubt-lost'), { delivered: true, checkedBy: '王 五', at }), 'an account, not a name').rejects.toThrow('staff account');
     });
 
     it('an unreachable provider leaves the message in doubt, with no URL (and so no phone) in the error', async () => {

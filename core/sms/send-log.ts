@@ -100,6 +100,38 @@ export const recordOutboxMessage = async (
   return { row: await findSmsByKey(db, message.idempotencyKey), inserted: false };
 };
 
+/** An operator's staff account (not a name: the send log keeps no one's name): letters, digits, . _ @ - */
+export const OPERATOR_ACCOUNT = /^[A-Za-z0-9._@-]{1,64}$/;
+
+/**
+ * An operator's answer for a message in doubt, read from the provider's delivery report: delivered
+ * (→ `sent`) or not (→ `failed`: nothing went out, so the next send with this key may go). Only a row
+ * in doubt at `at` changes (see inDoubtAt); it keeps who checked, when, and what it said before.
+ * Undefined when no row with this key is in doubt.
+ */
+export const settleInDoubtSms = async (
+  db: Kysely<SmsDatabase>,
+  idempotencyKey: string,
+  answer: { readonly delivered: boolean; readonly checkedBy: string; readonly at: Date },
+): Promise<SmsOutboxRow | undefined> => {
+  if (!OPERATOR_ACCOUNT.test(answer.checkedBy)) throw new Error('checkedBy must be a staff account id');
+  const said = answer.delivered ? '服务商回执:已送达 delivered' : '服务商回执:未送达 not delivered';
+  const note = `${said}, checked by ${answer.checkedBy} at ${answer.at.toISOString()}`;
+  return db
+    .updateTable('app.sms_outbox')
+    .set({
+      status: answer.delivered ? 'sent' : 'failed',
+      error_code: 'CHECKED_BY_OPERATOR',
+      // Every expression here reads the row as it was: the earlier error goes into the note.
+      error_message: sql<string>`left(${note} || ' (was ' || status || coalesce(', ' || error_code || ': ' || coalesce(error_message, ''), '') || ')', 500)`,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('idempotency_key', '=', idempotencyKey)
+    .where(inDoubtAt(answer.at))
+    .returningAll()
+    .executeTakeFirst();
+};
+
 export const findSmsByKey = async (db: Kysely<SmsDatabase>, idempotencyKey: string): Promise<SmsOutboxRow> =>
   db.selectFrom('app.sms_outbox').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirstOrThrow();
 

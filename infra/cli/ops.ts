@@ -7,6 +7,9 @@
  *   npm run ops -- --retry-webhooks [--endpoint ID]
  *                                     give the failed webhook deliveries (of one endpoint) another round,
  *                                     due now; the running sender takes them
+ *   npm run ops -- --sms-checked KEY --delivered | --not-delivered --by ACCOUNT
+ *                                     an SMS in doubt, checked against the provider's delivery report
+ *                                     (infra/ops/sms-checked.ts)
  *   npm run ops -- --lifecycles [--repair]
  *                                     open warnings whose Temporal workflow is not running (their clocks
  *                                     stand still); --repair starts them again (infra/ops/lifecycles.ts)
@@ -17,18 +20,33 @@ import { parseArgs } from 'node:util';
 import { projectionRegistry } from '../../projections/index.ts';
 import { lifecyclesUsageProblem, runLifecyclesCommand } from '../ops/lifecycles-command.ts';
 import { formatOpsReport, opsReport } from '../ops/report.ts';
+import { runSmsChecked, smsCheckedUsageProblem } from '../ops/sms-checked.ts';
 import { requeueFailedWebhooks } from '../webhooks/webhooks.ts';
 import { CliInputError, openCliDatabase } from './database.ts';
 
 function usage(problem: string): never {
-  console.error(`ops: ${problem}\nusage: npm run ops [-- --json] [--limit N] | npm run ops -- --retry-webhooks [--endpoint ID] | npm run ops -- --lifecycles [--repair]`);
+  console.error(
+    `ops: ${problem}\nusage: npm run ops [-- --json] [--limit N] | npm run ops -- --retry-webhooks [--endpoint ID] | npm run ops -- --lifecycles [--repair]\n` +
+      '       npm run ops -- --sms-checked KEY --delivered | --not-delivered --by ACCOUNT',
+  );
   return process.exit(2);
 }
 
 const { values } = (() => {
   try {
     return parseArgs({
-      options: { json: { type: 'boolean' }, limit: { type: 'string' }, 'retry-webhooks': { type: 'boolean' }, endpoint: { type: 'string' }, lifecycles: { type: 'boolean' }, repair: { type: 'boolean' } },
+      options: {
+        json: { type: 'boolean' },
+        limit: { type: 'string' },
+        'retry-webhooks': { type: 'boolean' },
+        endpoint: { type: 'string' },
+        lifecycles: { type: 'boolean' },
+        repair: { type: 'boolean' },
+        'sms-checked': { type: 'string' },
+        delivered: { type: 'boolean' },
+        'not-delivered': { type: 'boolean' },
+        by: { type: 'string' },
+      },
       strict: true,
     });
   } catch (error) {
@@ -36,7 +54,7 @@ const { values } = (() => {
   }
 })();
 if (values.endpoint !== undefined && !values['retry-webhooks']) usage('--endpoint goes with --retry-webhooks');
-const lifecyclesProblem = lifecyclesUsageProblem(values);
+const lifecyclesProblem = lifecyclesUsageProblem(values) ?? smsCheckedUsageProblem(values);
 if (lifecyclesProblem) usage(lifecyclesProblem);
 const limit = Number(values.limit ?? '20');
 if (!Number.isInteger(limit) || limit < 1 || limit > 1_000) {
@@ -71,6 +89,8 @@ try {
       warn: (line) => console.error(line),
       write: (text) => process.stdout.write(text),
     });
+  } else if (values['sms-checked'] !== undefined) {
+    process.exitCode = await runSmsChecked({ db: opened.db, key: values['sms-checked'], delivered: values.delivered === true, by: values.by!, now: new Date(), log: (line) => console.log(`[ops] ${line}`) });
   } else if (values['retry-webhooks']) {
     const requeued = await requeueFailedWebhooks(opened.db, { now: new Date(), endpointId: values.endpoint });
     log(`${requeued} failed webhook deliver${requeued === 1 ? 'y is' : 'ies are'} due again${values.endpoint ? ` (endpoint ${values.endpoint})` : ''}; the running sender takes them`);

@@ -5,6 +5,7 @@ import type { EventStore } from '../../core/eventstore/types.ts';
 import { projectionRegistry } from '../../projections/index.ts';
 import { createTestPglite } from '../../tests/support/databases.ts';
 import { formatOpsReport, opsReport } from './report.ts';
+import { runSmsChecked, smsCheckedUsageProblem } from './sms-checked.ts';
 
 /** Issue 7, the operator's view: lag, outboxes by status, dead letters with their reasons, calendar coverage. */
 describe('npm run ops reports what is behind and what is stuck, and why', () => {
@@ -64,5 +65,33 @@ describe('npm run ops reports what is behind and what is stuck, and why', () => 
     expect(text).toContain('HTTP 503');
     expect(text, 'the dead letters say how to send them again').toContain('npm run ops -- --retry-webhooks');
     expect(text).toContain('npm run feed -- retry --month');
+  });
+
+  it('--sms-checked records what the delivery report said: a delivered one leaves the dead letters, an undelivered one is failed', async () => {
+    expect(smsCheckedUsageProblem({ 'sms-checked': 'k', delivered: true })).toContain('--by needs your staff account id');
+    expect(smsCheckedUsageProblem({ 'sms-checked': 'k', delivered: true, 'not-delivered': true, by: 'ops.li' })).toContain('exactly one of');
+    expect(smsCheckedUsageProblem({ 'sms-checked': 'k', delivered: true, by: '李四' })).toContain('not a name');
+    expect(smsCheckedUsageProblem({ 'sms-checked': 'k', delivered: true, by: 'ops.li', lifecycles: true })).toContain('without --lifecycles');
+    expect(smsCheckedUsageProblem({ delivered: true })).toContain('go with --sms-checked');
+    expect(smsCheckedUsageProblem({ 'sms-checked': 'k', 'not-delivered': true, by: 'ops.li' })).toBeNull();
+
+    const now = new Date('2026-11-28T12:00:00Z');
+    const lines: string[] = [];
+    const check = (key: string, delivered: boolean) => runSmsChecked({ db: setup.db, key, delivered, by: 'ops.li', now, log: (line) => lines.push(line) });
+    expect(await check('w-1:dispatch-alert:0@d-1', true)).toBe(0);
+    expect(await check('w-2:dispatch-alert:0@d-1', false)).toBe(0);
+    expect(await check('w-3:dispatch-alert:0@d-1', true), 'a send begun two minutes ago is not in doubt yet').toBe(1);
+    expect(await check('inv-2', true), 'nor a sent one').toBe(1);
+    expect(lines).toEqual([
+      '已记录 recorded: w-1:dispatch-alert:0@d-1 已送达,计为已发送 delivered, counts as sent',
+      '已记录 recorded: w-2:dispatch-alert:0@d-1 未送达,计为失败,下次发送可再发 not delivered, failed: the next send with this key goes',
+      '未改变 unchanged: w-3:dispatch-alert:0@d-1 is sending, not in doubt (a send under way counts as in doubt after 5 minutes)',
+      '未改变 unchanged: inv-2 is sent, not in doubt (a send under way counts as in doubt after 5 minutes)',
+    ]);
+
+    const report = await opsReport({ db: setup.db, store, projections: projectionRegistry, now });
+    expect(report.sms).toEqual({ failed: 2, sending: 1, sent: 2 });
+    expect(report.deadLetters.sms.map((letter) => letter.id)).toEqual(['w-2:dispatch-alert:0@d-1', 'inv-1']);
+    expect(report.deadLetters.sms[0]?.reason).toMatch(/^CHECKED_BY_OPERATOR: 服务商回执:未送达 not delivered, checked by ops\.li at 2026-11-28T12:00:00\.000Z \(was sending\)$/);
   });
 });

@@ -121,7 +121,7 @@ export const formatOpsReport = (report: OpsReport): string => {
   }
   lines.push('', `短信发件箱 SMS outbox:       ${counts(report.sms)}`, `省级上报 provincial feed:     ${counts(report.feed)}`, `Webhook 投递 deliveries:      ${counts(report.webhooks)}`);
   const sections: [string, readonly DeadLetter[], string?][] = [
-    ['短信 SMS (failed / in doubt)', report.deadLetters.sms],
+    ['短信 SMS (failed / in doubt)', report.deadLetters.sms, '核对服务商回执后记录 after reading the delivery report: npm run ops -- --sms-checked KEY --delivered | --not-delivered --by ACCOUNT'],
     ['省级上报 feed (rejected / failed)', report.deadLetters.feed, '重新发送失败记录 failed ones again: npm run feed -- retry --month YYYY-MM (被拒记录需先修正数据 rejected ones need their data mended)'],
     ['Webhooks (failed)', report.deadLetters.webhooks, '重新投递 deliver again: npm run ops -- --retry-webhooks [--endpoint ID]'],
   ];

@@ -187,7 +187,7 @@ export const createMetrics = (sources: MetricsSources): Metrics => {
   });
   new Gauge({
     name: 'pinggai_sms_in_doubt',
-    help: `Messages that may or may not have gone out and wait for a person (never resent automatically): in doubt, or sending for over ${SENDING_STALE_MINUTES} minutes (the sender stopped mid-send).`,
+    help: `Messages that may or may not have gone out and wait for a person (never resent automatically): in doubt, or sending for over ${SENDING_STALE_MINUTES} minutes (the sender stopped mid-send), until an operator records what the delivery report says (npm run ops -- --sms-checked).`,
     registers: [registry],
     async collect() {
       const { rows } = await sql<{ count: number }>`
