@@ -21,6 +21,19 @@ const rows = async (db: Kysely<unknown>, schema: string, table: string) =>
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** `promise`, or a failure that names the step that hung (rather than the test's bare timeout). */
+const within = async <T>(ms: number, what: string, promise: Promise<T>): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
 // A killed process must be a real process on a real server: PGlite lives inside the test process.
 const postgres = needs('projector kill -9 test', 'PINGGAI_TEST_PG_URL')
   ? engines('projector kill -9 test').find((engine) => engine.name === 'postgres')
@@ -56,10 +69,13 @@ describe.runIf(postgres !== undefined)('projector killed with SIGKILL mid-batch 
           stdio: ['ignore', 'pipe', 'inherit'],
         },
       );
-      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      // Listen for the exit first: a child that dies early must fail the test, not leave it waiting.
+      const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(`code ${code}, signal ${signal}`)));
+      const started = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      await within(60_000, `projector child ${kill + 1} to start`, Promise.race([started, exited.then((how) => Promise.reject(new Error(`projector child ${kill + 1} exited before it started (${how})`)))]));
       await sleep(400 + 150 * kill);
       child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
+      expect(await within(30_000, `projector child ${kill + 1} to exit after SIGKILL`, exited)).toBe('code null, signal SIGKILL');
       appliedAtKill.push(await applied());
     }
     const total = (
@@ -74,7 +90,7 @@ describe.runIf(postgres !== undefined)('projector killed with SIGKILL mid-batch 
     expect(appliedAtKill[0]).toBeLessThan(total);
 
     const finisher = startProjector(e, v7, { batchSize: 7, pollIntervalMs: 20 });
-    await finisher.caughtUp();
+    await within(60_000, 'the finishing projector to catch up', finisher.caughtUp());
     await finisher.stop();
     // Every event was applied exactly once across all the processes.
     expect(await applied()).toBe(total);
