@@ -10,6 +10,9 @@ import type { LifecycleConfig } from './config.ts';
 
 export const warningForwarderId = subscribers.warningForwarder.id;
 
+/** Appended by the workflow's activities: never a stream's first event, which starts the workflow. */
+const ownEvent = (event: RecordedEvent): boolean => event.streamVersion > 1 && event.metadata.actor?.id === workflowActor.id;
+
 /**
  * The checkpointed forwarder: follows every `warning-…` stream and signals each event to its
  * warning's workflow (signalWithStart). Delivery is at least once — the checkpoint is saved after a
@@ -21,9 +24,6 @@ export const warningForwarderId = subscribers.warningForwarder.id;
  * one more workflow task. A stream's first event is always signalled: it starts the workflow, whoever
  * raised the warning. `onForwarded` hears of signalled events only.
  */
-/** Appended by the workflow's activities: never a stream's first event, which starts the workflow. */
-const ownEvent = (event: RecordedEvent): boolean => event.streamVersion > 1 && event.metadata.actor?.id === workflowActor.id;
-
 export const startWarningForwarder = (options: {
   readonly store: EventStore;
   readonly client: Client;

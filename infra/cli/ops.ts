@@ -54,8 +54,8 @@ const { values } = (() => {
   }
 })();
 if (values.endpoint !== undefined && !values['retry-webhooks']) usage('--endpoint goes with --retry-webhooks');
-const lifecyclesProblem = lifecyclesUsageProblem(values) ?? smsCheckedUsageProblem(values);
-if (lifecyclesProblem) usage(lifecyclesProblem);
+const argumentsProblem = lifecyclesUsageProblem(values) ?? smsCheckedUsageProblem(values);
+if (argumentsProblem) usage(argumentsProblem);
 const limit = Number(values.limit ?? '20');
 if (!Number.isInteger(limit) || limit < 1 || limit > 1_000) {
   console.error('ops: --limit must be a whole number from 1 to 1000');

@@ -6,9 +6,9 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { loadWorkingCalendar } from '../../core/calendar/load.ts';
-import { inDoubtAt, SENDING_STALE_MINUTES } from '../../core/sms/send-log.ts';
 import type { Coverage } from '../../core/calendar/working-calendar.ts';
 import type { EventStore } from '../../core/eventstore/types.ts';
+import { inDoubtAt, SENDING_STALE_MINUTES } from '../../core/sms/send-log.ts';
 import type { AnyProjection, ProjectorFailure, ProjectorLag, SubscriberLag } from '../../projections/index.ts';
 import { projectorFailures, projectorLag, SUBSCRIBER_COUNT_CAP, subscriberLags } from '../../projections/index.ts';
 
@@ -42,10 +42,9 @@ const countsBy = async (db: Kysely<unknown>, table: 'sms_outbox' | 'feed_outbox'
 
 /** Why an SMS waits for a person. In doubt: it may have reached the phone, so only a person resends it. */
 const smsReason = (row: { status: string; reason: string | null }): string => {
-  if (row.status === 'sending') {
-    return `未确认:发送中途中断 in doubt: the send began and its sender stopped before the provider answered (over ${SENDING_STALE_MINUTES} min); check the provider's delivery report before sending again`;
-  }
-  if (row.status === 'in_doubt') return `未确认 in doubt: ${row.reason || 'the gateway did not answer'}; check the provider's delivery report before sending again`;
+  const check = "check the provider's delivery report before sending again";
+  if (row.status === 'sending') return `未确认:发送中途中断 in doubt: the send began and its sender stopped before the provider answered (over ${SENDING_STALE_MINUTES} min); ${check}`;
+  if (row.status === 'in_doubt') return `未确认 in doubt: ${row.reason || 'the gateway did not answer'}; ${check}`;
   return row.reason ?? '';
 };
 

@@ -7,7 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { SmsDatabase } from '../../core/sms/send-log.ts';
-import { findSmsByKey, OPERATOR_ACCOUNT, SENDING_STALE_MINUTES, settleInDoubtSms } from '../../core/sms/send-log.ts';
+import { OPERATOR_ACCOUNT, SENDING_STALE_MINUTES, settleInDoubtSms } from '../../core/sms/send-log.ts';
 
 export interface SmsCheckedValues {
   readonly 'sms-checked'?: string;
@@ -44,7 +44,7 @@ export const runSmsChecked = async (deps: {
     deps.log(`已记录 recorded: ${deps.key} ${settled.status === 'sent' ? '已送达,计为已发送 delivered, counts as sent' : '未送达,计为失败,下次发送可再发 not delivered, failed: the next send with this key goes'}`);
     return 0;
   }
-  const row = await findSmsByKey(db, deps.key).catch(() => undefined);
+  const row = await db.selectFrom('app.sms_outbox').select('status').where('idempotency_key', '=', deps.key).executeTakeFirst();
   deps.log(
     row
       ? `未改变 unchanged: ${deps.key} is ${row.status}, not in doubt (a send under way counts as in doubt after ${SENDING_STALE_MINUTES} minutes)`
